@@ -1,0 +1,91 @@
+"""WXBizMsgCrypt-compatible AES-256-CBC message encryption, with no I/O.
+
+Plaintext layout: ``random(16) || uint32_be(len(msg)) || msg || receive_id``, padded PKCS#7-style to
+a multiple of **32** bytes (so a pad byte is 1..32, never 0), encrypted with AES-256-CBC using the
+first 16 key bytes as IV, then base64-encoded. Decryption validates every byte it relies on and
+raises only :class:`~wecom_suite.errors.CallbackError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from ..errors import CallbackError, CallbackReason
+from ..redaction import redact
+from .aes_key import decode_encoding_aes_key
+
+__all__ = ["BLOCK_SIZE", "DecryptedMessage", "MsgCrypt"]
+
+BLOCK_SIZE = 32  # WeCom's padding block (not AES's 16)
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptedMessage:
+    """What a ciphertext carried: the message bytes, the receive id and the random prefix."""
+
+    message: bytes
+    receive_id: str
+    random: bytes = field(repr=False)
+
+
+class MsgCrypt:
+    """Encrypts and decrypts with one EncodingAESKey. Immutable and thread-safe."""
+
+    __slots__ = ("_cipher", "encoding_aes_key", "key")
+
+    def __init__(self, encoding_aes_key: str) -> None:
+        try:
+            self.key = decode_encoding_aes_key(encoding_aes_key)
+        except ValueError as exc:
+            raise CallbackError(CallbackReason.ILLEGAL_AES_KEY, str(exc)) from None
+        self.encoding_aes_key = encoding_aes_key
+        self._cipher = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16]))
+
+    def __repr__(self) -> str:
+        return f"MsgCrypt(encoding_aes_key={redact(self.encoding_aes_key)})"
+
+    def encrypt(self, message: bytes | str, receive_id: str, *, random: bytes | None = None) -> str:
+        """Encrypt ``message`` for ``receive_id``; returns the base64 text that goes in ``<Encrypt>``."""
+        msg = message.encode("utf-8") if isinstance(message, str) else message
+        rnd = os.urandom(16) if random is None else random
+        if len(rnd) != 16:
+            raise CallbackError(CallbackReason.ENCRYPT_AES, "the random prefix must be 16 bytes")
+        plain = b"".join((rnd, len(msg).to_bytes(4, "big"), msg, receive_id.encode("utf-8")))
+        pad = BLOCK_SIZE - len(plain) % BLOCK_SIZE
+        plain += bytes((pad,)) * pad
+        encryptor = self._cipher.encryptor()
+        return base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode("ascii")
+
+    def decrypt(self, encrypted: str | bytes) -> DecryptedMessage:
+        """Decrypt and validate the base64 ciphertext; never raises anything but ``CallbackError``."""
+        try:
+            raw = base64.b64decode(encrypted, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise CallbackError(CallbackReason.DECODE_BASE64, f"ciphertext is not valid base64 ({exc})") from None
+        if not raw or len(raw) % 16:
+            raise CallbackError(
+                CallbackReason.DECRYPT_AES, f"ciphertext length {len(raw)} is not a positive multiple of 16"
+            )
+        decryptor = self._cipher.decryptor()
+        plain = decryptor.update(raw) + decryptor.finalize()
+        pad = plain[-1]
+        if not 1 <= pad <= BLOCK_SIZE or pad > len(plain) or plain[-pad:] != bytes((pad,)) * pad:
+            raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "invalid padding (wrong key or tampered ciphertext)")
+        end = len(plain) - pad
+        if end < 20:
+            raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "decrypted buffer is shorter than its header")
+        length = int.from_bytes(plain[16:20], "big")
+        if length > end - 20:
+            raise CallbackError(
+                CallbackReason.ILLEGAL_BUFFER, f"length prefix {length} exceeds the {end - 20} bytes present"
+            )
+        try:
+            receive_id = plain[20 + length : end].decode("utf-8")
+        except UnicodeDecodeError:
+            raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "receive id is not UTF-8") from None
+        return DecryptedMessage(message=plain[20 : 20 + length], receive_id=receive_id, random=plain[:16])

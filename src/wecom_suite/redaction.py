@@ -1,0 +1,50 @@
+"""Keeping secrets out of ``repr``, logs and exceptions.
+
+Tokens, secrets, permanent codes and EncodingAESKeys must never appear whole anywhere a human or a
+log shipper can read them. :func:`redact` keeps a short prefix so that two values can still be told
+apart while debugging.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SECRET_QUERY_PARAMS", "redact", "redact_url"]
+
+# Query parameters and JSON keys whose values are credentials.
+SECRET_QUERY_PARAMS = frozenset(
+    {
+        "access_token",
+        "suite_access_token",
+        "provider_access_token",
+        "corpsecret",
+        "suite_secret",
+        "provider_secret",
+        "permanent_code",
+        "suite_ticket",
+        "auth_code",
+        "pre_auth_code",
+        "user_ticket",
+        "code",
+        "ticket",
+        "secret",
+    }
+)
+
+_QUERY_RE = re.compile(
+    r"(?P<key>(?:" + "|".join(sorted(SECRET_QUERY_PARAMS, key=len, reverse=True)) + r"))=(?P<value>[^&#\s\"']+)"
+)
+
+
+def redact(value: str | None, *, keep: int = 4) -> str:
+    """``'abcdefgh12345'`` -> ``'abcd…(13)'``; short or empty values become ``'…'``."""
+    if not value:
+        return "''"
+    if len(value) <= keep * 2:
+        return f"…({len(value)})"
+    return f"{value[:keep]}…({len(value)})"
+
+
+def redact_url(url: str) -> str:
+    """Redact credential query parameters (``?suite_access_token=...``) inside a URL or any text."""
+    return _QUERY_RE.sub(lambda m: f"{m.group('key')}={redact(m.group('value'))}", url)

@@ -1,0 +1,20 @@
+"""Named leases for "exactly one refresh at a time", across threads, processes and hosts."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from .records import Lease
+
+__all__ = ["LockProvider"]
+
+
+@runtime_checkable
+class LockProvider(Protocol):
+    def try_acquire(self, name: str, *, lease_seconds: float) -> Lease | None:
+        """Take the lock now if free (or its lease ran out); never blocks."""
+        ...
+
+    def release(self, lease: Lease) -> bool:
+        """Release only if ``lease`` still owns the lock; True if it did."""
+        ...

@@ -1,0 +1,103 @@
+"""Safe parsing of WeCom's small XML documents: no DTDs, no entities, no processing instructions.
+
+WeCom's XML never needs a DTD, so the defence is simple and fast: before the C parser sees a byte,
+a scan rejects any ``<!DOCTYPE``, ``<!ENTITY`` or other markup declaration and any processing
+instruction except a leading ``<?xml ...?>`` declaration (CDATA sections and comments are skipped
+over, not searched). With no DTD there can be no entity declarations, hence no XXE and no
+billion-laughs; undefined entity references are then rejected by expat itself.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Union
+
+from ..errors import CallbackError, CallbackReason
+
+__all__ = ["MAX_DEPTH", "XmlDict", "XmlValue", "as_list", "parse_xml", "screen_xml"]
+
+XmlValue = Union[str, "XmlDict", list["XmlValue"]]
+XmlDict = dict[str, XmlValue]
+
+MAX_DEPTH = 16  # WeCom documents nest 3-4 levels; anything deeper is an attack or garbage
+
+_MARKUP = re.compile(rb"<[!?]")
+_XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
+
+
+def screen_xml(data: bytes) -> None:
+    """Raise ``CallbackError(forbidden_xml)`` if ``data`` holds a DTD, declaration or PI."""
+    decl = _XML_DECL.match(data)
+    pos = decl.end() if decl else 0
+    while True:
+        m = _MARKUP.search(data, pos)
+        if m is None:
+            return
+        i = m.start()
+        if data.startswith(b"<![CDATA[", i):
+            end = data.find(b"]]>", i + 9)
+            if end < 0:
+                raise CallbackError(CallbackReason.MALFORMED_XML, "unterminated CDATA section")
+            pos = end + 3
+        elif data.startswith(b"<!--", i):
+            end = data.find(b"-->", i + 4)
+            if end < 0:
+                raise CallbackError(CallbackReason.MALFORMED_XML, "unterminated comment")
+            pos = end + 3
+        elif data[i + 1 : i + 2] == b"?":
+            raise CallbackError(CallbackReason.FORBIDDEN_XML, "processing instructions are not allowed")
+        else:
+            word = data[i + 2 : i + 10].split(None, 1)[0] if data[i + 2 : i + 10].strip() else b""
+            name = word.decode("ascii", "replace") or "declaration"
+            raise CallbackError(CallbackReason.FORBIDDEN_XML, f"<!{name} is not allowed (no DTDs or entities)")
+
+
+def _convert(elem: ET.Element, depth: int) -> XmlValue:
+    if depth > MAX_DEPTH:
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"XML nested deeper than {MAX_DEPTH} levels")
+    if len(elem) == 0:
+        return elem.text or ""
+    out: XmlDict = {}
+    for child in elem:
+        value = _convert(child, depth + 1)
+        tag = child.tag
+        if tag in out:
+            prev = out[tag]
+            if isinstance(prev, list):
+                prev.append(value)
+            else:
+                out[tag] = [prev, value]
+        else:
+            out[tag] = value
+    return out
+
+
+def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:
+    """Parse a WeCom XML document into nested dicts.
+
+    Leaves become ``str`` (CDATA or plain text alike, ``""`` when empty), elements with children
+    become ``dict``, repeated tags become ``list``. Attributes are not used by WeCom and are ignored.
+    Raises ``CallbackError`` with reason ``forbidden_xml`` or ``malformed_xml``; nothing else.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    screen_xml(raw)
+    try:
+        parser = ET.XMLParser()  # noqa: S314 - screened above
+        parser.feed(raw)
+        elem = parser.close()
+    except ET.ParseError as exc:
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"not well-formed XML ({exc})") from None
+    except (ValueError, LookupError, RecursionError) as exc:  # odd encodings or absurd nesting
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"unreadable XML ({type(exc).__name__})") from None
+    if root is not None and elem.tag != root:
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"root element is <{elem.tag[:40]}>, expected <{root}>")
+    value = _convert(elem, 1)
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: XmlValue | None) -> list[XmlValue]:
+    """A repeated element as a list whether it occurred zero, one or many times."""
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
