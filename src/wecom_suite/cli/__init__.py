@@ -1,1 +1,1 @@
-"""(in progress)"""
+"""The ``wecom-suite`` command line: serve, sandbox, keygen, and store inspection."""

@@ -9,12 +9,21 @@ __all__ = ["check_signature", "compute_signature"]
 
 
 def compute_signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
-    """Lower-case hex SHA-1 of the byte-wise sorted concatenation of the four strings."""
-    parts = sorted((token.encode(), timestamp.encode(), nonce.encode(), encrypted.encode()))
-    return hashlib.sha1(b"".join(parts)).hexdigest()  # noqa: S324 - the protocol mandates SHA-1
+    """Lower-case hex SHA-1 of the byte-wise sorted concatenation of the four strings.
+
+    Sorting the ``str`` values equals sorting their UTF-8 bytes (UTF-8 preserves code point order),
+    so one encode of the joined text suffices.
+    """
+    joined = "".join(sorted((token, timestamp, nonce, encrypted)))
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()  # noqa: S324 - the protocol mandates SHA-1
 
 
 def check_signature(token: str, timestamp: str, nonce: str, encrypted: str, signature: str) -> bool:
     """Constant-time comparison of ``signature`` with the expected one (case-insensitive hex)."""
-    expected = compute_signature(token, timestamp, nonce, encrypted)
-    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode("ascii", "replace"))
+    if not signature.isascii():
+        return False
+    try:
+        expected = compute_signature(token, timestamp, nonce, encrypted)
+    except UnicodeEncodeError:  # lone surrogates cannot come from a real query string
+        return False
+    return hmac.compare_digest(expected, signature.strip().lower())

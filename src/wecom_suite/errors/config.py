@@ -8,7 +8,9 @@ __all__ = ["ConfigError"]
 
 
 class ConfigError(WeComSuiteError, ValueError):
-    def __init__(self, setting: str, problem: str) -> None:
+    """A setting is missing or invalid. ``setting`` names it as the user wrote it (env var or key)."""
+
+    def __init__(self, setting: str, problem: str, *, hint: str | None = None) -> None:
         self.setting = setting
         self.problem = problem
-        super().__init__(f"invalid configuration: {setting}: {problem}")
+        super().__init__(f"invalid configuration: {setting}: {problem}", hint=hint)

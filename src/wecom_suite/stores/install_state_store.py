@@ -9,8 +9,10 @@ __all__ = ["InstallStateStore"]
 
 @runtime_checkable
 class InstallStateStore(Protocol):
-    def issue_state(self, state: str, *, expires_at: float, data: str = "") -> None: ...
+    """``suite_id`` scopes the values, so suites sharing one store cannot consume each other's states."""
 
-    def consume_state(self, state: str, *, now: float) -> str | None:
+    def issue_state(self, state: str, *, expires_at: float, data: str = "", suite_id: str = "") -> None: ...
+
+    def consume_state(self, state: str, *, now: float, suite_id: str = "") -> str | None:
         """Return the ``data`` issued with ``state`` and forget it; None if unknown, used or expired."""
         ...

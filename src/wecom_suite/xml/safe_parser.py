@@ -23,6 +23,24 @@ XmlDict = dict[str, XmlValue]
 MAX_DEPTH = 16  # WeCom documents nest 3-4 levels; anything deeper is an attack or garbage
 
 _MARKUP = re.compile(rb"<[!?]")
+
+# Fast path for the documents WeCom actually sends: elements, CDATA sections and plain text without
+# markup, entities, CR or control characters, nothing else. One C-level ``findall`` tokenises the
+# document and a small loop builds the dicts. Any other token (declarations, comments, processing
+# instructions, attributes, entities, mixed content) is "junk" and sends the document to the screened
+# expat path, so the fast path only accepts documents expat parses to the same dict, and no DTD can
+# ever get through it.
+_NAME = rb"[A-Za-z_][A-Za-z0-9_.-]{0,63}"
+_TEXT = rb"[^<&\]\x00-\x08\x0b\x0c\x0e-\x1f\r]"
+_CDATA_TEXT = rb"[^\]\x00-\x08\x0b\x0c\x0e-\x1f\r]"
+_TOKENS = re.compile(
+    rb"<(" + _NAME + rb")>(?:<!\[CDATA\[(" + _CDATA_TEXT + rb"*(?:\](?!\]>)" + _CDATA_TEXT + rb"*)*)\]\]>"
+    rb"|(" + _TEXT + rb"*))</\1>"  # a leaf element: tag, cdata, text
+    rb"|<(" + _NAME + rb")>"  # an opening tag
+    rb"|</(" + _NAME + rb")>"  # a closing tag
+    rb"|[ \t\n]+"  # whitespace between elements
+    rb"|([\s\S])",  # anything else: junk
+)
 _XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
 
 
@@ -73,6 +91,76 @@ def _convert(elem: ET.Element, depth: int) -> XmlValue:
     return out
 
 
+# Tag names WeCom uses all the time, pre-decoded (a dict lookup beats a decode per element).
+_TAG_NAMES: dict[bytes, str] = {
+    name.encode(): name
+    for name in (
+        "ToUserName FromUserName CreateTime MsgType Event AgentID Encrypt SuiteId AuthCorpId InfoType TimeStamp "
+        "SuiteTicket AuthCode State ChangeType UserID OpenUserID NewUserID Name Department MainDepartment "
+        "IsLeaderInDept DirectLeader Mobile Position Gender Email BizMail Status Avatar Alias Telephone Address "
+        "ExtAttr Item Type Text Value Web Title Url Id ParentId Order TagId ExternalUserID WelcomeCode ChatId "
+        "PaidCorpId ServiceCorpId OrderId"
+    ).split()
+}
+
+
+def _add(out: XmlDict, tag: str, value: XmlValue) -> None:
+    prev = out.get(tag)
+    if prev is None:
+        out[tag] = value
+    elif isinstance(prev, list):
+        prev.append(value)
+    else:
+        out[tag] = [prev, value]
+
+
+def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
+    """The fast path: ``(root tag, dict)``, or None to let the full parser decide."""
+    stack: list[tuple[bytes, XmlDict]] = []
+    root: tuple[bytes, XmlDict] | None = None
+    current: XmlDict = {}
+    try:
+        for leaf, cdata, text, opening, closing, junk in _TOKENS.findall(raw):
+            if leaf:
+                if not stack:
+                    if root is not None:
+                        return None
+                    root = (leaf, {})
+                    continue
+                tag = _TAG_NAMES.get(leaf) or leaf.decode("ascii")
+                value = (cdata or text).decode("utf-8")
+                prev = current.get(tag)
+                if prev is None:
+                    current[tag] = value
+                elif isinstance(prev, list):
+                    prev.append(value)
+                else:
+                    current[tag] = [prev, value]
+            elif opening:
+                if root is not None or len(stack) >= MAX_DEPTH:
+                    return None
+                current = {}
+                stack.append((opening, current))
+            elif closing:
+                if not stack:
+                    return None
+                tag_bytes, value_dict = stack.pop()
+                if tag_bytes != closing:
+                    return None
+                if stack:
+                    current = stack[-1][1]
+                    _add(current, tag_bytes.decode("ascii"), value_dict)
+                else:
+                    root = (tag_bytes, value_dict)
+            elif junk:
+                return None
+    except UnicodeDecodeError:
+        return None
+    if root is None or stack:
+        return None
+    return root[0].decode("ascii"), root[1]
+
+
 def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:
     """Parse a WeCom XML document into nested dicts.
 
@@ -81,6 +169,12 @@ def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:
     Raises ``CallbackError`` with reason ``forbidden_xml`` or ``malformed_xml``; nothing else.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    fast = _parse_fast(raw)
+    if fast is not None:
+        tag, fields = fast
+        if root is not None and tag != root:
+            raise CallbackError(CallbackReason.MALFORMED_XML, f"root element is <{tag}>, expected <{root}>")
+        return fields
     screen_xml(raw)
     try:
         parser = ET.XMLParser()  # noqa: S314 - screened above

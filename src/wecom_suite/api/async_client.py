@@ -1,0 +1,156 @@
+"""``AsyncSuiteClient``: the asyncio shell (httpx.AsyncClient) over the same sans-I/O call flow as
+:class:`~wecom_suite.api.client.SuiteClient`; only the way bytes move and time passes differs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from ..clock import Clock
+from ..tokens.async_manager import AsyncTokenManager
+from ..tokens.grant import TokenGrant
+from ..tokens.policy import RefreshPolicy
+from .async_corp_client import AsyncCorpClient
+from .bound_methods import async_method
+from .call_flow import DropToken, NeedToken, Send, call_flow
+from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientCore, ClientStore, ManagerTable, grant_of
+from .endpoint import ApiCall, HttpRequest, TokenKind, TokenRef
+from .log_redaction import install_log_redaction
+from .retry_policy import RetryPolicy
+from .suite_calls import SuiteCalls
+from .transport_outcome import HttpAnswer, TransportFailure, transport_failure
+
+__all__ = ["AsyncSuiteClient"]
+
+T = TypeVar("T")
+
+
+class AsyncSuiteClient:
+    """Every service API of one suite, ``async``. Same arguments as ``SuiteClient``; ``sleep``
+    defaults to ``asyncio.sleep``."""
+
+    def __init__(
+        self,
+        suite_id: str,
+        suite_secret: str,
+        *,
+        store: ClientStore,
+        provider_corp_id: str | None = None,
+        provider_secret: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+        token_policy: RefreshPolicy | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+    ) -> None:
+        self._core = ClientCore(
+            suite_id, suite_secret, store=store, provider_corp_id=provider_corp_id, provider_secret=provider_secret,
+            base_url=base_url, timeout=timeout, clock=clock, retry=retry, token_policy=token_policy,
+        )
+        self._calls: SuiteCalls = self._core.calls
+        self._sleep = sleep or asyncio.sleep
+        install_log_redaction()
+        self._http = httpx.AsyncClient(base_url=self._core.base_url, timeout=timeout, transport=transport)
+        self._managers: ManagerTable[AsyncTokenManager] = ManagerTable(self._new_manager)
+
+    def __repr__(self) -> str:
+        return self._core.describe("AsyncSuiteClient")
+
+    @property
+    def suite_id(self) -> str:
+        return self._core.suite_id
+
+    @property
+    def suite_token(self) -> AsyncTokenManager:
+        return self._managers.get(TokenRef(TokenKind.SUITE))
+
+    @property
+    def provider_token(self) -> AsyncTokenManager:
+        return self._managers.get(TokenRef(TokenKind.PROVIDER))
+
+    def corp_token(self, corp_id: str) -> AsyncTokenManager:
+        return self._managers.get(TokenRef(TokenKind.CORP, corp_id))
+
+    def _new_manager(self, ref: TokenRef) -> AsyncTokenManager:
+        core = self._core
+
+        async def fetch() -> TokenGrant:
+            return grant_of(await self._execute(core.token_fetch_call(ref)))
+
+        return AsyncTokenManager(core.store, core.token_key(ref), fetch, clock=core.clock, policy=core.token_policy)
+
+    def corp(self, corp_id: str) -> AsyncCorpClient:
+        return AsyncCorpClient(self, corp_id)
+
+    async def _execute(self, call: ApiCall[T]) -> T:
+        flow = call_flow(call, self._core.retry)
+        reply: Any = None
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            if isinstance(step, Send):
+                reply = await self._send(step.request)
+            elif isinstance(step, NeedToken):
+                reply = await self._managers.get(step.ref).token()
+            elif isinstance(step, DropToken):
+                await self._managers.get(step.ref).invalidate(step.token)
+                reply = None
+            else:
+                await self._sleep(step.seconds)
+                reply = None
+
+    async def _send(self, request: HttpRequest) -> HttpAnswer | TransportFailure:
+        try:
+            response = await self._http.request(
+                request.method, request.path, params=request.params, content=request.content, headers=request.headers
+            )
+        except httpx.TransportError as exc:
+            return transport_failure(exc)
+        return HttpAnswer(response.status_code, response.headers.get("content-type", ""), response.content)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncSuiteClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    get_suite_token = async_method(SuiteCalls.get_suite_token)
+    get_provider_token = async_method(SuiteCalls.get_provider_token)
+    get_corp_token = async_method(SuiteCalls.get_corp_token)
+    get_customized_corp_token = async_method(SuiteCalls.get_customized_corp_token)
+    get_pre_auth_code = async_method(SuiteCalls.get_pre_auth_code)
+    set_session_info = async_method(SuiteCalls.set_session_info)
+    get_permanent_code = async_method(SuiteCalls.get_permanent_code)
+    get_permanent_code_v2 = async_method(SuiteCalls.get_permanent_code_v2)
+    get_auth_info = async_method(SuiteCalls.get_auth_info)
+    get_admin_list = async_method(SuiteCalls.get_admin_list)
+    get_app_qrcode = async_method(SuiteCalls.get_app_qrcode)
+    get_login_info = async_method(SuiteCalls.get_login_info)
+    get_user_info_3rd = async_method(SuiteCalls.get_user_info_3rd)
+    get_user_detail_3rd = async_method(SuiteCalls.get_user_detail_3rd)
+    jscode2session = async_method(SuiteCalls.jscode2session)
+    corpid_to_opencorpid = async_method(SuiteCalls.corpid_to_opencorpid)
+    get_customized_auth_url = async_method(SuiteCalls.get_customized_auth_url)
+    get_register_code = async_method(SuiteCalls.get_register_code)
+    get_register_info = async_method(SuiteCalls.get_register_info)
+    get_order = async_method(SuiteCalls.get_order)
+    get_order_list = async_method(SuiteCalls.get_order_list)
+    prolong_try = async_method(SuiteCalls.prolong_try)
+    license_api = async_method(SuiteCalls.license_api)
+    get_agent = async_method(SuiteCalls.get_agent)
+    set_agent = async_method(SuiteCalls.set_agent)
+    get_json = async_method(SuiteCalls.get_json)
+    post_json = async_method(SuiteCalls.post_json)

@@ -1,0 +1,44 @@
+"""``AsyncCorpClient``: ordinary corp APIs with one authorising company's access_token (asyncio)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from .bound_methods import async_method
+from .corp_calls import CorpCalls
+from .endpoint import ApiCall
+
+if TYPE_CHECKING:
+    from .async_client import AsyncSuiteClient
+
+__all__ = ["AsyncCorpClient"]
+
+T = TypeVar("T")
+
+
+class AsyncCorpClient:
+    """``async_client.corp(corp_id)``."""
+
+    def __init__(self, parent: AsyncSuiteClient, corp_id: str) -> None:
+        self._parent = parent
+        self._calls = CorpCalls(corp_id)
+
+    @property
+    def corp_id(self) -> str:
+        return self._calls.corp_id
+
+    def __repr__(self) -> str:
+        return f"AsyncCorpClient(suite_id={self._parent.suite_id!r}, corp_id={self.corp_id!r})"
+
+    async def _execute(self, call: ApiCall[T]) -> T:
+        return await self._parent._execute(call)
+
+    async def access_token(self) -> str:
+        return await self._parent.corp_token(self.corp_id).token()
+
+    get_jsapi_ticket = async_method(CorpCalls.get_jsapi_ticket)
+    get_agent_config_ticket = async_method(CorpCalls.get_agent_config_ticket)
+    userid_to_openuserid = async_method(CorpCalls.userid_to_openuserid)
+    get_app_permissions = async_method(CorpCalls.get_app_permissions)
+    get_json = async_method(CorpCalls.get_json)
+    post_json = async_method(CorpCalls.post_json)

@@ -1,0 +1,154 @@
+"""What the sync and async clients share besides the call flow: configuration, where credentials
+come from (the store), and the token-fetch calls. Nothing here sends a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..clock import Clock
+from ..errors import CompanyNotFound, ConfigError
+from ..redaction import redact, redact_url
+from ..stores.company_registry import CompanyRegistry
+from ..stores.lock import LockProvider
+from ..stores.records import CompanyRecord
+from ..stores.ticket_store import TicketStore
+from ..stores.token_store import TokenStore
+from ..tokens.grant import TokenGrant
+from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
+from ..tokens.policy import RefreshPolicy
+from .endpoint import ApiCall, TokenKind, TokenRef
+from .models import CorpAccessTokenInfo, JsapiTicket, ProviderAccessToken, SuiteAccessToken
+from .retry_policy import RetryPolicy
+from .suite_calls import SuiteCalls
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientCore", "ClientStore", "ManagerTable", "grant_of"]
+
+DEFAULT_BASE_URL = "https://qyapi.weixin.qq.com"
+DEFAULT_TIMEOUT = 10.0  # seconds; below the token lease (30 s) so a stuck fetch never outlives its lease
+
+M = TypeVar("M")
+
+
+class ClientStore(TicketStore, TokenStore, LockProvider, CompanyRegistry, Protocol):
+    """What a client needs from a store: the suite ticket, cached tokens + leases, the companies."""
+
+
+def grant_of(answer: SuiteAccessToken | ProviderAccessToken | CorpAccessTokenInfo | JsapiTicket) -> TokenGrant:
+    """The token inside a token/ticket answer, for the token managers."""
+    if isinstance(answer, SuiteAccessToken):
+        token = answer.suite_access_token
+    elif isinstance(answer, ProviderAccessToken):
+        token = answer.provider_access_token
+    elif isinstance(answer, CorpAccessTokenInfo):
+        token = answer.access_token
+    else:
+        token = answer.ticket
+    return TokenGrant(token, float(answer.expires_in or 7200))
+
+
+class ClientCore:
+    """Settings + store lookups for one suite. Both shells hold one and differ only in I/O."""
+
+    def __init__(
+        self,
+        suite_id: str,
+        suite_secret: str,
+        *,
+        store: ClientStore,
+        provider_corp_id: str | None,
+        provider_secret: str | None,
+        base_url: str,
+        timeout: float,
+        clock: Clock | None,
+        retry: RetryPolicy | None,
+        token_policy: RefreshPolicy | None,
+    ) -> None:
+        if timeout <= 0:
+            raise ConfigError("timeout", "must be a positive number of seconds")
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError("base_url", f"must be an http(s) URL, got {redact_url(base_url)!r}")
+        self.calls = SuiteCalls(
+            suite_id, suite_secret, provider_corp_id=provider_corp_id, provider_secret=provider_secret
+        )
+        self.store = store
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self.token_policy = token_policy
+
+    @property
+    def suite_id(self) -> str:
+        return self.calls.suite_id
+
+    def describe(self, cls: str) -> str:
+        return (
+            f"{cls}(suite_id={self.suite_id!r}, suite_secret={redact(self.calls.suite_secret)}, "
+            f"provider_corp_id={self.calls.provider_corp_id!r}, base_url={self.base_url!r})"
+        )
+
+    # -- token-fetch calls (they read the store, which is synchronous for both shells) ----------
+    def suite_token_call(self) -> ApiCall[SuiteAccessToken]:
+        """get_suite_token with the newest suite_ticket (TicketNotFound/TicketExpired if none)."""
+        return self.calls.get_suite_token(self.store.get_ticket(self.suite_id).ticket)
+
+    def provider_token_call(self) -> ApiCall[ProviderAccessToken]:
+        return self.calls.get_provider_token()
+
+    def company(self, corp_id: str) -> CompanyRecord:
+        """The installed company (its permanent code); CompanyNotFound if absent or revoked."""
+        record = self.store.get_company(self.suite_id, corp_id)
+        if record is None:
+            raise CompanyNotFound(self.suite_id, corp_id)
+        if not record.active:
+            raise CompanyNotFound(self.suite_id, corp_id, revoked=True)
+        return record
+
+    def corp_token_call(self, corp_id: str) -> ApiCall[CorpAccessTokenInfo]:
+        """get_corp_token, or ``gettoken`` for a 代开发 app (whose permanent code is the app secret)."""
+        record = self.company(corp_id)
+        if is_customized_app(record):
+            return self.calls.get_customized_corp_token(corp_id, record.permanent_code)
+        return self.calls.get_corp_token(corp_id, record.permanent_code)
+
+    def token_fetch_call(self, ref: TokenRef) -> ApiCall[SuiteAccessToken | ProviderAccessToken | CorpAccessTokenInfo]:
+        """The call that fetches a new token for ``ref`` (what its manager's ``fetch`` runs)."""
+        if ref.kind is TokenKind.SUITE:
+            return self.suite_token_call()
+        if ref.kind is TokenKind.PROVIDER:
+            return self.provider_token_call()
+        return self.corp_token_call(ref.corp_id)
+
+    def token_key(self, ref: TokenRef) -> str:
+        if ref.kind is TokenKind.SUITE:
+            return suite_token_key(self.suite_id)
+        if ref.kind is TokenKind.PROVIDER:
+            if not self.calls.provider_corp_id:
+                raise ConfigError("provider_secret", "provider APIs need provider_corp_id and provider_secret")
+            return provider_token_key(self.calls.provider_corp_id)
+        if ref.kind is TokenKind.CORP:
+            return corp_token_key(self.suite_id, ref.corp_id)
+        raise ValueError(f"{ref.kind} has no token")
+
+
+def is_customized_app(record: CompanyRecord) -> bool:
+    """True when the stored auth info says the app is 代开发 (``is_customized_app`` on an agent)."""
+    agents: Any = record.auth_info.get("auth_info", {}).get("agent", []) if record.auth_info else []
+    return isinstance(agents, list) and any(isinstance(a, dict) and a.get("is_customized_app") for a in agents)
+
+
+class ManagerTable(Generic[M]):
+    """One token manager per :class:`TokenRef`, created on first use (a company's on first call)."""
+
+    def __init__(self, make: Callable[[TokenRef], M]) -> None:
+        self._make = make
+        self._managers: dict[TokenRef, M] = {}
+
+    def get(self, ref: TokenRef) -> M:
+        manager = self._managers.get(ref)
+        if manager is None:
+            manager = self._managers.setdefault(ref, self._make(ref))
+        return manager
+
+

@@ -1,0 +1,45 @@
+"""``CorpClient``: ordinary corp APIs with one authorising company's access_token (blocking)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from .bound_methods import sync_method
+from .corp_calls import CorpCalls
+from .endpoint import ApiCall
+
+if TYPE_CHECKING:
+    from .client import SuiteClient
+
+__all__ = ["CorpClient"]
+
+T = TypeVar("T")
+
+
+class CorpClient:
+    """``client.corp(corp_id)``: the token is that company's, from its permanent code in the store."""
+
+    def __init__(self, parent: SuiteClient, corp_id: str) -> None:
+        self._parent = parent
+        self._calls = CorpCalls(corp_id)
+
+    @property
+    def corp_id(self) -> str:
+        return self._calls.corp_id
+
+    def __repr__(self) -> str:
+        return f"CorpClient(suite_id={self._parent.suite_id!r}, corp_id={self.corp_id!r})"
+
+    def _execute(self, call: ApiCall[T]) -> T:
+        return self._parent._execute(call)
+
+    def access_token(self) -> str:
+        """The company's current access_token (cached, refreshed when due)."""
+        return self._parent.corp_token(self.corp_id).token()
+
+    get_jsapi_ticket = sync_method(CorpCalls.get_jsapi_ticket)
+    get_agent_config_ticket = sync_method(CorpCalls.get_agent_config_ticket)
+    userid_to_openuserid = sync_method(CorpCalls.userid_to_openuserid)
+    get_app_permissions = sync_method(CorpCalls.get_app_permissions)
+    get_json = sync_method(CorpCalls.get_json)
+    post_json = sync_method(CorpCalls.post_json)

@@ -1,0 +1,201 @@
+"""Every wrapped WeCom API, declared once (wecom-api.md §3). Both clients call these specs."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from .endpoint import Endpoint, RetrySafety, TokenKind
+from .models import (
+    AdminList,
+    ApiResult,
+    AppPermissions,
+    AppQrcode,
+    AuthInfoEx,
+    CorpAccessTokenInfo,
+    CustomizedAuthUrl,
+    JsapiTicket,
+    LoginInfo,
+    MiniProgramSession,
+    OpenCorpId,
+    OpenUserIdList,
+    Order,
+    OrderList,
+    PermanentCodeInfo,
+    PermanentCodeInfoV2,
+    PreAuthCode,
+    ProviderAccessToken,
+    RegisterCode,
+    RegisterInfo,
+    SuiteAccessToken,
+    UserDetail3rd,
+    UserInfo3rd,
+)
+from .models.legacy_agent import AgentInfo
+
+__all__ = ["LICENSE_APIS", "ad_hoc_endpoint"]
+
+T = TypeVar("T")
+
+NONE, SUITE, PROVIDER, CORP = TokenKind.NONE, TokenKind.SUITE, TokenKind.PROVIDER, TokenKind.CORP
+ONE_TIME, WRITE = RetrySafety.ONE_TIME, RetrySafety.NOT_IDEMPOTENT
+
+
+def _image(body: bytes, content_type: str) -> AppQrcode:
+    return AppQrcode(image=body)
+
+
+def _as_dict(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+# -- tokens (§3.2)
+GET_PROVIDER_TOKEN = Endpoint(
+    "service/get_provider_token", "POST", "/cgi-bin/service/get_provider_token", NONE,
+    ProviderAccessToken.model_validate, errcode_optional=True,
+)
+GET_SUITE_TOKEN = Endpoint(
+    "service/get_suite_token", "POST", "/cgi-bin/service/get_suite_token", NONE,
+    SuiteAccessToken.model_validate, errcode_optional=True,
+)
+GET_CORP_TOKEN = Endpoint(
+    "service/get_corp_token", "POST", "/cgi-bin/service/get_corp_token", SUITE,
+    CorpAccessTokenInfo.model_validate, errcode_optional=True,
+)
+GETTOKEN = Endpoint(  # 代开发: corpsecret = the permanent code
+    "gettoken", "GET", "/cgi-bin/gettoken", NONE, CorpAccessTokenInfo.model_validate, errcode_optional=True,
+)
+
+# -- install / authorisation (§3.3)
+GET_PRE_AUTH_CODE = Endpoint(
+    "service/get_pre_auth_code", "GET", "/cgi-bin/service/get_pre_auth_code", SUITE, PreAuthCode.model_validate,
+)
+SET_SESSION_INFO = Endpoint(
+    "service/set_session_info", "POST", "/cgi-bin/service/set_session_info", SUITE, ApiResult.model_validate,
+    safety=ONE_TIME,
+)
+GET_PERMANENT_CODE = Endpoint(
+    "service/get_permanent_code", "POST", "/cgi-bin/service/get_permanent_code", SUITE,
+    PermanentCodeInfo.model_validate, safety=ONE_TIME, errcode_optional=True,
+)
+GET_PERMANENT_CODE_V2 = Endpoint(
+    "service/v2/get_permanent_code", "POST", "/cgi-bin/service/v2/get_permanent_code", SUITE,
+    PermanentCodeInfoV2.model_validate, safety=ONE_TIME,
+)
+GET_AUTH_INFO = Endpoint(
+    "service/get_auth_info", "POST", "/cgi-bin/service/get_auth_info", SUITE, AuthInfoEx.model_validate,
+)
+GET_ADMIN_LIST = Endpoint(
+    "service/get_admin_list", "POST", "/cgi-bin/service/get_admin_list", SUITE, AdminList.model_validate,
+)
+GET_APP_QRCODE = Endpoint(
+    "service/get_app_qrcode", "POST", "/cgi-bin/service/get_app_qrcode", SUITE, AppQrcode.model_validate,
+    parse_binary=_image,
+)
+
+# -- login / identity (§3.4)
+GET_LOGIN_INFO = Endpoint(  # the provider token, but under access_token= (WxJava PR #2253)
+    "service/get_login_info", "POST", "/cgi-bin/service/get_login_info", PROVIDER, LoginInfo.model_validate,
+    token_param="access_token", safety=ONE_TIME,  # noqa: S106
+)
+GET_USER_INFO_3RD = Endpoint(
+    "service/auth/getuserinfo3rd", "GET", "/cgi-bin/service/auth/getuserinfo3rd", SUITE,
+    UserInfo3rd.model_validate, safety=ONE_TIME,
+)
+GET_USER_DETAIL_3RD = Endpoint(
+    "service/auth/getuserdetail3rd", "POST", "/cgi-bin/service/auth/getuserdetail3rd", SUITE,
+    UserDetail3rd.model_validate, safety=ONE_TIME,
+)
+JSCODE2SESSION = Endpoint(
+    "service/miniprogram/jscode2session", "GET", "/cgi-bin/service/miniprogram/jscode2session", SUITE,
+    MiniProgramSession.model_validate, safety=ONE_TIME,
+)
+
+# -- JS-SDK tickets (§3.5): the company's token, never the suite's
+GET_JSAPI_TICKET = Endpoint(
+    "get_jsapi_ticket", "GET", "/cgi-bin/get_jsapi_ticket", CORP, JsapiTicket.model_validate,
+)
+GET_AGENT_CONFIG_TICKET = Endpoint(
+    "ticket/get", "GET", "/cgi-bin/ticket/get", CORP, JsapiTicket.model_validate,
+)
+
+# -- id conversion (§3.6)
+CORPID_TO_OPENCORPID = Endpoint(
+    "service/corpid_to_opencorpid", "POST", "/cgi-bin/service/corpid_to_opencorpid", PROVIDER,
+    OpenCorpId.model_validate,
+)
+USERID_TO_OPENUSERID = Endpoint(
+    "batch/userid_to_openuserid", "POST", "/cgi-bin/batch/userid_to_openuserid", CORP, OpenUserIdList.model_validate,
+)
+GET_APP_PERMISSIONS = Endpoint(
+    "agent/get_permissions", "POST", "/cgi-bin/agent/get_permissions", CORP, AppPermissions.model_validate,
+)
+
+# -- 代开发 link (§3.7) and 推广注册 (§3.8)
+GET_CUSTOMIZED_AUTH_URL = Endpoint(
+    "service/get_customized_auth_url", "POST", "/cgi-bin/service/get_customized_auth_url", PROVIDER,
+    CustomizedAuthUrl.model_validate,
+)
+GET_REGISTER_CODE = Endpoint(
+    "service/get_register_code", "POST", "/cgi-bin/service/get_register_code", PROVIDER, RegisterCode.model_validate,
+)
+GET_REGISTER_INFO = Endpoint(
+    "service/get_register_info", "POST", "/cgi-bin/service/get_register_info", PROVIDER, RegisterInfo.model_validate,
+)
+
+# -- paid editions (§3.9)
+GET_ORDER = Endpoint("service/get_order", "POST", "/cgi-bin/service/get_order", SUITE, Order.model_validate)
+GET_ORDER_LIST = Endpoint(
+    "service/get_order_list", "POST", "/cgi-bin/service/get_order_list", SUITE, OrderList.model_validate,
+)
+PROLONG_TRY = Endpoint(
+    "service/prolong_try", "POST", "/cgi-bin/service/prolong_try", SUITE, ApiResult.model_validate, safety=WRITE,
+)
+
+
+def _license(name: str, safety: RetrySafety = RetrySafety.IDEMPOTENT) -> Endpoint[ApiResult]:
+    return Endpoint(f"license/{name}", "POST", f"/cgi-bin/license/{name}", PROVIDER, ApiResult.model_validate,
+                    safety=safety)
+
+
+# 接口许可 (interface licenses): field details are out of the reference's scope, so answers are
+# ApiResult with every field kept in model_extra. Writes are never resent blindly.
+LICENSE_APIS: dict[str, Endpoint[ApiResult]] = {
+    "create_new_order": _license("create_new_order", WRITE),
+    "create_renew_order_job": _license("create_renew_order_job", WRITE),
+    "submit_order_job": _license("submit_order_job", WRITE),
+    "list_order": _license("list_order"),
+    "get_order": _license("get_order"),
+    "list_order_account": _license("list_order_account"),
+    "active_account": _license("active_account", WRITE),
+    "batch_active_account": _license("batch_active_account", WRITE),
+    "get_active_info_by_code": _license("get_active_info_by_code"),
+    "batch_get_active_info_by_code": _license("batch_get_active_info_by_code"),
+    "list_actived_account": _license("list_actived_account"),
+    "get_active_info_by_user": _license("get_active_info_by_user"),
+    "batch_transfer_license": _license("batch_transfer_license", WRITE),
+    "get_app_license_info": _license("get_app_license_info"),
+    "set_auto_active_status": _license("set_auto_active_status", WRITE),
+    "get_auto_active_status": _license("get_auto_active_status"),
+}
+
+# -- legacy 企业号 (§3.10)
+GET_AGENT = Endpoint("service/get_agent", "POST", "/cgi-bin/service/get_agent", SUITE, AgentInfo.model_validate)
+SET_AGENT = Endpoint(
+    "service/set_agent", "POST", "/cgi-bin/service/set_agent", SUITE, ApiResult.model_validate, safety=WRITE,
+)
+
+
+def ad_hoc_endpoint(
+    method: str, path: str, token: TokenKind, *, idempotent: bool | None = None
+) -> Endpoint[dict[str, Any]]:
+    """An endpoint not wrapped yet (``get_json`` / ``post_json``): the answer stays a dict.
+
+    ``idempotent`` defaults to True for GET and False for POST (a POST is not resent after a
+    failure that may have reached WeCom, unless the caller says it is safe).
+    """
+    method = method.upper()
+    if not path.startswith("/"):
+        path = "/cgi-bin/" + path
+    safe = (method == "GET") if idempotent is None else idempotent
+    name = path.removeprefix("/cgi-bin/")
+    return Endpoint(name, method, path, token, _as_dict, safety=RetrySafety.IDEMPOTENT if safe else WRITE)

@@ -1,0 +1,198 @@
+"""What a suite does by default when WeCom tells it that its state changed (授权生命周期).
+
+These run from the inbox worker, after ``success`` was answered, and before the user's own
+handlers. Each one is idempotent, because an item may be processed again after a crash between
+"done" and "marked complete": tickets keep the newest, auth codes are redeemed once, and the
+company record is simply rewritten.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, Protocol
+
+from ..clock import DEFAULT_CLOCK, Clock
+from ..events import (
+    CancelAuthEvent,
+    ChangeAuthEvent,
+    CreateAuthEvent,
+    Event,
+    ResetPermanentCodeEvent,
+    SuiteTicketEvent,
+)
+from ..stores.records import CompanyRecord, CompanyState, SuiteTicket
+from ..stores.store import Store
+from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key
+from .auth_code_redemption import AuthCodeRedemption
+
+__all__ = ["PermanentCodeApi", "SuiteLifecycle", "company_from_permanent_code"]
+
+logger = logging.getLogger("wecom_suite.lifecycle")
+
+# Keys of WeCom's answers that are credentials: kept in their own column (or not at all), never in auth_info.
+_SECRET_KEYS = frozenset({"permanent_code", "access_token", "expires_in", "errcode", "errmsg"})
+
+
+class PermanentCodeApi(Protocol):
+    """The two service APIs the lifecycle calls (``SuiteClient`` has them)."""
+
+    def get_permanent_code(self, auth_code: str) -> Any: ...
+
+    def get_auth_info(self, corp_id: str, permanent_code: str) -> Any: ...
+
+
+def as_json_dict(answer: Any) -> dict[str, Any]:
+    """A model or a mapping from the API client as a plain JSON dict, with WeCom's field names."""
+    if isinstance(answer, Mapping):
+        return dict(answer)
+    dump: Callable[..., dict[str, Any]] | None = getattr(answer, "model_dump", None)
+    if dump is None:
+        raise TypeError(f"cannot read {type(answer).__name__} as WeCom JSON")
+    return dump(by_alias=True, mode="json", exclude_none=True)
+
+
+def _auth_info_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in _SECRET_KEYS}
+
+
+def company_from_permanent_code(suite_id: str, answer: Any, *, now: float) -> CompanyRecord:
+    """A registry record from get_permanent_code's answer (permanent code apart, everything kept)."""
+    data = as_json_dict(answer)
+    corp = data.get("auth_corp_info") or {}
+    corp_id = str(corp.get("corpid") or "")
+    permanent_code = str(data.get("permanent_code") or "")
+    if not corp_id or not permanent_code:
+        raise ValueError("get_permanent_code answered without auth_corp_info.corpid or permanent_code")
+    return CompanyRecord(
+        suite_id=suite_id,
+        corp_id=corp_id,
+        permanent_code=permanent_code,
+        corp_name=str(corp.get("corp_name") or ""),
+        auth_info=_auth_info_of(data),
+        state=CompanyState.ACTIVE,
+        installed_at=now,
+        updated_at=now,
+    )
+
+
+class SuiteLifecycle:
+    """Keeps the store in step with WeCom: tickets, installs, changes, cancellations, code resets."""
+
+    def __init__(
+        self,
+        suite_id: str,
+        store: Store,
+        api: PermanentCodeApi,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        self.suite_id = suite_id
+        self._store = store
+        self._api = api
+        self._clock = clock or DEFAULT_CLOCK
+        self.redemption = AuthCodeRedemption(store, suite_id, self.exchange_auth_code, clock=self._clock)
+
+    # -- entry point --------------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Run the default handling for ``event`` (other event types need none)."""
+        if event.suite_id and event.suite_id != self.suite_id:
+            logger.warning("suite %s: ignoring %s for another suite %s", self.suite_id, event.info_type, event.suite_id)
+            return
+        if isinstance(event, SuiteTicketEvent):
+            self.store_ticket(event)
+        elif isinstance(event, CreateAuthEvent):
+            self.on_create_auth(event)
+        elif isinstance(event, ChangeAuthEvent):
+            self.on_change_auth(event)
+        elif isinstance(event, CancelAuthEvent):
+            self.on_cancel_auth(event)
+        elif isinstance(event, ResetPermanentCodeEvent):
+            self.on_reset_permanent_code(event)
+
+    # -- the lifecycle ------------------------------------------------------------------------------
+
+    def store_ticket(self, event: SuiteTicketEvent) -> bool:
+        """Keep the pushed suite_ticket (newest wins); False when it is not this suite's."""
+        if event.suite_id != self.suite_id or not event.suite_ticket:
+            logger.warning("suite %s: ignoring a suite_ticket for suite %r", self.suite_id, event.suite_id)
+            return False
+        self._store.save_ticket(
+            SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=self._clock.now())
+        )
+        logger.info("suite %s: suite_ticket stored", self.suite_id)
+        return True
+
+    def on_create_auth(self, event: CreateAuthEvent) -> CompanyRecord:
+        company, exchanged = self.redemption.redeem(event.auth_code)
+        if not exchanged:
+            logger.info("suite %s: create_auth for %s already handled", self.suite_id, company.corp_id)
+        return company
+
+    def on_reset_permanent_code(self, event: ResetPermanentCodeEvent) -> CompanyRecord:
+        company, _ = self.redemption.redeem(event.auth_code)
+        return company
+
+    def on_change_auth(self, event: ChangeAuthEvent) -> CompanyRecord | None:
+        """No diff is sent with change_auth: ask WeCom for the whole auth info again."""
+        record = self._store.get_company(self.suite_id, event.auth_corp_id)
+        if record is None or not record.active:
+            logger.warning(
+                "suite %s: change_auth for %s, which is not an active company here; ignored",
+                self.suite_id,
+                event.auth_corp_id,
+            )
+            return None
+        data = as_json_dict(self._api.get_auth_info(record.corp_id, record.permanent_code))
+        corp = data.get("auth_corp_info") or {}
+        updated = replace(
+            record,
+            auth_info={**record.auth_info, **_auth_info_of(data)},
+            corp_name=str(corp.get("corp_name") or record.corp_name),
+            updated_at=self._clock.now(),
+        )
+        self._store.save_company(updated)
+        logger.info("suite %s: auth info of %s refreshed (change_auth)", self.suite_id, record.corp_id)
+        return updated
+
+    def on_cancel_auth(self, event: CancelAuthEvent) -> CompanyRecord | None:
+        """The permanent code is dead: mark the company revoked and forget its tokens."""
+        record = self._store.get_company(self.suite_id, event.auth_corp_id)
+        if record is None:
+            logger.warning("suite %s: cancel_auth for unknown company %s", self.suite_id, event.auth_corp_id)
+            return None
+        self.drop_tokens(record)
+        if not record.active:
+            return record
+        now = self._clock.now()
+        revoked = replace(record, state=CompanyState.REVOKED, revoked_at=now, updated_at=now)
+        self._store.save_company(revoked)
+        logger.info("suite %s: %s cancelled its authorisation (cancel_auth)", self.suite_id, record.corp_id)
+        return revoked
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def exchange_auth_code(self, auth_code: str) -> CompanyRecord:
+        """get_permanent_code, then save the company (called once per auth_code by the redemption)."""
+        answer = self._api.get_permanent_code(auth_code)
+        now = self._clock.now()
+        company = company_from_permanent_code(self.suite_id, answer, now=now)
+        previous = self._store.get_company(self.suite_id, company.corp_id)
+        if previous is not None:
+            if previous.active:
+                company = replace(company, installed_at=previous.installed_at)
+            self.drop_tokens(previous)  # the old permanent code's tokens must not outlive it
+        self._store.save_company(company)
+        logger.info("suite %s: company %s (%s) installed", self.suite_id, company.corp_id, company.corp_name)
+        return company
+
+    def drop_tokens(self, record: CompanyRecord) -> None:
+        keys = [corp_token_key(self.suite_id, record.corp_id), jsapi_ticket_key(self.suite_id, record.corp_id)]
+        agents = (record.auth_info.get("auth_info") or {}).get("agent") or []
+        for agent in agents:
+            if isinstance(agent, Mapping) and agent.get("agentid") is not None:
+                keys.append(agent_ticket_key(self.suite_id, record.corp_id, int(agent["agentid"])))
+        for key in keys:
+            self._store.delete_token(key)

@@ -1,0 +1,370 @@
+"""``SuiteApp``: the service a provider deploys — callbacks, install flow, company registry, clients.
+
+Modelled on slack_bolt's ``App`` with its OAuth flow and installation store. A ``SuiteApp`` is a
+:class:`~wecom_suite.web.WebHandler`, so every web adapter (ASGI, WSGI, Flask, Django, FastAPI)
+serves it, under ``config.url_prefix``:
+
+=====================================  ==================================================
+``GET  {prefix}/callback/instruction``  URL verification (指令回调URL), provider corp id
+``POST {prefix}/callback/instruction``  instruction callbacks: recorded, ``success``, processed after
+``GET  {prefix}/callback/data``         URL verification (数据回调URL), provider corp id
+``POST {prefix}/callback/data``         data callbacks from installed companies, handled at once
+``GET  {prefix}/install``               start an install (pre_auth_code, state, WeCom's install page)
+``GET  {prefix}/install/callback``      WeCom's redirect back with the auth_code
+=====================================  ==================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from enum import Enum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from ..api.async_client import AsyncSuiteClient
+from ..api.client import SuiteClient
+from ..callback.context import CallbackContext
+from ..callback.receive_id import ReceiveIdSpec
+from ..callback.receiver import CallbackReceiver
+from ..callback.router import EventRouter, Handler
+from ..clock import DEFAULT_CLOCK, Clock
+from ..errors import CallbackError, CompanyNotFound
+from ..events import DataEvent, SuiteTicketEvent, parse_event
+from ..stores.records import InboxItem
+from ..stores.store import Store
+from ..stores.url import open_store
+from ..web.request import WebRequest
+from ..web.response import WebResponse
+from .company import Company
+from .config import SuiteConfig, redact_store_url
+from .inbox_worker import InboxWorker
+from .install_flow import InstallFlow
+from .lifecycle import SuiteLifecycle
+from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH
+
+if TYPE_CHECKING:
+    from ..web.asgi import ASGIAdapter
+    from ..web.wsgi import WSGIAdapter
+
+__all__ = ["SuiteApp"]
+
+logger = logging.getLogger("wecom_suite.app")
+
+H = TypeVar("H", bound=Handler)
+
+
+class SuiteApp:
+    """One suite (第三方应用) as a service.
+
+    >>> app = SuiteApp.from_env()
+    >>> @app.on("change_contact", change_type="create_user")
+    ... def welcome(ctx): ...
+
+    Instruction callbacks are written to the store's inbox before ``success`` is answered and are
+    processed by a worker thread: first the default lifecycle (tickets, installs, changes,
+    cancellations), then the handlers registered with :meth:`on`. Handlers may therefore run again
+    after a crash or a failure (they are retried with backoff): make them idempotent.
+    """
+
+    def __init__(
+        self,
+        config: SuiteConfig | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        start_worker: bool = True,
+        **settings: Any,
+    ) -> None:
+        if config is None:
+            config = SuiteConfig.from_mapping(settings)
+        elif settings:
+            config = replace(config, **settings)
+        self.config = config
+        self.clock = clock or DEFAULT_CLOCK
+        self._owns_store = store is None
+        self.store: Store = store if store is not None else open_store(config.store_url, clock=self.clock)
+        self._async_transport = async_transport
+        self.client = SuiteClient(
+            config.suite_id,
+            config.suite_secret,
+            store=self.store,
+            provider_corp_id=config.provider_corp_id or None,
+            provider_secret=config.provider_secret,
+            base_url=config.api_base_url,
+            transport=transport,
+            clock=self.clock,
+        )
+        self._async_client: AsyncSuiteClient | None = None
+        self._async_lock = threading.Lock()
+        self.router = EventRouter()
+        self.lifecycle = SuiteLifecycle(config.suite_id, self.store, self.client, clock=self.clock)
+        self.install_flow = InstallFlow(
+            config, self.store, self.client, self.lifecycle.redemption.redeem, clock=self.clock
+        )
+        # WeCom addresses instruction callbacks to the suite id; one report shows the provider corp id in
+        # ToUserName, so that is accepted too (protocol reference §1.6).
+        self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
+        self._verification = self._receiver(self._verification_receive_id)
+        self._data = self._receiver(self._is_installed_corp)
+        self.worker = InboxWorker(self.store, config.suite_id, self.process, clock=self.clock)
+        if start_worker:
+            self.worker.start()
+
+    # -- construction -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> SuiteApp:
+        """Settings from ``WECOM_*`` environment variables (see docs/configuration.md)."""
+        options = {
+            k: kwargs.pop(k) for k in ("store", "clock", "transport", "async_transport", "start_worker") if k in kwargs
+        }
+        return cls(SuiteConfig.from_env(**kwargs), **options)
+
+    @classmethod
+    def from_toml(cls, path: str, *, suite: str | None = None, **options: Any) -> SuiteApp:
+        """The suite of a TOML file (``suite=`` picks one by name when the file has several)."""
+        return cls(SuiteConfig.from_toml(path, suite=suite), **options)
+
+    # -- handlers -----------------------------------------------------------------------------------
+
+    def on(self, info_type: str | Enum, *, change_type: str | Enum | None = None) -> Callable[[H], H]:
+        """Register a handler for an InfoType (or a data event's Event/MsgType); it runs after the lifecycle."""
+        return self.router.on(info_type, change_type=change_type)
+
+    def default(self, handler: H) -> H:
+        """Register the handler for everything no other handler takes."""
+        return self.router.default(handler)
+
+    # -- companies ----------------------------------------------------------------------------------
+
+    def corp(self, corp_id: str) -> Company:
+        """The installed company ``corp_id``; raises :class:`CompanyNotFound` if absent or revoked."""
+        record = self.store.get_company(self.config.suite_id, corp_id)
+        if record is None or not record.active:
+            raise CompanyNotFound(self.config.suite_id, corp_id, revoked=record is not None)
+        return Company(record, self.client.corp(corp_id), lambda: self.async_client.corp(corp_id))
+
+    @property
+    def async_client(self) -> AsyncSuiteClient:
+        """The asyncio twin of ``client`` (same store, same tokens), made on first use."""
+        with self._async_lock:
+            if self._async_client is None:
+                self._async_client = AsyncSuiteClient(
+                    self.config.suite_id,
+                    self.config.suite_secret,
+                    store=self.store,
+                    provider_corp_id=self.config.provider_corp_id or None,
+                    provider_secret=self.config.provider_secret,
+                    base_url=self.config.api_base_url,
+                    transport=self._async_transport,
+                    clock=self.clock,
+                )
+            return self._async_client
+
+    # -- web ----------------------------------------------------------------------------------------
+
+    def urls(self, base_url: str | None = None) -> dict[str, str]:
+        """The URLs to enter in the provider console (and the install page), for ``base_url``."""
+        base = (base_url or self.config.public_base_url or "http://localhost:8000").rstrip("/")
+        prefix = base + self.config.url_prefix
+        return {
+            "instruction callback URL (指令回调URL)": prefix + INSTRUCTION_PATH,
+            "data callback URL (数据回调URL)": prefix + DATA_PATH,
+            "install page": prefix + INSTALL_PATH,
+            "install redirect URL (授权完成回调)": prefix + INSTALL_CALLBACK_PATH,
+        }
+
+    def route(self, path: str) -> str | None:
+        """The endpoint a request path names, with or without the prefix (adapters may strip it)."""
+        prefix = self.config.url_prefix
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix) :]
+        path = path.rstrip("/")
+        if path in (INSTRUCTION_PATH, DATA_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH):
+            return path
+        return None
+
+    def handles(self, path: str) -> bool:
+        return self.route(path) is not None
+
+    def handle(self, request: WebRequest) -> WebResponse:
+        endpoint = self.route(request.path)
+        if endpoint is None:
+            return WebResponse.text("not found", status=404)
+        method = request.method.upper()
+        if endpoint in (INSTALL_PATH, INSTALL_CALLBACK_PATH):
+            if method not in ("GET", "HEAD"):
+                return _method_not_allowed("GET")
+            return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
+        if method == "GET":
+            return self._verify_url(request)
+        if method != "POST":
+            return _method_not_allowed("GET, POST")
+        if endpoint == INSTRUCTION_PATH:
+            return self._receive_instruction(request)
+        return self._receive_data(request)
+
+    def asgi(self) -> ASGIAdapter:
+        """An ASGI application (uvicorn, hypercorn, or mounted in Starlette/FastAPI)."""
+        from ..web.asgi import ASGIAdapter
+
+        return ASGIAdapter(self)
+
+    def wsgi(self) -> WSGIAdapter:
+        """A WSGI application (gunicorn, uWSGI, or mounted in Flask/Django)."""
+        from ..web.wsgi import WSGIAdapter
+
+        return WSGIAdapter(self)
+
+    # -- callbacks ----------------------------------------------------------------------------------
+
+    def _receiver(self, receive_id: ReceiveIdSpec, suite_id: str | None = None) -> CallbackReceiver:
+        return CallbackReceiver(
+            self.config.token,
+            self.config.encoding_aes_key,
+            receive_id,
+            previous_encoding_aes_key=self.config.previous_encoding_aes_key,
+            clock=self.clock,
+            suite_id=suite_id,
+        )
+
+    def _verification_receive_id(self, receive_id: str) -> bool:
+        """GET verification is encrypted with the provider corp id (§1.7); lenient when it is not configured."""
+        if not self.config.provider_corp_id:
+            return True
+        return receive_id in (self.config.provider_corp_id, self.config.suite_id)
+
+    def _is_installed_corp(self, receive_id: str) -> bool:
+        """Data callbacks are encrypted with the authorising corp's id: it must be an active company."""
+        record = self.store.get_company(self.config.suite_id, receive_id)
+        return record is not None and record.active
+
+    def _verify_url(self, request: WebRequest) -> WebResponse:
+        try:
+            return WebResponse.text(self._verification.verify_url(request.query))
+        except CallbackError as exc:
+            logger.warning("suite %s: URL verification rejected: %s", self.config.name, exc)
+            return callback_error_response(exc)
+
+    def _receive_instruction(self, request: WebRequest) -> WebResponse:
+        """Record first, answer ``success`` second, process in the worker third."""
+        try:
+            ctx = self._instruction.open(request.query, request.body)
+        except CallbackError as exc:
+            logger.warning("suite %s: instruction callback rejected: %s", self.config.name, exc)
+            return callback_error_response(exc)
+        event = ctx.event
+        if isinstance(event, SuiteTicketEvent):
+            # Stored before answering: it is one small write, and the worker itself may need the ticket
+            # (a suite token) to process an install that arrives right behind it.
+            self.lifecycle.store_ticket(event)
+        item = InboxItem(
+            id=ctx.digest, suite_id=self.config.suite_id, payload=ctx.raw_xml, received_at=self.clock.now()
+        )
+        try:
+            recorded = self.store.put(item)
+        except Exception:
+            logger.exception("suite %s: could not record a %s callback", self.config.name, event.info_type)
+            return WebResponse.text("store unavailable; WeCom will retry", status=503)
+        logger.info(
+            "suite %s: callback %s%s %s",
+            self.config.name,
+            event.info_type,
+            f" from {event.auth_corp_id}" if event.auth_corp_id else "",
+            "recorded" if recorded else "already recorded (redelivery ignored)",
+        )
+        if recorded:
+            self.worker.notify()
+        return WebResponse.text("success")
+
+    def _receive_data(self, request: WebRequest) -> WebResponse:
+        """Data callbacks go straight to the handlers: they may want to reply, and WeCom waits 5 s."""
+        try:
+            ctx = self._data.open(request.query, request.body)
+        except CallbackError as exc:
+            logger.warning("suite %s: data callback rejected: %s", self.config.name, exc)
+            return callback_error_response(exc)
+        logger.info("suite %s: data callback %s from %s", self.config.name, ctx.event.info_type, ctx.receive_id)
+        if ctx.duplicate:
+            return WebResponse.text("success")
+        reply = self.router.dispatch(ctx)
+        self._data.acknowledge(ctx)
+        if reply is None:
+            return WebResponse.text("success")
+        return WebResponse.xml(self._data.encrypt_reply(reply, ctx.receive_id))
+
+    # -- processing ---------------------------------------------------------------------------------
+
+    def process(self, item: InboxItem) -> None:
+        """Process one recorded instruction callback: the lifecycle, then the user's handlers."""
+        event = parse_event(item.payload)
+        if isinstance(event, DataEvent):  # not expected on the instruction URL; handlers only
+            pass
+        else:
+            self.lifecycle.apply(event)
+        ctx = CallbackContext(
+            token=self.config.token,
+            query={},
+            msg_signature="",
+            timestamp=event.timestamp,
+            nonce="",
+            to_user_name=self.config.suite_id,
+            agent_id=None,
+            encrypted="",
+            raw_xml=item.payload,
+            event=event,
+            aes_key=b"",
+            random=b"",
+            receive_id=self.config.suite_id,
+            digest=item.id,
+            duplicate=False,
+        )
+        self.router.dispatch(ctx)
+
+    def process_pending(self) -> int:
+        """Process every recorded callback that is ready now (synchronously); how many were claimed."""
+        return self.worker.drain()
+
+    # -- lifetime -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.client.close()
+        if self._owns_store:
+            self.store.close()
+
+    def __enter__(self) -> SuiteApp:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"SuiteApp(name={self.config.name!r}, suite_id={self.config.suite_id!r}, "
+            f"store={redact_store_url(self.store.url)!r})"
+        )
+
+
+def callback_error_response(exc: CallbackError) -> WebResponse:
+    from ..web.callback_endpoint import callback_error_response as build
+
+    return build(exc)
+
+
+def _method_not_allowed(allowed: str) -> WebResponse:
+    response = WebResponse.text("method not allowed", status=405)
+    response.headers["allow"] = allowed
+    return response

@@ -1,0 +1,100 @@
+"""Several suites in one process, each under its own URL prefix, sharing stores where URLs match."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..clock import Clock
+from ..stores.store import Store
+from ..stores.url import open_store
+from ..web.request import WebRequest
+from ..web.response import WebResponse
+from .config import SuiteConfig, check_distinct, load_configs
+from .suite_app import SuiteApp
+
+if TYPE_CHECKING:
+    from ..web.asgi import ASGIAdapter
+    from ..web.wsgi import WSGIAdapter
+
+__all__ = ["SuiteGroup"]
+
+
+class SuiteGroup:
+    """A :class:`~wecom_suite.web.WebHandler` that sends each request to the suite whose prefix matches."""
+
+    def __init__(self, apps: Sequence[SuiteApp]) -> None:
+        if not apps:
+            raise ValueError("a SuiteGroup needs at least one SuiteApp")
+        check_distinct([app.config for app in apps])
+        # Longest prefix first, so /wecom/crm wins over /wecom.
+        self.apps = sorted(apps, key=lambda app: len(app.config.url_prefix), reverse=True)
+        self._stores: list[Store] = []
+
+    @classmethod
+    def from_configs(cls, configs: Sequence[SuiteConfig], *, clock: Clock | None = None, **options: Any) -> SuiteGroup:
+        """One app per config; suites whose store URLs are equal share one store connection."""
+        stores: dict[str, Store] = {}
+        for config in configs:
+            if config.store_url not in stores:
+                stores[config.store_url] = open_store(config.store_url, clock=clock)
+        group = cls([SuiteApp(c, store=stores[c.store_url], clock=clock, **options) for c in configs])
+        group._stores = list(stores.values())
+        return group
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str], **options: Any) -> SuiteGroup:
+        return cls.from_configs(load_configs(path), **options)
+
+    def __iter__(self) -> Iterator[SuiteApp]:
+        return iter(self.apps)
+
+    def __len__(self) -> int:
+        return len(self.apps)
+
+    def app(self, name: str) -> SuiteApp:
+        """The suite called ``name`` (or with suite id ``name``)."""
+        for app in self.apps:
+            if name in (app.config.name, app.config.suite_id):
+                return app
+        raise KeyError(f"no suite named {name!r}; known: {', '.join(a.config.name for a in self.apps)}")
+
+    def handle(self, request: WebRequest) -> WebResponse:
+        for app in self.apps:
+            if app.handles(request.path) and (
+                not app.config.url_prefix or request.path.startswith(app.config.url_prefix + "/")
+            ):
+                return app.handle(request)
+        return WebResponse.text("not found", status=404)
+
+    def asgi(self) -> ASGIAdapter:
+        """An ASGI application (uvicorn, hypercorn, or mounted in Starlette/FastAPI)."""
+        from ..web.asgi import ASGIAdapter
+
+        return ASGIAdapter(self)
+
+    def wsgi(self) -> WSGIAdapter:
+        """A WSGI application (gunicorn, uWSGI, or mounted in Flask/Django)."""
+        from ..web.wsgi import WSGIAdapter
+
+        return WSGIAdapter(self)
+
+    def start(self) -> None:
+        for app in self.apps:
+            app.start()
+
+    def close(self) -> None:
+        for app in self.apps:
+            app.close()
+        for store in self._stores:
+            store.close()
+
+    def __enter__(self) -> SuiteGroup:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

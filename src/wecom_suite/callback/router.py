@@ -1,0 +1,64 @@
+"""``EventRouter``: dispatch a callback to the handler for its InfoType (and ChangeType).
+
+The seed's ``SuiteMessageServeMux``. A handler returns ``None`` (answer ``success``, or nothing for
+data callbacks) or a plaintext ``str`` to send back encrypted. No handler at all also means
+``success``: WeCom must never be made to retry an event nobody listens to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TypeVar
+
+from .context import CallbackContext
+
+__all__ = ["EventRouter", "Handler"]
+
+Handler = Callable[[CallbackContext], "str | None"]
+H = TypeVar("H", bound=Handler)
+
+
+def _key(value: str | Enum) -> str:
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+class EventRouter:
+    """Routes by ``(info_type, change_type)`` first, then ``info_type``, then the default handler."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[tuple[str, str | None], Handler] = {}
+        self._default: Handler | None = None
+
+    def on(self, info_type: str | Enum, *, change_type: str | Enum | None = None) -> Callable[[H], H]:
+        """Decorator: ``@router.on("change_contact", change_type="create_user")``."""
+        key = (_key(info_type), None if change_type is None else _key(change_type))
+
+        def register(handler: H) -> H:
+            self.add(key[0], handler, change_type=key[1])
+            return handler
+
+        return register
+
+    def add(self, info_type: str | Enum, handler: Handler, *, change_type: str | Enum | None = None) -> None:
+        """Register ``handler`` (the non-decorator form); a second registration for a key replaces the first."""
+        self._handlers[(_key(info_type), None if change_type is None else _key(change_type))] = handler
+
+    def default(self, handler: H) -> H:
+        """Decorator: the handler for events no other handler claims."""
+        self._default = handler
+        return handler
+
+    def handler_for(self, info_type: str, change_type: str = "") -> Handler | None:
+        handlers = self._handlers
+        if change_type:
+            found = handlers.get((info_type, change_type))
+            if found is not None:
+                return found
+        return handlers.get((info_type, None), self._default)
+
+    def dispatch(self, ctx: CallbackContext) -> str | None:
+        """Run the matching handler; ``None`` when it returns ``None`` or when nothing matches."""
+        event = ctx.event
+        handler = self.handler_for(event.info_type, _key(event.change_type))
+        return None if handler is None else handler(ctx)

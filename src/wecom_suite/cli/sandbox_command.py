@@ -1,0 +1,103 @@
+"""``wecom-suite sandbox`` (what ``make run`` runs): the local WeCom emulator plus the service wired to it.
+
+Everything a provider would do in the console is done for you: the sandbox's suite id, secret,
+Token and EncodingAESKey configure the service, the service's instruction callback URL is given to
+the sandbox, and tickets are pushed every few seconds. Open the printed install URL in a browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import click
+
+from ..app.config import SuiteConfig
+from ..app.paths import INSTALL_PATH, INSTRUCTION_PATH
+from ..app.suite_app import SuiteApp
+from ..clock import SystemClock
+from ..sandbox import Sandbox
+from .log_setup import configure_logging
+
+__all__ = ["DEFAULT_SANDBOX_STORE", "sandbox"]
+
+DEFAULT_SANDBOX_STORE = "sqlite:///./wecom-suite-sandbox.db"
+
+logger = logging.getLogger("wecom_suite.cli")
+
+
+def _step(text: str) -> None:
+    click.echo(f"==> {text}", err=True)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the service's socket before the sandbox starts pushing, so no early push is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        message = f"cannot listen on {host}:{port}: {exc.strerror} (choose another with --port)"
+        raise click.ClickException(message) from None
+    sock.listen(128)
+    return sock
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
+@click.option("--store-url", default=DEFAULT_SANDBOX_STORE, show_default=True)
+@click.option("--ticket-interval", default=5.0, show_default=True, type=click.FloatRange(0.5), help="Seconds.")
+@click.option("--prefix", "url_prefix", default="/wecom", show_default=True)
+@click.pass_context
+def sandbox(ctx: click.Context, host: str, port: int, store_url: str, ticket_interval: float, url_prefix: str) -> None:
+    """Run the WeCom sandbox and the suite service wired to it, until Ctrl-C."""
+    import uvicorn
+
+    configure_logging(bool(ctx.obj.get("verbose")) if ctx.obj else False)
+    sock = bind(host, port)
+    service_url = f"http://{host}:{sock.getsockname()[1]}"
+    _step("starting the WeCom sandbox")
+    emulator = Sandbox(
+        clock=SystemClock(),
+        callback_url=f"{service_url}{url_prefix}{INSTRUCTION_PATH}",
+        ticket_interval=ticket_interval,
+        host=host,
+        retry_delays=(1.0, 5.0, 10.0),
+        background_pushes=True,
+        schedule_thread=True,
+    )
+    emulator.start()
+    app: SuiteApp | None = None
+    try:
+        settings = emulator.settings
+        config = SuiteConfig(
+            suite_id=settings.suite_id,
+            suite_secret=settings.suite_secret,
+            token=settings.token,
+            encoding_aes_key=settings.encoding_aes_key,
+            provider_corp_id=settings.provider_corp_id,
+            provider_secret=settings.provider_secret,
+            store_url=store_url,
+            api_base_url=settings.api_base_url,
+            install_base_url=settings.install_base_url,
+            auth_type="test",
+            public_base_url=service_url,
+            url_prefix=url_prefix,
+            name="sandbox",
+        )
+        _step(f"sandbox (WeCom) at {emulator.base_url}, suite {settings.suite_id}")
+        _step(f"starting the suite service at {service_url} (store {store_url})")
+        app = SuiteApp(config)
+        click.echo("")
+        click.secho(f"  Open {service_url}{url_prefix}{INSTALL_PATH} in a browser to install the app.", bold=True)
+        click.echo(f"  Tickets are pushed every {ticket_interval:g} s; press Ctrl-C to stop.\n")
+        server = uvicorn.Server(uvicorn.Config(app.asgi(), log_level="warning", lifespan="off"))
+        server.run(sockets=[sock])
+    finally:
+        _step("stopping")
+        if app is not None:
+            app.close()
+        emulator.stop()
+        sock.close()

@@ -1,0 +1,72 @@
+"""``wecom-suite serve``: the suite service under uvicorn."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..app.config import SuiteConfig
+from ..app.paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH
+from ..app.suite_group import SuiteGroup
+from .asgi_factory import CONFIG_ENV, SUITE_ENV
+from .loading import load_all
+from .log_setup import configure_logging
+
+__all__ = ["print_summary", "serve"]
+
+
+def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
+    """The effective configuration (secrets redacted) and the URLs to enter in the provider console."""
+    for config in configs:
+        click.secho(f"suite {config.name}", bold=True)
+        width = max(len(name) for name, _ in config.describe())
+        for name, value in config.describe():
+            click.echo(f"  {name.ljust(width)}  {value}")
+        base = (config.public_base_url or base_url) + config.url_prefix
+        click.echo("  URLs for the provider console (服务商管理后台):")
+        click.echo(f"    instruction callback URL (指令回调URL)  {base}{INSTRUCTION_PATH}")
+        click.echo(f"    data callback URL (数据回调URL)         {base}{DATA_PATH}")
+        click.echo(f"    install redirect (授权完成回调)         {base}{INSTALL_CALLBACK_PATH}")
+        click.echo(f"    install page for admins                 {base}{INSTALL_PATH}")
+        if not config.public_base_url:
+            click.echo("  (set public_base_url to the https address WeCom reaches; these use the listen address)")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0: all).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
+@click.option("--check", is_flag=True, help="Validate and print the configuration, then exit.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool) -> None:
+    """Run the suite service (callbacks, install flow) with uvicorn."""
+    configs = load_all(ctx)
+    print_summary(configs, f"http://{host}:{port}")
+    if check:
+        click.echo("configuration OK")
+        return
+    import uvicorn
+
+    configure_logging(bool(ctx.obj.get("verbose")))
+    if workers == 1:
+        group = SuiteGroup.from_configs(configs)
+        try:
+            uvicorn.run(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
+        finally:
+            group.close()
+        return
+    # Several processes: each imports the app and reads the configuration again from the environment.
+    if ctx.obj.get("config_path"):
+        os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])
+    if ctx.obj.get("suite_name"):
+        os.environ[SUITE_ENV] = ctx.obj["suite_name"]
+    uvicorn.run(
+        "wecom_suite.cli.asgi_factory:create_asgi",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        lifespan="off",
+    )

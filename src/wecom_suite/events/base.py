@@ -1,0 +1,189 @@
+"""The event base classes and the cheap field converters every typed event uses.
+
+Events are plain ``__slots__`` classes filled from a per-class field table, because the callback hot
+path builds one per request (the benchmark counts it). ``raw`` always keeps every field as received,
+so fields WeCom adds later are never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
+
+from ..xml import XmlDict, XmlValue
+
+__all__ = [
+    "DataEvent",
+    "Event",
+    "Field",
+    "InstructionEvent",
+    "UnknownEvent",
+    "as_enum",
+    "csv_ints",
+    "csv_strs",
+    "integer",
+    "items",
+    "node",
+    "text",
+]
+
+E = TypeVar("E", bound=Enum)
+
+
+def text(value: XmlValue | None) -> str:
+    """A leaf as ``str``; a missing or non-leaf value becomes ``""`` (the original stays in ``raw``)."""
+    return value if isinstance(value, str) else ""
+
+
+def integer(value: XmlValue | None) -> int | None:
+    """A decimal leaf as ``int``; missing, empty or non-numeric -> ``None``."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def csv_strs(value: XmlValue | None) -> tuple[str, ...]:
+    """``"a,b,c"`` -> ``("a", "b", "c")``; empty -> ``()``."""
+    if isinstance(value, str) and value:
+        return tuple(part for part in value.split(",") if part)
+    return ()
+
+
+def csv_ints(value: XmlValue | None) -> tuple[int, ...]:
+    """``"1,2,3"`` -> ``(1, 2, 3)``; entries that are not integers are skipped (``raw`` keeps them)."""
+    out: list[int] = []
+    for part in csv_strs(value):
+        try:
+            out.append(int(part))
+        except ValueError:
+            continue
+    return tuple(out)
+
+
+def node(value: XmlValue | None) -> XmlDict:
+    """A nested element as a dict (``{}`` when absent or a leaf)."""
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: XmlValue | None) -> list[XmlValue]:
+    """The children of a list element (``<List><Item>..</Item><Item>..</Item></List>``), whatever their tag."""
+    if not isinstance(value, dict):
+        return []
+    out: list[XmlValue] = []
+    for child in value.values():
+        if isinstance(child, list):
+            out.extend(child)
+        else:
+            out.append(child)
+    return out
+
+
+def as_enum(enum: type[E], value: str) -> E | str:
+    """The enum member for ``value``, or the plain string for values WeCom added after this release."""
+    try:
+        return enum(value)
+    except ValueError:
+        return value
+
+
+Field = tuple[str, str, Callable[[Any], Any]]  # (attribute, XML tag, converter)
+
+
+class Event:
+    """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType)."""
+
+    __slots__ = ("auth_corp_id", "info_type", "raw", "suite_id", "timestamp")
+
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
+
+    info_type: str
+    timestamp: int
+    suite_id: str
+    auth_corp_id: str
+    raw: XmlDict
+
+    def __init__(self, raw: XmlDict) -> None:
+        self.raw = raw
+        get = raw.get
+        value = get("InfoType")
+        self.info_type = value if value.__class__ is str else ""
+        value = get("TimeStamp")
+        self.timestamp = int(value) if value.__class__ is str and value.isascii() and value.isdigit() else 0
+        value = get("SuiteId")
+        self.suite_id = value if value.__class__ is str else ""
+        value = get("AuthCorpId")
+        self.auth_corp_id = value if value.__class__ is str else ""
+        for attr, tag, convert in self.FIELDS:
+            setattr(self, attr, convert(get(tag)))
+
+    @property
+    def change_type(self) -> str:
+        """The ``ChangeType`` when the event has one (``""`` otherwise); typed subclasses narrow it."""
+        return text(self.raw.get("ChangeType"))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(info_type={self.info_type!r}, auth_corp_id={self.auth_corp_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and isinstance(other, Event) and other.raw == self.raw
+
+    def __hash__(self) -> int:  # events are values keyed by their raw fields
+        return hash((type(self).__name__, self.info_type, self.timestamp))
+
+
+class InstructionEvent(Event):
+    """An instruction-callback (指令回调) or system event (系统事件) keyed by ``InfoType``.
+
+    ``service_corp_id`` is set on provider system events (their envelope has ``ServiceCorpId`` rather
+    than ``SuiteId``).
+    """
+
+    __slots__ = ("service_corp_id",)
+
+    INFO_TYPE: ClassVar[str] = ""
+    service_corp_id: str
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        self.service_corp_id = text(raw.get("ServiceCorpId"))
+
+
+class UnknownEvent(InstructionEvent):
+    """An InfoType this release does not know: kept whole in ``raw``, never an error."""
+
+    __slots__ = ()
+
+
+class DataEvent(Event):
+    """A data-callback (数据回调) message or event (``MsgType`` / ``Event``), as internal apps get them.
+
+    ``info_type`` is the ``Event`` for ``MsgType=event`` and the ``MsgType`` otherwise, so the router
+    dispatches both kinds by one key. ``auth_corp_id`` is the ``ToUserName`` (the authorising corp).
+    """
+
+    __slots__ = ("agent_id", "create_time", "event", "from_user_name", "msg_type", "to_user_name")
+
+    EVENT: ClassVar[str] = ""
+    msg_type: str
+    event: str
+    to_user_name: str
+    from_user_name: str
+    create_time: int
+    agent_id: int | None
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        get = raw.get
+        self.msg_type = text(get("MsgType"))
+        self.event = text(get("Event"))
+        self.to_user_name = text(get("ToUserName"))
+        self.from_user_name = text(get("FromUserName"))
+        self.create_time = integer(get("CreateTime")) or 0
+        self.agent_id = integer(get("AgentID"))
+        self.info_type = self.event if self.msg_type == "event" else self.msg_type
+        self.timestamp = self.timestamp or self.create_time
+        self.auth_corp_id = self.auth_corp_id or self.to_user_name

@@ -1,0 +1,215 @@
+"""Delivering callbacks like WeCom: verify the URL first (GET), then POST, retrying on failure.
+
+A delivery succeeds when the receiver answers HTTP 200 with the body ``success`` (instruction URL) or
+any HTTP 200 (data URL) within the deadline. Anything else is a failure and is retried after each of
+``retry_delays`` (WeCom documents 3 retries). Every attempt is recorded in :class:`PushLog`.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ..clock import Clock
+from ..redaction import redact_url
+from .envelope import SealedCallback, seal_post, seal_verification
+from .settings import SandboxSettings
+
+__all__ = ["Attempt", "CallbackPusher", "Delivery", "PushLog"]
+
+
+@dataclass
+class Attempt:
+    """One HTTP try: what came back (``status``/``body``) or why nothing usable did (``error``)."""
+
+    method: str
+    status: int | None
+    body: str
+    error: str = ""
+    delay_before: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"method": self.method, "status": self.status, "body": self.body[:200], "error": self.error,
+                "delay_before": self.delay_before}
+
+
+@dataclass
+class Delivery:
+    """One callback and its fate. ``plaintext`` is the XML before encryption (for tests to compare)."""
+
+    label: str
+    url: str
+    plaintext: str = field(repr=False)
+    receive_id: str
+    to_user_name: str = ""
+    agent_id: str = ""
+    instruction: bool = True
+    attempts: list[Attempt] = field(default_factory=list)
+    verification: list[Attempt] = field(default_factory=list)
+    ok: bool = False
+    done: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"label": self.label, "url": redact_url(self.url), "receive_id": self.receive_id, "ok": self.ok,
+                "done": self.done, "attempts": [a.as_json() for a in self.attempts],
+                "verification": [a.as_json() for a in self.verification]}
+
+
+class PushLog:
+    """Every delivery, in order; ``wait_for`` lets a test block until background pushes finish."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._items: list[Delivery] = []
+
+    def add(self, delivery: Delivery) -> None:
+        with self._cond:
+            self._items.append(delivery)
+            self._cond.notify_all()
+
+    def finished(self, delivery: Delivery) -> None:
+        with self._cond:
+            delivery.done = True
+            self._cond.notify_all()
+
+    def all(self) -> list[Delivery]:
+        with self._cond:
+            return list(self._items)
+
+    def labelled(self, label: str) -> list[Delivery]:
+        return [d for d in self.all() if d.label == label]
+
+    def wait_for(self, predicate: Callable[[list[Delivery]], bool], timeout: float = 10.0) -> list[Delivery]:
+        """Block until ``predicate(deliveries)`` holds (e.g. a background push is done); TimeoutError if not."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: predicate(self._items), timeout=timeout):
+                raise TimeoutError(f"sandbox pushes did not reach the expected state within {timeout} s")
+            return list(self._items)
+
+    def clear(self) -> None:
+        with self._cond:
+            self._items.clear()
+
+
+class CallbackPusher:
+    """Sends sealed callbacks over HTTP with WeCom's verify-then-retry behaviour.
+
+    ``background=True`` queues deliveries to one worker thread (in order), so a browser redirect or an
+    admin request never waits for a slow receiver; otherwise ``deliver`` returns when done.
+    """
+
+    def __init__(
+        self,
+        settings: Callable[[], SandboxSettings],
+        clock: Clock,
+        *,
+        retry_delays: tuple[float, ...] = (0.0, 0.0, 0.0),
+        timeout: float = 5.0,
+        verify_urls: bool = True,
+        background: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._settings = settings
+        self._clock = clock
+        self.retry_delays = tuple(retry_delays)
+        self.timeout = timeout
+        self.verify_urls = verify_urls
+        self._sleep = sleep
+        self._verified: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+        self.log = PushLog()
+        self._http = httpx.Client(timeout=timeout, trust_env=False)
+        self._queue: queue.Queue[Delivery | None] | None = None
+        self._worker: threading.Thread | None = None
+        if background:
+            self._queue = queue.Queue()
+            self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
+            self._worker.start()
+
+    def close(self) -> None:
+        if self._queue is not None and self._worker is not None:
+            self._queue.put(None)
+            self._worker.join(timeout=30)
+        self._http.close()
+
+    def forget_verifications(self) -> None:
+        """After a key change WeCom checks the URL again (the console saves URL, Token and key together)."""
+        with self._lock:
+            self._verified.clear()
+
+    def deliver(self, label: str, url: str, plaintext: str, *, receive_id: str, to_user_name: str,
+                agent_id: str = "", instruction: bool = True) -> Delivery:
+        delivery = Delivery(label, url, plaintext, receive_id, to_user_name, agent_id, instruction)
+        self.log.add(delivery)
+        if self._queue is not None:
+            self._queue.put(delivery)
+        else:
+            self._run(delivery)
+        return delivery
+
+    def _work(self) -> None:
+        assert self._queue is not None
+        while True:
+            delivery = self._queue.get()
+            if delivery is None:
+                return
+            self._run(delivery)
+
+    def _run(self, delivery: Delivery) -> None:
+        try:
+            settings = self._settings()
+            if self.verify_urls and not self._verify(delivery, settings):
+                return
+            for delay in (None, *self.retry_delays):
+                if delay is not None and delay > 0:
+                    self._sleep(delay)
+                sealed = seal_post(
+                    delivery.url, token=settings.token, encoding_aes_key=settings.encoding_aes_key,
+                    receive_id=delivery.receive_id, to_user_name=delivery.to_user_name, agent_id=delivery.agent_id,
+                    plaintext=delivery.plaintext, timestamp=int(self._clock.now()),
+                )
+                attempt = self._send(sealed, delay or 0.0)
+                delivery.attempts.append(attempt)
+                body_ok = attempt.body.strip() == "success" if delivery.instruction else True
+                if attempt.status == 200 and not attempt.error and body_ok:
+                    delivery.ok = True
+                    return
+        finally:
+            self.log.finished(delivery)
+
+    def _verify(self, delivery: Delivery, settings: SandboxSettings) -> bool:
+        key = (delivery.url, settings.encoding_aes_key)
+        with self._lock:
+            if key in self._verified:
+                return True
+        for delay in (None, *self.retry_delays):
+            if delay is not None and delay > 0:
+                self._sleep(delay)
+            sealed = seal_verification(
+                delivery.url, token=settings.token, encoding_aes_key=settings.encoding_aes_key,
+                receive_id=settings.provider_corp_id, timestamp=int(self._clock.now()),
+            )
+            attempt = self._send(sealed, delay or 0.0)
+            delivery.verification.append(attempt)
+            if attempt.status == 200 and not attempt.error and attempt.body == sealed.expected_echo:
+                with self._lock:
+                    self._verified.add(key)
+                return True
+        return False
+
+    def _send(self, sealed: SealedCallback, delay: float) -> Attempt:
+        try:
+            if sealed.method == "GET":
+                response = self._http.get(sealed.url)
+            else:
+                response = self._http.post(sealed.url, content=sealed.body,
+                                           headers={"Content-Type": "text/xml; charset=utf-8"})
+        except httpx.HTTPError as exc:
+            return Attempt(sealed.method, None, "", error=f"{type(exc).__name__}: {exc}", delay_before=delay)
+        return Attempt(sealed.method, response.status_code, response.text, delay_before=delay)

@@ -1,0 +1,55 @@
+"""Pick and open a store backend from a URL, as configuration files and environment variables give it."""
+
+from __future__ import annotations
+
+from ..clock import Clock
+from ..errors.config import ConfigError
+from .store import Store
+
+__all__ = ["open_store"]
+
+_EXAMPLES = "memory://, sqlite:///var/lib/wecom-suite.db, sqlite:///./relative.db, redis://host:6379/0"
+
+
+def _bad(url: str, problem: str) -> ConfigError:
+    error = ConfigError("store_url", f"{problem}: {_safe(url)!r}")
+    error.hint = f"use one of {_EXAMPLES}"
+    return error
+
+
+def _safe(url: str) -> str:
+    """The URL without a password (``redis://:secret@host`` -> ``redis://:***@host``)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def sqlite_path(url: str) -> str:
+    """``sqlite:///abs/x.db`` -> ``/abs/x.db``; ``sqlite:///./x.db`` -> ``./x.db`` (relative to the cwd)."""
+    rest = url[len("sqlite://") :].split("?", 1)[0]
+    if not rest.startswith("/") or rest.strip("/") in {"", "."}:
+        raise _bad(url, "a sqlite URL needs a file path after sqlite:///")
+    if rest.startswith(("/./", "/../")):
+        return rest[1:]
+    return "/" + rest.lstrip("/")
+
+
+def open_store(url: str, clock: Clock | None = None) -> Store:
+    """Open the store ``url`` names. Redis needs the ``redis`` extra (``pip install wecom-suite[redis]``)."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if scheme == "memory":
+        from .memory import MemoryStore
+
+        return MemoryStore(clock)
+    if scheme == "sqlite":
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore(sqlite_path(url), clock)
+    if scheme in {"redis", "rediss", "unix"}:
+        from .redis import RedisStore
+
+        return RedisStore(url, clock)
+    raise _bad(url, "unknown store URL scheme")

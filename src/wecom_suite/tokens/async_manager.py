@@ -1,0 +1,123 @@
+"""The asyncio token manager: the same flight as :class:`~.manager.TokenManager`, awaited.
+
+Tasks of one event loop share one refresh (an asyncio future per loop); processes and hosts share one
+through the store's lease. Store calls are blocking (sqlite3, redis-py), so they run in a worker
+thread; the decisions come from :mod:`.policy` / :mod:`.flight`, never duplicated here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..clock import DEFAULT_CLOCK, Clock
+from ..stores.records import StoredToken
+from .flight import FetchGrant, Flight, Pause, Step, StoreCall, refresh_flight
+from .grant import TokenGrant
+from .manager import TokenStoreWithLocks
+from .policy import CachedToken, RefreshPolicy
+
+__all__ = ["AsyncTokenManager"]
+
+
+class _LeaderCancelled(Exception):
+    """The task running the shared refresh was cancelled; the tasks waiting on it start their own."""
+
+
+class AsyncTokenManager:
+    """``await token()`` / ``refresh()`` / ``invalidate(token)`` / ``peek()`` for one store key."""
+
+    def __init__(
+        self,
+        store: TokenStoreWithLocks,
+        key: str,
+        fetch: Callable[[], Awaitable[TokenGrant]],
+        *,
+        clock: Clock | None = None,
+        policy: RefreshPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.key = key
+        self.fetch = fetch
+        self.clock = clock or DEFAULT_CLOCK
+        self.policy = policy or RefreshPolicy()
+        self._cache: CachedToken | None = None
+        self._flights: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[StoredToken]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __repr__(self) -> str:
+        return f"AsyncTokenManager(key={self.key!r}, store={self.store!r})"
+
+    async def token(self) -> str:
+        cache = self._cache
+        if cache is not None and self.clock.now() < cache.use_until:
+            return cache.token
+        loop = asyncio.get_running_loop()
+        if cache is not None and loop in self._flights and self.clock.now() < cache.expires_at:
+            return cache.token  # another task is refreshing; ours is still valid meanwhile
+        return (await self._obtain(loop, force=False)).token
+
+    async def refresh(self) -> str:
+        return (await self._obtain(asyncio.get_running_loop(), force=True)).token
+
+    async def invalidate(self, token: str) -> None:
+        cache = self._cache
+        if cache is not None and cache.token == token:
+            self._cache = None
+        await asyncio.to_thread(self.store.delete_token, self.key, only_if=token)
+
+    async def peek(self) -> StoredToken | None:
+        return await asyncio.to_thread(self.store.get_token, self.key)
+
+    # -- the flight ------------------------------------------------------------------------------
+    async def _obtain(self, loop: asyncio.AbstractEventLoop, *, force: bool) -> StoredToken:
+        while (running := self._flights.get(loop)) is not None:
+            try:
+                return await asyncio.shield(running)  # share the running refresh (and its error)
+            except _LeaderCancelled:
+                continue  # the task that was refreshing got cancelled: someone else takes over
+        future: asyncio.Future[StoredToken] = loop.create_future()
+        self._flights[loop] = future
+        try:
+            stored = await self._drive(refresh_flight(self.policy, self.key, self.clock, force=force))
+            self._cache = self.policy.cached(self.key, stored, self.clock.now())
+        except asyncio.CancelledError:
+            future.set_exception(_LeaderCancelled())
+            future.exception()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: nobody may be waiting
+            raise
+        else:
+            future.set_result(stored)
+            return stored
+        finally:
+            del self._flights[loop]
+
+    async def _drive(self, flight: Flight) -> StoredToken:
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                step = flight.throw(error) if error is not None else flight.send(value)
+            except StopIteration as stop:
+                result: StoredToken = stop.value
+                return result
+            try:
+                value, error = await self._execute(step), None
+            except BaseException as exc:  # handed to the flight, which re-raises after releasing
+                value, error = None, exc
+
+    async def _execute(self, step: Step) -> Any:
+        if isinstance(step, StoreCall):
+            return await asyncio.to_thread(getattr(self.store, step.method), *step.args, **dict(step.kwargs))
+        if isinstance(step, FetchGrant):
+            return await self.fetch()
+        if isinstance(step, Pause):
+            await asyncio.sleep(step.seconds)  # real waiting: another process holds the lease
+            return None
+        raise TypeError(f"unknown flight step {step!r}")  # pragma: no cover

@@ -1,0 +1,297 @@
+"""The sans-I/O core, driven by hand: request building, decisions, back-off, token renewal.
+
+No sockets here: each test scripts WeCom's answers into the call-flow generator and checks the steps
+it asks for. The loopback tests in test_endpoints.py / test_retry_rules.py run the same flow for real.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from wecom_suite.api import CorpCalls, RetryPolicy, SuiteCalls, TokenKind, TokenRef
+from wecom_suite.api.call_flow import DropToken, NeedToken, Pause, Send, Step, call_flow
+from wecom_suite.api.endpoint import ApiCall
+from wecom_suite.api.models import AppQrcode, PermanentCodeInfo, SuiteAccessToken
+from wecom_suite.api.transport_outcome import HttpAnswer, TransportFailure
+from wecom_suite.errors import (
+    MalformedResponse,
+    RateLimited,
+    RequestMayHaveReachedWeCom,
+    SystemBusy,
+    TokenExpired,
+    WeComHTTPError,
+    WeComUnreachable,
+)
+
+CALLS = SuiteCalls("wwsuite", "SUITE-SECRET-VALUE-123", provider_corp_id="wwprovider", provider_secret="PROV-SECRET-99")
+NO_JITTER = RetryPolicy(random=lambda: 0.0)
+
+
+def ok(**fields: Any) -> HttpAnswer:
+    return HttpAnswer(200, "application/json", json.dumps({"errcode": 0, "errmsg": "ok", **fields}).encode())
+
+
+def err(errcode: int, errmsg: str = "boom") -> HttpAnswer:
+    return HttpAnswer(200, "application/json", json.dumps({"errcode": errcode, "errmsg": errmsg}).encode())
+
+
+class Script:
+    """Runs a call flow, answering tokens from ``tokens`` and sends from ``answers``; records every step."""
+
+    def __init__(self, answers: list[HttpAnswer | TransportFailure], tokens: list[str] | None = None) -> None:
+        self.answers = list(answers)
+        self.tokens = list(tokens or ["TOKEN-A", "TOKEN-B", "TOKEN-C"])
+        self.steps: list[Step] = []
+
+    def run(self, call: ApiCall[Any], policy: RetryPolicy = NO_JITTER) -> Any:
+        flow = call_flow(call, policy)
+        reply: Any = None
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                return done.value
+            self.steps.append(step)
+            if isinstance(step, NeedToken):
+                reply = self.tokens[0]
+            elif isinstance(step, DropToken):
+                assert step.token == self.tokens.pop(0)
+                reply = None
+            elif isinstance(step, Send):
+                reply = self.answers.pop(0)
+            else:
+                reply = None
+
+    def sends(self) -> list[Send]:
+        return [s for s in self.steps if isinstance(s, Send)]
+
+    def pauses(self) -> list[float]:
+        return [s.seconds for s in self.steps if isinstance(s, Pause)]
+
+
+# -- request building ------------------------------------------------------------------------------
+def test_suite_token_request_needs_no_token_and_sends_the_ticket() -> None:
+    script = Script([ok(suite_access_token="S" * 40, expires_in=7200)])
+    answer = script.run(CALLS.get_suite_token("TICKET-1"))
+    assert isinstance(answer, SuiteAccessToken)
+    assert answer.suite_access_token == "S" * 40
+    assert not any(isinstance(s, NeedToken) for s in script.steps)
+    request = script.sends()[0].request
+    assert (request.method, request.path) == ("POST", "/cgi-bin/service/get_suite_token")
+    assert json.loads(request.content or b"") == {
+        "suite_id": "wwsuite", "suite_secret": "SUITE-SECRET-VALUE-123", "suite_ticket": "TICKET-1"
+    }
+    assert dict(request.params) == {}
+
+
+@pytest.mark.parametrize(
+    ("make", "ref", "param", "method", "path"),
+    [
+        (lambda: CALLS.get_pre_auth_code(), TokenRef(TokenKind.SUITE), "suite_access_token", "GET",
+         "/cgi-bin/service/get_pre_auth_code"),
+        (lambda: CALLS.get_login_info("AUTH"), TokenRef(TokenKind.PROVIDER), "access_token", "POST",
+         "/cgi-bin/service/get_login_info"),
+        (lambda: CALLS.corpid_to_opencorpid("ww1"), TokenRef(TokenKind.PROVIDER), "provider_access_token", "POST",
+         "/cgi-bin/service/corpid_to_opencorpid"),
+        (lambda: CorpCalls("wwcorp").get_jsapi_ticket(), TokenRef(TokenKind.CORP, "wwcorp"), "access_token", "GET",
+         "/cgi-bin/get_jsapi_ticket"),
+        (lambda: CorpCalls("wwcorp").get_agent_config_ticket(), TokenRef(TokenKind.CORP, "wwcorp"), "access_token",
+         "GET", "/cgi-bin/ticket/get"),
+        (lambda: CALLS.get_json("user/get", {"userid": "u"}, token="provider"), TokenRef(TokenKind.PROVIDER),
+         "provider_access_token", "GET", "/cgi-bin/user/get"),
+    ],
+)
+def test_each_endpoint_asks_for_its_token_and_puts_it_under_its_parameter(
+    make: Callable[[], ApiCall[Any]], ref: TokenRef, param: str, method: str, path: str
+) -> None:
+    script = Script([ok(ticket="T", pre_auth_code="P", open_corpid="O", expires_in=1)])
+    script.run(make())
+    assert script.steps[0] == NeedToken(ref)
+    request = script.sends()[0].request
+    assert (request.method, request.path) == (method, path)
+    assert request.params[param] == "TOKEN-A"
+    other_token_params = {"suite_access_token", "provider_access_token", "access_token"} - {param}
+    assert not other_token_params & set(request.params), "exactly one token, under the documented name"
+
+
+def test_login_info_sends_only_the_provider_token_as_access_token() -> None:
+    script = Script([ok(usertype=1, user_info={"userid": "u"})])
+    script.run(CALLS.get_login_info("AUTH-CODE"))
+    assert dict(script.sends()[0].request.params) == {"access_token": "TOKEN-A"}
+
+
+def test_request_description_redacts_the_token() -> None:
+    request = CALLS.get_pre_auth_code().request("SECRET-TOKEN-0123456789")
+    assert "SECRET-TOKEN-0123456789" not in request.describe()
+    assert "SECRET-TOKEN-0123456789" not in repr(request)
+    assert "suite_access_token=SECR" in request.describe()
+
+
+def test_agent_config_ticket_asks_for_type_agent_config() -> None:
+    request = CorpCalls("wwcorp").get_agent_config_ticket().request("T")
+    assert request.params["type"] == "agent_config"
+
+
+# -- answers ---------------------------------------------------------------------------------------
+def test_missing_errcode_counts_as_success_only_where_wecom_omits_it() -> None:
+    bare = HttpAnswer(200, "application/json", b'{"suite_access_token": "SSSSSSSSSSSS", "expires_in": 7200}')
+    assert Script([bare]).run(CALLS.get_suite_token("T")).suite_access_token == "SSSSSSSSSSSS"
+    with pytest.raises(MalformedResponse, match="no errcode"):
+        Script([HttpAnswer(200, "application/json", b'{"pre_auth_code": "P"}')]).run(CALLS.get_pre_auth_code())
+
+
+def test_unknown_fields_are_kept() -> None:
+    answer = Script([ok(pre_auth_code="P", expires_in=1200, brand_new_field={"x": 1})]).run(CALLS.get_pre_auth_code())
+    assert answer.model_extra == {"brand_new_field": {"x": 1}}
+
+
+def test_an_answer_missing_a_documented_field_is_a_clear_error_without_values() -> None:
+    answer = ok(access_token="CORP-TOKEN-SECRET-XYZ")  # no permanent_code, no auth_corp_info
+    with pytest.raises(MalformedResponse) as caught:
+        Script([answer]).run(CALLS.get_permanent_code("A" * 64))
+    assert "permanent_code" in str(caught.value)
+    assert "CORP-TOKEN-SECRET-XYZ" not in str(caught.value)
+
+
+def test_not_json_is_a_malformed_response() -> None:
+    with pytest.raises(MalformedResponse, match="not JSON"):
+        Script([HttpAnswer(200, "text/html", b"<html>proxy</html>")]).run(CALLS.get_pre_auth_code())
+
+
+def test_qrcode_image_answer_is_returned_as_bytes() -> None:
+    png = b"\x89PNG\r\n\x1a\nrest"
+    answer = Script([HttpAnswer(200, "image/png", png)]).run(CALLS.get_app_qrcode(result_type=1))
+    assert isinstance(answer, AppQrcode)
+    assert answer.image == png
+
+
+# -- token renewal ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("errcode", [40014, 40082, 42001, 42009])
+def test_rejected_token_is_dropped_exactly_and_the_call_retried_once(errcode: int) -> None:
+    script = Script([err(errcode), ok(pre_auth_code="P", expires_in=1200)])
+    assert script.run(CALLS.get_pre_auth_code()).pre_auth_code == "P"
+    kinds = [type(s).__name__ for s in script.steps]
+    assert kinds == ["NeedToken", "Send", "DropToken", "NeedToken", "Send"]
+    dropped = next(s for s in script.steps if isinstance(s, DropToken))
+    assert dropped == DropToken(TokenRef(TokenKind.SUITE), "TOKEN-A")
+    assert script.sends()[1].request.params["suite_access_token"] == "TOKEN-B"
+
+
+def test_a_second_rejection_raises_token_expired_with_a_hint() -> None:
+    script = Script([err(42009), err(42009), ok(pre_auth_code="never")])
+    with pytest.raises(TokenExpired) as caught:
+        script.run(CALLS.get_pre_auth_code())
+    assert len(script.sends()) == 2
+    assert caught.value.errcode == 42009
+    assert "retried once" in caught.value.hint
+
+
+def test_token_renewal_is_safe_even_for_one_time_codes() -> None:
+    """WeCom checks the token before it looks at the auth_code, so a 42009 means nothing was spent."""
+    script = Script([err(42009), ok(permanent_code="PC", auth_corp_info={"corpid": "ww1"})])
+    assert script.run(CALLS.get_permanent_code("A" * 64)).permanent_code == "PC"
+
+
+# -- back-off --------------------------------------------------------------------------------------
+def test_backoff_schedule_is_exponential_capped_and_jittered_down() -> None:
+    policy = RetryPolicy(max_retries=6, base_delay=0.5, multiplier=2.0, max_delay=3.0, jitter=0.5, random=lambda: 0.0)
+    assert [policy.delay(n) for n in range(6)] == [0.5, 1.0, 2.0, 3.0, 3.0, 3.0]
+    full_jitter = RetryPolicy(base_delay=0.5, jitter=0.5, random=lambda: 1.0)
+    assert full_jitter.delay(0) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("bad", [{"max_retries": -1}, {"jitter": 1.5}, {"multiplier": 0.5}])
+def test_retry_policy_rejects_nonsense(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011
+        RetryPolicy(**bad)
+
+
+def test_system_busy_then_success_pauses_once() -> None:
+    script = Script([err(-1), ok(pre_auth_code="P")])
+    assert script.run(CALLS.get_pre_auth_code()).pre_auth_code == "P"
+    assert script.pauses() == [0.25]
+
+
+def test_retries_are_bounded_and_the_last_error_is_raised() -> None:
+    script = Script([err(45009)] * 10)
+    with pytest.raises(RateLimited) as caught:
+        script.run(CALLS.get_pre_auth_code())
+    assert len(script.sends()) == 1 + NO_JITTER.max_retries
+    assert script.pauses() == [0.25, 0.5, 1.0]
+    assert "back-off" in caught.value.hint
+
+
+def test_5xx_storm_beyond_the_budget_is_a_clear_http_error() -> None:
+    script = Script([HttpAnswer(503, "text/plain", b"busy")] * 10)
+    with pytest.raises(WeComHTTPError) as caught:
+        script.run(CALLS.get_pre_auth_code())
+    assert caught.value.status == 503
+    assert caught.value.attempts == 4
+    assert len(script.sends()) == 4
+
+
+def test_connection_failures_are_retried_for_reads() -> None:
+    refused = TransportFailure("ConnectError: refused", maybe_sent=False)
+    reset = TransportFailure("ReadError: reset", maybe_sent=True)
+    script = Script([refused, reset, ok(pre_auth_code="P")])
+    assert script.run(CALLS.get_pre_auth_code()).pre_auth_code == "P"
+    with pytest.raises(WeComUnreachable):
+        Script([reset] * 10).run(CALLS.get_pre_auth_code())
+
+
+# -- one-time codes --------------------------------------------------------------------------------
+ONE_TIME_CALLS: list[Callable[[], ApiCall[Any]]] = [
+    lambda: CALLS.get_permanent_code("A" * 64),
+    lambda: CALLS.get_permanent_code_v2("A" * 64),
+    lambda: CALLS.set_session_info("PRE-AUTH"),
+    lambda: CALLS.get_login_info("AUTH"),
+    lambda: CALLS.get_user_info_3rd("CODE"),
+    lambda: CALLS.get_user_detail_3rd("TICKET"),
+]
+
+
+@pytest.mark.parametrize("make", ONE_TIME_CALLS)
+@pytest.mark.parametrize(
+    "answer",
+    [
+        TransportFailure("ReadTimeout: timed out", maybe_sent=True),
+        HttpAnswer(502, "text/plain", b"bad gateway"),
+        err(-1),
+    ],
+    ids=["timeout", "5xx", "busy"],
+)
+def test_one_time_codes_are_never_resent_after_the_request_may_have_arrived(
+    make: Callable[[], ApiCall[Any]], answer: HttpAnswer | TransportFailure
+) -> None:
+    script = Script([answer, ok()])
+    with pytest.raises(RequestMayHaveReachedWeCom) as caught:
+        script.run(make())
+    assert len(script.sends()) == 1
+    assert "may already be consumed" in caught.value.hint
+
+
+def test_one_time_codes_are_resent_when_the_request_certainly_never_left() -> None:
+    refused = TransportFailure("ConnectError: refused", maybe_sent=False)
+    script = Script([refused, err(45009), ok(permanent_code="PC", auth_corp_info={"corpid": "ww1"})])
+    answer = script.run(CALLS.get_permanent_code("A" * 64))
+    assert isinstance(answer, PermanentCodeInfo)
+    assert len(script.sends()) == 3
+
+
+def test_state_changing_calls_are_not_resent_either() -> None:
+    script = Script([HttpAnswer(500, "text/plain", b"")])
+    with pytest.raises(RequestMayHaveReachedWeCom) as caught:
+        script.run(CALLS.prolong_try("ww1", 7))
+    assert "changes state" in caught.value.hint
+    with pytest.raises(RequestMayHaveReachedWeCom):
+        Script([err(-1)]).run(CALLS.post_json("message/send", {"touser": "@all"}))
+    assert Script([err(-1), ok(x=1)]).run(CALLS.post_json("user/list_id", {}, idempotent=True))["x"] == 1
+
+
+def test_busy_on_a_read_is_retried_but_then_raised_as_system_busy() -> None:
+    with pytest.raises(SystemBusy):
+        Script([err(-1)] * 4).run(CALLS.get_pre_auth_code())

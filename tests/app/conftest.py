@@ -1,0 +1,48 @@
+"""Fixtures for the app tests (helpers live in suite_world.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from suite_world import PREFIX, START, ServedApp, World, bound_socket, config_for
+
+from wecom_suite.app.suite_app import SuiteApp
+from wecom_suite.clock import ManualClock
+from wecom_suite.sandbox import Sandbox
+from wecom_suite.stores.memory import MemoryStore
+
+WorldFactory = Callable[..., World]
+
+
+@pytest.fixture
+def make_world() -> Iterator[WorldFactory]:
+    """Sandbox + SuiteApp over loopback on one ManualClock. The worker is off: tests call ``process_pending()``.
+
+    Keyword arguments override configuration settings (``success_redirect_url=...``).
+    """
+    with ExitStack() as cleanup:
+
+        def make(**overrides: Any) -> World:
+            clock = ManualClock(START)
+            sock = bound_socket()
+            service_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+            sandbox = Sandbox(
+                clock=clock, callback_url=f"{service_url}{PREFIX}/callback/instruction", ticket_interval=None
+            )
+            sandbox.start()
+            cleanup.callback(sandbox.stop)
+            app = SuiteApp(config_for(sandbox, **overrides), store=MemoryStore(clock), clock=clock, start_worker=False)
+            cleanup.callback(app.close)
+            service = ServedApp(app.asgi(), sock).start()
+            cleanup.callback(service.stop)
+            return World(clock, sandbox, app, service)
+
+        yield make
+
+
+@pytest.fixture
+def world(make_world: WorldFactory) -> World:
+    return make_world()

@@ -1,0 +1,155 @@
+"""SuiteConfig: every bad setting is named at start-up; secrets never printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wecom_suite.app.config import SuiteConfig, load_configs
+from wecom_suite.crypto import generate_encoding_aes_key
+from wecom_suite.errors import ConfigError
+
+KEY = generate_encoding_aes_key()
+OLD_KEY = generate_encoding_aes_key()
+SECRET = "s3cr3t-suite-secret-value-0123456789"
+
+
+def valid(**overrides: str) -> dict[str, str]:
+    values = {
+        "suite_id": "ww1234567890abcdef",
+        "suite_secret": SECRET,
+        "token": "QDG6eK",
+        "encoding_aes_key": KEY,
+    }
+    values.update(overrides)
+    return values
+
+
+def test_defaults_and_normalisation() -> None:
+    config = SuiteConfig(**valid(url_prefix="wecom/", auth_type="TEST", api_base_url="http://127.0.0.1:9/"))
+    assert config.url_prefix == "/wecom"
+    assert config.auth_type == "test"
+    assert config.api_base_url == "http://127.0.0.1:9"
+    assert config.store_url == "sqlite:///./wecom-suite.db"
+    assert config.name == "ww1234567890abcdef"
+    assert config.install_url_style == "modern"
+    assert config.previous_encoding_aes_key is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "setting", "fragment"),
+    [
+        ({"encoding_aes_key": "a" * 42}, "encoding_aes_key", "exactly 43"),
+        ({"encoding_aes_key": "!" * 43}, "encoding_aes_key", "letters, digits"),
+        ({"previous_encoding_aes_key": "b" * 44}, "previous_encoding_aes_key", "exactly 43"),
+        ({"suite_secret": ""}, "suite_secret", "required"),
+        ({"token": "x" * 33}, "token", "1 to 32"),
+        ({"token": "has space"}, "token", "1 to 32"),
+        ({"suite_id": "ww 1"}, "suite_id", "letters"),
+        ({"store_url": "postgres://x"}, "store_url", "unsupported"),
+        ({"api_base_url": "ftp://x"}, "api_base_url", "http(s)"),
+        ({"public_base_url": "suite.example.com"}, "public_base_url", "http(s)"),
+        ({"auth_type": "2"}, "auth_type", "official"),
+        ({"install_url_style": "old"}, "install_url_style", "modern"),
+        ({"url_prefix": "/we com"}, "url_prefix", "path"),
+        ({"provider_secret": "p"}, "provider_corp_id", "provider_secret"),
+    ],
+)
+def test_bad_settings_are_named(overrides: dict[str, str], setting: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig(**valid(**overrides))
+    assert info.value.setting == setting
+    assert fragment in info.value.problem
+
+
+def test_from_env_names_the_variable_and_kwargs_win() -> None:
+    env = {
+        "WECOM_SUITE_ID": "wwenv",
+        "WECOM_SUITE_SECRET": SECRET,
+        "WECOM_TOKEN": "tok",
+        "WECOM_ENCODING_AES_KEY": KEY,
+        "WECOM_PREVIOUS_ENCODING_AES_KEY": OLD_KEY,
+        "WECOM_PROVIDER_CORP_ID": "wwprovider",
+        "WECOM_STORE_URL": "memory://",
+        "WECOM_AUTH_TYPE": "test",
+        "WECOM_URL_PREFIX": "/suite",
+    }
+    config = SuiteConfig.from_env(env, url_prefix="/other")
+    assert (config.suite_id, config.previous_encoding_aes_key, config.auth_type) == ("wwenv", OLD_KEY, "test")
+    assert config.url_prefix == "/other"
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig.from_env({**env, "WECOM_ENCODING_AES_KEY": "k" * 42})
+    assert info.value.setting == "WECOM_ENCODING_AES_KEY"
+    assert "42" in str(info.value)
+    with pytest.raises(ConfigError) as missing:
+        SuiteConfig.from_env({k: v for k, v in env.items() if k != "WECOM_TOKEN"})
+    assert missing.value.setting == "WECOM_TOKEN"
+
+
+def test_secrets_are_redacted_in_repr_and_describe() -> None:
+    config = SuiteConfig(
+        **valid(
+            provider_corp_id="wwp", provider_secret="provider-secret-xyz-123", store_url="redis://:hunter2pass@h:1/0"
+        )
+    )
+    printed = repr(config) + str(config) + str(config.describe())
+    for secret in (SECRET, KEY, "QDG6eK", "provider-secret-xyz-123", "hunter2pass"):
+        assert secret not in printed
+    assert "ww1234567890abcdef" in printed
+
+
+def test_toml_single_suite_with_env_interpolation(tmp_path: Path) -> None:
+    path = tmp_path / "suite.toml"
+    path.write_text(
+        f'suite_id = "wwone"\nsuite_secret = "${{ONE_SECRET}}"\ntoken = "tok"\nencoding_aes_key = "{KEY}"\n'
+        'store_url = "memory://"\n',
+        encoding="utf-8",
+    )
+    (config,) = load_configs(path, env={"ONE_SECRET": SECRET})
+    assert config.suite_secret == SECRET
+    with pytest.raises(ConfigError) as info:
+        load_configs(path, env={})
+    assert "ONE_SECRET" in info.value.problem
+
+
+def test_toml_several_suites_share_defaults_and_get_prefixes(tmp_path: Path) -> None:
+    path = tmp_path / "suites.toml"
+    path.write_text(
+        f'token = "tok"\nencoding_aes_key = "{KEY}"\nstore_url = "memory://"\nurl_prefix = "/wx"\n'
+        f'[[suite]]\nname = "crm"\nsuite_id = "wwcrm"\nsuite_secret = "a"\n'
+        f'[[suite]]\nname = "hr"\nsuite_id = "wwhr"\nsuite_secret = "b"\nurl_prefix = "/people"\n',
+        encoding="utf-8",
+    )
+    crm, hr = load_configs(path, env={})
+    assert (crm.name, crm.url_prefix, crm.token) == ("crm", "/wx/crm", "tok")
+    assert (hr.name, hr.url_prefix) == ("hr", "/people")
+    assert SuiteConfig.from_toml(path, suite="hr").suite_id == "wwhr"
+    with pytest.raises(ConfigError, match="several suites"):
+        SuiteConfig.from_toml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('suite_id = "ww"\nsuite_secret = "a"\ntoken = "t"\nencoding_aes_key = "short"\n', "encoding_aes_key"),
+        ('suite_id = "ww"\nsuit_secret = "a"\n', "suit_secret"),
+        ("suite_id = = 1\n", "not valid TOML"),
+        (
+            f'token = "t"\nencoding_aes_key = "{KEY}"\n[[suite]]\nsuite_id = "a"\nsuite_secret = "x"\n'
+            '[[suite]]\nsuite_id = "a"\nsuite_secret = "y"\n',
+            "share",
+        ),
+    ],
+)
+def test_toml_errors_name_the_place(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_configs(path, env={})
+    assert fragment in str(info.value)
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_configs(tmp_path / "nope.toml")

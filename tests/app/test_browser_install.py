@@ -1,0 +1,39 @@
+"""The install flow clicked through in a real headless Chromium: /install, WeCom's consent page, success."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from suite_world import World
+
+
+def test_admin_installs_the_app_in_a_browser(world: World, chromium: Any) -> None:
+    world.sandbox.push_ticket()
+    assert world.app.process_pending() == 1
+    corp = world.sandbox.company()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(world.url("/install"))
+        assert "Install" in page.text_content("#title")
+        page.click("#install")  # a link on our page, as WeCom's Referer check wants
+        page.wait_for_selector("#authorize")
+        assert page.url.startswith(world.sandbox.base_url + "/3rdapp/install")
+        page.check(f"input[data-corp-id='{corp.corp_id}']")
+        page.click("#authorize")
+        page.wait_for_selector("#corp-id")
+        assert page.url.startswith(world.url("/install/callback"))
+        assert page.text_content("#corp-id") == corp.corp_id
+        assert page.text_content("#corp-name") == corp.corp_name
+        assert "安装成功" in page.text_content("#title")
+        # Reloading the redirect (state used up) explains what happened instead of failing blankly.
+        page.reload()
+        assert "expired or was already used" in page.text_content("#title")
+    finally:
+        context.close()
+    record = world.app.store.get_company(world.app.config.suite_id, corp.corp_id)
+    assert record is not None
+    assert record.active
+    assert world.app.process_pending() == 1  # the create_auth with the same auth_code: a no-op
+    assert world.sandbox.counters["service/get_permanent_code"] == 1
+    assert world.app.corp(corp.corp_id).client.access_token()

@@ -1,0 +1,202 @@
+"""Pushed callbacks: wechatpy (an independent implementation) verifies and decrypts what the sandbox sends;
+failures are retried like WeCom; admin actions push the matching InfoType."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from wecom_suite.clock import ManualClock
+from wecom_suite.crypto import MsgCrypt
+from wecom_suite.sandbox import Sandbox
+from wecom_suite.xml import parse_xml
+
+from .conftest import Receiver
+
+
+def test_first_push_is_preceded_by_url_verification_with_the_provider_corp_id(
+    sandbox: Sandbox, receiver: Receiver
+) -> None:
+    delivery = sandbox.push_ticket()
+    assert delivery is not None and delivery.ok
+    (get,) = receiver.gets()
+    assert not get.error and set(get.query) == {"msg_signature", "timestamp", "nonce", "echostr"}
+    assert get.plaintext  # wechatpy decrypted the echostr with receive id = provider corp id
+    (post,) = receiver.posts()
+    assert not post.error
+    assert set(post.query) == {"msg_signature", "timestamp", "nonce"}
+    assert post.query["timestamp"] == str(int(sandbox.clock.now()))
+    assert post.outer["ToUserName"] == sandbox.settings.suite_id
+    assert post.outer["AgentID"] == ""
+    event = post.event
+    assert event["InfoType"] == "suite_ticket" and event["SuiteId"] == sandbox.settings.suite_id
+    assert MsgCrypt(sandbox.settings.encoding_aes_key).decrypt(post.outer["Encrypt"]).receive_id \
+        == sandbox.settings.suite_id
+    sandbox.push_ticket()
+    assert len(receiver.gets()) == 1  # verified once per URL and key
+
+
+def test_pushed_ticket_buys_a_suite_token(sandbox: Sandbox, receiver: Receiver, http: httpx.Client) -> None:
+    sandbox.push_ticket()
+    ticket = receiver.posts()[-1].event["SuiteTicket"]
+    s = sandbox.settings
+    answer = http.post("/cgi-bin/service/get_suite_token",
+                       json={"suite_id": s.suite_id, "suite_secret": s.suite_secret, "suite_ticket": ticket}).json()
+    assert answer["errcode"] == 0
+
+
+@pytest.mark.parametrize(("failures", "ok", "attempts"), [(0, True, 1), (2, True, 3), (3, True, 4), (4, False, 4)])
+def test_failed_pushes_are_retried_three_times(
+    sandbox: Sandbox, receiver: Receiver, failures: int, ok: bool, attempts: int
+) -> None:
+    sandbox.push_ticket()  # verified and delivered
+    receiver.fail_next(failures)
+    delivery = sandbox.push_ticket()
+    assert delivery is not None
+    assert delivery.ok is ok
+    assert len(delivery.attempts) == attempts
+    assert [a.status for a in delivery.attempts] == [500] * min(failures, 4) + ([200] if ok else [])
+
+
+def test_a_body_other_than_success_is_a_failure(sandbox: Sandbox, receiver: Receiver) -> None:
+    sandbox.push_ticket()
+    receiver.fail_next(1, status=200, body="ok")
+    delivery = sandbox.push_ticket()
+    assert delivery is not None and delivery.ok
+    assert [a.body for a in delivery.attempts] == ["ok", "success"]
+
+
+def test_a_slow_answer_misses_the_deadline_and_is_retried(clock: ManualClock) -> None:
+    with Sandbox(clock=clock, push_timeout=0.3) as sandbox:
+        receiver = Receiver(sandbox)
+        try:
+            sandbox.set_callback_url(receiver.url)
+            sandbox.push_ticket()
+            receiver.delay_next(1, 1.0)
+            delivery = sandbox.push_ticket()
+            assert delivery is not None and delivery.ok
+            assert "Timeout" in delivery.attempts[0].error
+            assert len(delivery.attempts) == 2
+        finally:
+            receiver.close()
+
+
+def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: ManualClock) -> None:
+    slept: list[float] = []
+    with Sandbox(clock=clock, retry_delays=(5, 30, 60), sleep=slept.append) as sandbox:
+        receiver = Receiver(sandbox)
+        try:
+            sandbox.set_callback_url(receiver.url)
+            sandbox.push_ticket()
+            receiver.fail_next(10)
+            delivery = sandbox.push_ticket()
+            assert delivery is not None and not delivery.ok
+            assert slept == [5, 30, 60]
+            assert [a.delay_before for a in delivery.attempts] == [0, 5, 30, 60]
+        finally:
+            receiver.close()
+
+
+def test_failed_verification_means_no_post(sandbox: Sandbox, receiver: Receiver) -> None:
+    receiver.fail_next(4, gets=True)
+    delivery = sandbox.push_ticket()
+    assert delivery is not None and not delivery.ok
+    assert len(delivery.verification) == 4 and delivery.attempts == []
+    assert receiver.posts() == []
+
+
+def test_rotated_key_new_pushes_need_the_new_key_and_the_old_one_is_previous(
+    sandbox: Sandbox, receiver: Receiver
+) -> None:
+    old = sandbox.settings.encoding_aes_key
+    sandbox.push_ticket()
+    new = sandbox.rotate_aes_key()
+    assert new != old and sandbox.settings.previous_encoding_aes_key == old
+    receiver.keys = [old]  # a receiver that was not told about the new key
+    delivery = sandbox.push_ticket()
+    assert delivery is not None and not delivery.ok
+    assert len(receiver.gets()) == 1 + 4  # the URL is verified again with the new key, and fails
+    receiver.keys = [new, old]  # current + previous, like CallbackReceiver(previous_encoding_aes_key=...)
+    delivery = sandbox.push_ticket()
+    assert delivery is not None and delivery.ok
+    assert receiver.posts()[-1].event["InfoType"] == "suite_ticket"
+
+
+def test_ticket_schedule_follows_the_clock(sandbox: Sandbox, receiver: Receiver) -> None:
+    assert sandbox.tick() is None  # arms the schedule
+    sandbox.advance(599)
+    assert receiver.posts() == []
+    sandbox.advance(1)
+    assert [p.event["InfoType"] for p in receiver.posts()] == ["suite_ticket"]
+    sandbox.advance(600)
+    assert len(receiver.posts()) == 2
+
+
+def test_admin_actions_push_the_matching_callbacks(sandbox: Sandbox, receiver: Receiver) -> None:
+    corp_id = sandbox.company().corp_id
+    auth_code = sandbox.install(corp_id, state="st1")
+    sandbox.change_auth(corp_id, auth_mode=1)
+    sandbox.add_user(corp_id, "zhaoliu", "赵六", [2])
+    sandbox.update_user(corp_id, "zhaoliu", position="经理")
+    sandbox.remove_user(corp_id, "zhaoliu")
+    sandbox.add_department(corp_id, 9, "新部门")
+    reset_code = sandbox.reset_permanent_code(corp_id)
+    sandbox.cancel_auth(corp_id)
+    events = [p.event for p in receiver.posts()]
+    assert [(e["InfoType"], e.get("ChangeType")) for e in events] == [
+        ("create_auth", None), ("change_auth", None), ("change_contact", "create_user"),
+        ("change_contact", "update_user"), ("change_contact", "delete_user"), ("change_contact", "create_party"),
+        ("reset_permanent_code", None), ("cancel_auth", None),
+    ]
+    assert events[0]["AuthCode"] == auth_code and events[0]["State"] == "st1"
+    assert events[1]["AuthCorpId"] == corp_id
+    assert events[2]["UserID"] == "zhaoliu" and events[2]["Department"] == "2"
+    assert events[3]["Position"] == "经理"
+    assert events[5]["Id"] == "9"
+    assert events[6]["AuthCode"] == reset_code
+    assert all(p.outer["ToUserName"] == sandbox.settings.suite_id for p in receiver.posts())
+
+
+def test_data_callback_uses_the_corp_id_as_receive_id(sandbox: Sandbox) -> None:
+    company = sandbox.company()
+    receiver = Receiver(sandbox)
+    try:
+        sandbox.set_data_callback_url(receiver.url + "?corpid=$CORPID$")
+        xml = ("<xml><ToUserName><![CDATA[" + company.corp_id + "]]></ToUserName><FromUserName><![CDATA[sys]]>"
+               "</FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+               "<Event><![CDATA[change_app_admin]]></Event><AgentID>1</AgentID></xml>")
+        delivery = sandbox.push_event(xml, target="data", corp_id=company.corp_id)
+        assert delivery.ok
+        (post,) = receiver.posts()
+        assert post.query["corpid"] == company.corp_id
+        assert post.outer["ToUserName"] == company.corp_id
+        assert post.outer["AgentID"] == str(company.agent_id)
+        assert parse_xml(post.plaintext)["Event"] == "change_app_admin"
+    finally:
+        receiver.close()
+
+
+def test_push_event_needs_a_url(sandbox: Sandbox) -> None:
+    with pytest.raises(RuntimeError, match="set_callback_url"):
+        sandbox.push_event("<xml/>")
+    with pytest.raises(RuntimeError, match="set_data_callback_url"):
+        sandbox.push_event("<xml/>", target="data")
+
+
+def test_admin_api_pushes(sandbox: Sandbox, receiver: Receiver, http: httpx.Client) -> None:
+    corp_id = sandbox.company().corp_id
+    assert http.post("/sandbox/push_ticket").json()["delivery"]["ok"] is True
+    code = http.post(f"/sandbox/companies/{corp_id}/install", json={"state": "x1"}).json()["auth_code"]
+    assert len(code) == 64
+    contacts = http.post(f"/sandbox/companies/{corp_id}/contacts",
+                         json={"change_type": "create_user", "userid": "u9", "name": "U9"}).json()
+    assert contacts["delivery"]["ok"] is True
+    event = http.post("/sandbox/events", json={"xml": "<xml><InfoType>custom_thing</InfoType></xml>"}).json()
+    assert event["delivery"]["ok"] is True
+    assert [p.event["InfoType"] for p in receiver.posts()] == ["suite_ticket", "create_auth", "change_contact",
+                                                               "custom_thing"]
+    assert http.post("/sandbox/companies/wwnobody/cancel_auth").status_code == 404
+    pushes = http.get("/sandbox/pushes").json()["pushes"]
+    assert [p["label"] for p in pushes] == ["suite_ticket", "create_auth", "change_contact/create_user", "event"]
+    rotated = http.post("/sandbox/rotate_aes_key").json()
+    assert rotated["encoding_aes_key"] == sandbox.settings.encoding_aes_key
