@@ -42,9 +42,9 @@ def suite_ticket_xml() -> str:
 
 
 def change_contact_xml() -> str:
-    ext = [
-        {"Name": f"属性{i}", "Type": 0, "Text": {"Value": f"value-{i}-" + "x" * 40}} for i in range(14)
-    ] + [{"Name": "主页", "Type": 1, "Web": {"Title": "企业微信", "Url": "https://work.weixin.qq.com/"}}]
+    ext = [{"Name": f"属性{i}", "Type": 0, "Text": {"Value": f"value-{i}-" + "x" * 40}} for i in range(11)] + [
+        {"Name": "主页", "Type": 1, "Web": {"Title": "企业微信", "Url": "https://work.weixin.qq.com/"}}
+    ]
     return to_xml(
         {
             "SuiteId": SUITE,
@@ -98,8 +98,15 @@ def floor_fn(encrypted: str, ts: str, nonce: str) -> Callable[[], object]:
     return floor
 
 
-def best(fn: Callable[[], object], number: int) -> float:
-    return min(timeit.repeat(fn, number=number, repeat=7)) / number
+def interleaved(
+    floor: Callable[[], object], ours: Callable[[], object], number: int, rounds: int = 9
+) -> tuple[float, float]:
+    """Best-of-``rounds`` per call for both, alternating so that machine noise hits both alike."""
+    best_floor = best_ours = float("inf")
+    for _ in range(rounds):
+        best_floor = min(best_floor, timeit.timeit(floor, number=number) / number)
+        best_ours = min(best_ours, timeit.timeit(ours, number=number) / number)
+    return best_floor, best_ours
 
 
 def main() -> int:
@@ -114,8 +121,9 @@ def main() -> int:
         query, body, encrypted = make_request(plain)
         ctx = receiver.open(query, body)
         assert isinstance(ctx.event, cls), type(ctx.event)
-        floor = best(floor_fn(encrypted, query["timestamp"], query["nonce"]), 3000)
-        ours = best(lambda q=query, b=body: receiver.open(q, b), 3000)
+        floor, ours = interleaved(
+            floor_fn(encrypted, query["timestamp"], query["nonce"]), lambda q=query, b=body: receiver.open(q, b), 2000
+        )
         ratio = ours / floor
         ok = ratio <= TARGETS[name]
         failed |= not ok

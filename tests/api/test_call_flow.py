@@ -6,15 +6,19 @@ it asks for. The loopback tests in test_endpoints.py / test_retry_rules.py run t
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wecom_suite.api import CorpCalls, RetryPolicy, SuiteCalls, TokenKind, TokenRef
+from wecom_suite.api import CorpCalls, RetryPolicy, RetrySafety, SuiteCalls, TokenKind, TokenRef
 from wecom_suite.api.call_flow import DropToken, NeedToken, Pause, Send, Step, call_flow
 from wecom_suite.api.endpoint import ApiCall
+from wecom_suite.api.endpoints import LICENSE_APIS
 from wecom_suite.api.models import AppQrcode, PermanentCodeInfo, SuiteAccessToken
 from wecom_suite.api.transport_outcome import HttpAnswer, TransportFailure
 from wecom_suite.errors import (
@@ -24,6 +28,7 @@ from wecom_suite.errors import (
     SystemBusy,
     TokenExpired,
     WeComHTTPError,
+    WeComSuiteError,
     WeComUnreachable,
 )
 
@@ -206,7 +211,7 @@ def test_backoff_schedule_is_exponential_capped_and_jittered_down() -> None:
 
 @pytest.mark.parametrize("bad", [{"max_retries": -1}, {"jitter": 1.5}, {"multiplier": 0.5}])
 def test_retry_policy_rejects_nonsense(bad: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011
+    with pytest.raises(ValueError):
         RetryPolicy(**bad)
 
 
@@ -295,3 +300,44 @@ def test_state_changing_calls_are_not_resent_either() -> None:
 def test_busy_on_a_read_is_retried_but_then_raised_as_system_busy() -> None:
     with pytest.raises(SystemBusy):
         Script([err(-1)] * 4).run(CALLS.get_pre_auth_code())
+
+
+# -- whatever WeCom answers, the flow ends, and one-time codes are never resent after they may have arrived
+ANSWERS = st.sampled_from([
+    err(-1), err(45009), err(42009), err(40082), err(40078), err(6000), ok(pre_auth_code="P", permanent_code="PC",
+                                                                        auth_corp_info={"corpid": "ww1"}),
+    HttpAnswer(500, "text/plain", b""), HttpAnswer(404, "text/plain", b""),
+    TransportFailure("ReadTimeout", maybe_sent=True), TransportFailure("ConnectError", maybe_sent=False),
+])
+
+
+@given(st.lists(ANSWERS, min_size=8, max_size=8), st.integers(min_value=0, max_value=4), st.booleans())
+def test_any_answer_sequence_ends_within_the_budget(
+    answers: list[HttpAnswer | TransportFailure], max_retries: int, one_time: bool
+) -> None:
+    policy = RetryPolicy(max_retries=max_retries, random=lambda: 0.0)
+    call = CALLS.get_permanent_code("A" * 64) if one_time else CALLS.get_pre_auth_code()
+    script = Script(answers)
+    with contextlib.suppress(WeComSuiteError):  # raising is fine; looping or resending is not
+        script.run(call, policy)
+    sent = script.sends()
+    assert len(sent) <= 2 + max_retries  # one token renewal + the back-off budget
+    assert len(script.pauses()) <= max_retries
+    if one_time:
+        for index, answer in enumerate(answers[: len(sent) - 1]):
+            ambiguous = (isinstance(answer, TransportFailure) and answer.maybe_sent) or (
+                isinstance(answer, HttpAnswer) and (answer.status >= 500 or answer.body == err(-1).body
+                                                    or answer.body == err(6000).body)
+            )
+            assert not ambiguous, f"resent after an ambiguous answer #{index}"
+
+
+@pytest.mark.parametrize("name", sorted(LICENSE_APIS))
+def test_license_apis_use_the_provider_token_and_never_resend_writes(name: str) -> None:
+    call = CALLS.license_api(name, {"corpid": "ww1"})
+    request = call.request("PROVIDER-TOKEN")
+    assert (request.method, request.path) == ("POST", f"/cgi-bin/license/{name}")
+    assert dict(request.params) == {"provider_access_token": "PROVIDER-TOKEN"}
+    writes = {"create_new_order", "create_renew_order_job", "submit_order_job", "active_account",
+              "batch_active_account", "batch_transfer_license", "set_auto_active_status"}
+    assert (call.endpoint.safety is RetrySafety.IDEMPOTENT) == (name not in writes)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
 
+from wecom_suite.api import AsyncSuiteClient, SuiteClient
 from wecom_suite.api.models import (
     AdminList,
     AgentInfo,
@@ -24,6 +27,7 @@ from wecom_suite.api.models import (
 from wecom_suite.errors import CompanyNotFound, InvalidParameter, OneTimeCodeInvalid, TicketNotFound
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores import CompanyRecord, CompanyState, MemoryStore
+from wecom_suite.tokens import jsapi_ticket_key
 
 
 def companies(sandbox: Sandbox) -> list[Any]:
@@ -143,6 +147,15 @@ async def test_oauth_user_info_and_detail(api: Any, sandbox: Sandbox) -> None:
         await api.get_user_info_3rd(code)  # used
 
 
+async def test_mini_program_login(api: Any, sandbox: Sandbox) -> None:
+    corp = sandbox.company()
+    user = corp.admins[0].userid
+    session = await api.jscode2session(sandbox.issue_oauth_code(corp.corp_id, user))
+    assert (session.corp_id, session.user_id) == (corp.corp_id, user)
+    assert session.session_key
+    assert session.session_key not in repr(session)
+
+
 # -- ids, 代开发 link, 推广注册 ----------------------------------------------------------------------
 async def test_provider_endpoints(api: Any, sandbox: Sandbox) -> None:
     corp = sandbox.company()
@@ -173,7 +186,8 @@ async def test_orders_and_licenses(api: Any, sandbox: Sandbox) -> None:
     assert [o.order_id for o in listed.order_list] == [order.orderid]
     prolonged = await api.prolong_try(corp.corp_id, 7)
     assert prolonged.model_extra["try_end_time"] == int(clock.now()) + 7 * 86400
-    info = await api.license_api("get_app_license_info", {"corpid": corp.corp_id, "suite_id": sandbox.settings.suite_id})
+    body = {"corpid": corp.corp_id, "suite_id": sandbox.settings.suite_id}
+    info = await api.license_api("get_app_license_info", body)
     assert info.model_extra["license_status"] == 1
     assert (await api.license_api("list_order", {"corpid": corp.corp_id})).errcode == 0
     await api.license_api("set_auto_active_status", {"corpid": corp.corp_id, "auto_active_status": 1})
@@ -224,6 +238,8 @@ async def test_corp_client(api: Any, sandbox: Sandbox) -> None:
     assert user["userid"] == users[0]
     agent = await corp.get_json("agent/get", {"agentid": str(company.agent_id)})
     assert agent["agentid"] == company.agent_id
+    permissions = await corp.get_app_permissions()
+    assert permissions.app_permissions
     assert await corp.access_token()
     assert sandbox.counters["service/get_corp_token"] == 1  # one company token, cached
 
@@ -232,6 +248,10 @@ async def test_corp_client_for_a_customized_app_uses_gettoken(api: Any, sandbox:
     company = companies(sandbox)[1]
     info = await api.get_permanent_code(sandbox.install_customized(company.corp_id, push=False))
     assert info.is_customized_app
+    assert not info.access_token  # 代开发: no token in the answer; the permanent code is the app secret
+    direct = await api.get_customized_corp_token(company.corp_id, info.permanent_code)
+    assert direct.access_token
+    sandbox.counters.reset()
     store.save_company(record_of(sandbox.settings.suite_id, info))
     ticket = await api.corp(company.corp_id).get_jsapi_ticket()
     assert ticket.ticket
@@ -251,3 +271,44 @@ async def test_corp_client_needs_an_installed_company(api: Any, sandbox: Sandbox
     with pytest.raises(CompanyNotFound) as revoked:
         await api.corp(company.corp_id).get_jsapi_ticket()
     assert revoked.value.revoked
+
+
+async def test_js_sdk_tickets_are_cached(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
+    company = sandbox.company()
+    corp = api.corp(company.corp_id)
+    first = await corp.jsapi_ticket()
+    assert await corp.jsapi_ticket() == first
+    agent = await corp.agent_config_ticket(company.agent_id)
+    assert await corp.agent_config_ticket(company.agent_id) == agent
+    assert agent != first
+    assert sandbox.counters["get_jsapi_ticket"] == 1
+    assert sandbox.counters["ticket/get"] == 1
+    assert store.get_token(jsapi_ticket_key(sandbox.settings.suite_id, company.corp_id)) is not None
+
+
+async def test_concurrent_callers_share_one_token_fetch(api: Any, sandbox: Sandbox) -> None:
+    if api.flavour == "async":
+        codes = await asyncio.gather(*(api.raw.get_pre_auth_code() for _ in range(8)))
+    else:
+        codes = []
+        threads = [threading.Thread(target=lambda: codes.append(api.raw.get_pre_auth_code())) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert len({c.pre_auth_code for c in codes}) == 8
+    assert sandbox.counters["service/get_suite_token"] == 1
+
+
+async def test_sync_and_async_clients_on_one_store_share_tokens(
+    sandbox: Sandbox, store: MemoryStore, clock: Any
+) -> None:
+    settings = sandbox.settings
+    common = {"store": store, "base_url": settings.api_base_url, "clock": clock}
+    with SuiteClient(settings.suite_id, settings.suite_secret, **common) as sync_client:
+        sync_client.corp(sandbox.company().corp_id).get_jsapi_ticket()
+        async with AsyncSuiteClient(settings.suite_id, settings.suite_secret, **common) as async_client:
+            await async_client.corp(sandbox.company().corp_id).get_jsapi_ticket()
+            await async_client.get_pre_auth_code()
+    assert sandbox.counters["service/get_suite_token"] == 1
+    assert sandbox.counters["service/get_corp_token"] == 1

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from wecom_suite.api import SuiteCalls, install_url, legacy_auth_code_url
+from wecom_suite.api import SuiteCalls, install_url, jsapi_signature, legacy_auth_code_url
 from wecom_suite.api.models import (
     AgentInfo,
     AuthCorpInfo,
@@ -227,3 +227,11 @@ def test_legacy_auth_code_url_is_the_seeds_login_page() -> None:
 def test_install_url_rejects_a_state_wecom_would_refuse(state: str) -> None:
     with pytest.raises(ValueError, match="state"):
         install_url("s", "p", "https://r", state)
+
+
+def test_jsapi_signature_matches_the_official_example() -> None:
+    ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
+    expected = "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
+    url = "http://mp.weixin.qq.com?params=value"
+    assert jsapi_signature(ticket, "Wm3WZYTPz0wzccnW", 1414587457, url) == expected
+    assert jsapi_signature(ticket, "Wm3WZYTPz0wzccnW", "1414587457", url + "#fragment") == expected

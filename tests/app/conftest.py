@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from suite_world import PREFIX, START, ServedApp, World, bound_socket, config_for
+from suite_world import PREFIX, START, ServedApp, World, WorldFactory, bound_socket, config_for
 
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores.memory import MemoryStore
-
-WorldFactory = Callable[..., World]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -105,6 +106,9 @@ class LinkAndForm(HTMLParser):
             self.fields[a["name"]] = a.get("value", "")
         elif tag == "input" and a.get("type") == "radio":
             self.radios.append(a.get("value", ""))
+
+
+WorldFactory = Callable[..., World]
 
 
 def parse_page(html: str) -> LinkAndForm:

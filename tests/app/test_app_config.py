@@ -54,6 +54,8 @@ def test_defaults_and_normalisation() -> None:
         ({"install_url_style": "old"}, "install_url_style", "modern"),
         ({"url_prefix": "/we com"}, "url_prefix", "path"),
         ({"provider_secret": "p"}, "provider_corp_id", "provider_secret"),
+        ({"inbox_lease_seconds": "0.5"}, "inbox_lease_seconds", "between 1 and 3600"),
+        ({"inbox_lease_seconds": "soon"}, "inbox_lease_seconds", "number of seconds"),
     ],
 )
 def test_bad_settings_are_named(overrides: dict[str, str], setting: str, fragment: str) -> None:

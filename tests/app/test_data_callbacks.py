@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from suite_world import World
+
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.xml import parse_xml, to_xml
-
-from suite_world import World
 
 
 def text_message(corp_id: str, content: str, msg_id: int) -> str:

@@ -6,8 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import WorldFactory
-from suite_world import World, parse_page
+from suite_world import World, WorldFactory, parse_page
 
 from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState
@@ -201,3 +200,16 @@ def test_legacy_install_url_and_immediate_redirect(make_world: WorldFactory) -> 
     query = parse_qs(urlsplit(location).query)
     assert query["redirect_uri"] == [world.url("/install/callback")]
     assert world.sandbox.counters["service/set_session_info"] == 1
+
+
+def test_a_ticket_for_another_suite_is_refused_and_not_stored(world: World) -> None:
+    from wecom_suite.errors import TicketNotFound
+    from wecom_suite.sandbox.notifications import suite_ticket_xml
+
+    delivery = world.sandbox.push_event(suite_ticket_xml("wwsomeoneelse0001", "t" * 32, int(world.clock.now())))
+    assert not delivery.ok
+    assert delivery.attempts[-1].status == 400
+    assert delivery.attempts[-1].body.startswith("suite_id_mismatch")
+    with pytest.raises(TicketNotFound):
+        world.app.store.get_ticket(world.app.config.suite_id)
+    assert world.app.store.pending_count(world.app.config.suite_id) == 0

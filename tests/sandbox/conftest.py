@@ -70,7 +70,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
 
@@ -112,6 +112,9 @@ class Receiver:
             time.sleep(delay)  # playing a slow receiver, to make the sandbox's deadline pass
         if failure is not None:
             self._answer(handler, failure[0], failure[1])
+            return
+        if method == "GET" and "echostr" not in query:
+            self._answer(handler, 200, "landed")  # a browser arriving at a redirect_uri
             return
         settings = self.sandbox.settings
         keys = self.keys or [settings.encoding_aes_key]

@@ -50,7 +50,8 @@ def test_current_and_previous_ticket_are_valid_for_30_minutes_older_ones_never(
     clock.advance(600)
     third = emu.issue_ticket()
     assert not emu._ticket_valid(first)  # pushed out by two newer tickets
-    assert emu._ticket_valid(second) and emu._ticket_valid(third)
+    assert emu._ticket_valid(second)
+    assert emu._ticket_valid(third)
     clock.advance(1800 - 600)  # second is now exactly 30 minutes old
     assert not emu._ticket_valid(second)
     assert emu._ticket_valid(third)
@@ -78,7 +79,8 @@ def test_suite_token_is_reused_while_valid_and_expires_with_42009(emu: Emulator,
 def test_pre_auth_code_lives_1200_seconds(emu: Emulator, clock: ManualClock) -> None:
     token = suite_token(emu)
     answer = emu.call("service/get_pre_auth_code", {"suite_access_token": token})
-    assert isinstance(answer, dict) and answer["expires_in"] == 1200
+    assert isinstance(answer, dict)
+    assert answer["expires_in"] == 1200
     code = answer["pre_auth_code"]
     session = {"suite_access_token": token, "pre_auth_code": code, "session_info": {"auth_type": 1}}
     assert errcode(emu, "service/set_session_info", session) == 0
@@ -110,7 +112,8 @@ def test_auth_code_is_single_use_short_codes_are_40058_and_expired_40078(
     assert answer["auth_corp_info"]["corpid"] == corp_id
     assert answer["permanent_code"] == emu.permanent_code(corp_id)
     assert answer["state"] == "s1"
-    assert answer["expires_in"] == 7200 and answer["access_token"]
+    assert answer["expires_in"] == 7200
+    assert answer["access_token"]
     assert answer["auth_info"]["agent"][0]["agentid"] == emu.companies[corp_id].agent_id
     assert errcode(emu, "service/get_permanent_code", {"suite_access_token": token, "auth_code": code}) == 40078
     late = emu.install(corp_id)
@@ -125,7 +128,8 @@ def test_v2_permanent_code_returns_the_short_shape(emu: Emulator) -> None:
     answer = emu.call("service/v2/get_permanent_code", {"suite_access_token": suite_token(emu), "auth_code": code})
     assert isinstance(answer, dict)
     assert set(answer["auth_corp_info"]) == {"corpid", "corp_name"}
-    assert "access_token" not in answer and "auth_info" not in answer
+    assert "access_token" not in answer
+    assert "auth_info" not in answer
 
 
 def test_permanent_code_belongs_to_one_company_and_dies_on_cancel(emu: Emulator) -> None:
@@ -190,12 +194,14 @@ def test_oauth_code_is_single_use_and_lives_300_seconds(emu: Emulator, clock: Ma
     code = emu.issue_oauth_code(corp_id, "lisi", scope="snsapi_privateinfo")
     answer = emu.call("service/auth/getuserinfo3rd", {"suite_access_token": token, "code": code})
     assert isinstance(answer, dict)
-    assert answer["userid"] == "lisi" and answer["corpid"] == corp_id
+    assert answer["userid"] == "lisi"
+    assert answer["corpid"] == corp_id
     assert answer["open_userid"] == emu.companies[corp_id].users["lisi"].open_userid
     assert errcode(emu, "service/auth/getuserinfo3rd", {"suite_access_token": token, "code": code}) == 40029
     ticket = answer["user_ticket"]
     detail = emu.call("service/auth/getuserdetail3rd", {"suite_access_token": token, "user_ticket": ticket})
-    assert isinstance(detail, dict) and detail["userid"] == "lisi"
+    assert isinstance(detail, dict)
+    assert detail["userid"] == "lisi"
     assert errcode(emu, "service/auth/getuserdetail3rd", {"suite_access_token": token, "user_ticket": ticket}) == 84015
     late = emu.issue_oauth_code(corp_id, "lisi")
     clock.advance(300)
@@ -225,7 +231,8 @@ def test_provider_token_and_login_info(emu: Emulator) -> None:
     assert errcode(emu, "service/get_provider_token", {"corpid": "wwother", "provider_secret": s.provider_secret}) \
         == 40013
     assert errcode(emu, "service/get_provider_token", {"corpid": s.provider_corp_id, "provider_secret": "x"}) == 40001
-    answer = emu.call("service/get_provider_token", {"corpid": s.provider_corp_id, "provider_secret": s.provider_secret})
+    answer = emu.call("service/get_provider_token",
+                      {"corpid": s.provider_corp_id, "provider_secret": s.provider_secret})
     assert isinstance(answer, dict)
     token = answer["provider_access_token"]
     corp_id = next(iter(emu.companies))
@@ -233,7 +240,8 @@ def test_provider_token_and_login_info(emu: Emulator) -> None:
     assert errcode(emu, "service/get_login_info", {"provider_access_token": token, "auth_code": code}) == 41001
     info = emu.call("service/get_login_info", {"access_token": token, "auth_code": code})
     assert isinstance(info, dict)
-    assert info["usertype"] == 2 and info["corp_info"]["corpid"] == corp_id
+    assert info["usertype"] == 2
+    assert info["corp_info"]["corpid"] == corp_id
     assert errcode(emu, "service/get_login_info", {"access_token": token, "auth_code": code}) == 40029
     # a suite token is not a provider token
     assert errcode(emu, "service/corpid_to_opencorpid",
@@ -242,7 +250,8 @@ def test_provider_token_and_login_info(emu: Emulator) -> None:
 
 def test_customized_auth_url_and_register_codes(emu: Emulator) -> None:
     s = emu.settings
-    answer = emu.call("service/get_provider_token", {"corpid": s.provider_corp_id, "provider_secret": s.provider_secret})
+    answer = emu.call("service/get_provider_token",
+                      {"corpid": s.provider_corp_id, "provider_secret": s.provider_secret})
     assert isinstance(answer, dict)
     token = answer["provider_access_token"]
     base = {"provider_access_token": token}
@@ -251,7 +260,8 @@ def test_customized_auth_url_and_register_codes(emu: Emulator) -> None:
     assert errcode(emu, "service/get_customized_auth_url",
                    {**base, "templateid_list": [s.template_id], "state": "bad state!"}) == 84025
     link = emu.call("service/get_customized_auth_url", {**base, "templateid_list": [s.template_id], "state": "ok1"})
-    assert isinstance(link, dict) and link["expires_in"] == 864000
+    assert isinstance(link, dict)
+    assert link["expires_in"] == 864000
     assert errcode(emu, "service/get_register_info", base) == 84021
     assert errcode(emu, "service/get_register_info", {**base, "register_code": "nope"}) == 84022
     reg = emu.call("service/get_register_code", {**base, "template_id": "tpl1", "corp_name": "新公司", "state": "r1"})
@@ -260,7 +270,8 @@ def test_customized_auth_url_and_register_codes(emu: Emulator) -> None:
     company = emu.complete_registration(reg["register_code"])
     info = emu.call("service/get_register_info", {**base, "register_code": reg["register_code"]})
     assert isinstance(info, dict)
-    assert info["corpid"] == company.corp_id and info["state"] == "r1"
+    assert info["corpid"] == company.corp_id
+    assert info["state"] == "r1"
 
 
 def test_orders_and_licenses(emu: Emulator) -> None:
@@ -271,11 +282,13 @@ def test_orders_and_licenses(emu: Emulator) -> None:
     emu.install(corp_id)
     order = emu.create_order(corp_id)
     got = emu.call("service/get_order", {"suite_access_token": token, "orderid": order.orderid})
-    assert isinstance(got, dict) and got["order"]["paid_corpid"] == corp_id
+    assert isinstance(got, dict)
+    assert got["order"]["paid_corpid"] == corp_id
     assert errcode(emu, "service/get_order", {"suite_access_token": token, "orderid": "nope"}) == 40058
     listed = emu.call("service/get_order_list", {"suite_access_token": token, "start_time": 0,
                                                  "end_time": 2_000_000_000})
-    assert isinstance(listed, dict) and [o["orderid"] for o in listed["order_list"]] == [order.orderid]
+    assert isinstance(listed, dict)
+    assert [o["orderid"] for o in listed["order_list"]] == [order.orderid]
     assert errcode(emu, "service/prolong_try", {"suite_access_token": token, "buyer_corpid": corp_id,
                                                 "prolong_days": 0}) == 40058
 
@@ -287,7 +300,8 @@ def test_legacy_get_agent_checks_permanent_code_and_agentid(emu: Emulator) -> No
     base = {"suite_access_token": suite_token(emu), "suite_id": emu.settings.suite_id, "auth_corpid": corp_id,
             "permanent_code": emu.permanent_code(corp_id)}
     answer = emu.call("service/get_agent", {**base, "agentid": company.agent_id})
-    assert isinstance(answer, dict) and answer["agentid"] == company.agent_id
+    assert isinstance(answer, dict)
+    assert answer["agentid"] == company.agent_id
     assert errcode(emu, "service/get_agent", {**base, "agentid": 1}) == 40056
     assert errcode(emu, "service/get_agent", {**base, "permanent_code": "x", "agentid": company.agent_id}) == 40084
     assert errcode(emu, "service/set_agent", {**base, "agent": {"agentid": company.agent_id, "name": "n"}}) == 0
@@ -300,3 +314,20 @@ def test_reinstall_replaces_the_permanent_code(emu: Emulator) -> None:
     emu.cancel_auth(corp_id)
     emu.install(corp_id)
     assert emu.permanent_code(corp_id) != first
+
+
+def test_miniprogram_code_and_agent_permissions(emu: Emulator) -> None:
+    corp_id = next(iter(emu.companies))
+    emu.install(corp_id)
+    token = suite_token(emu)
+    code = emu.issue_oauth_code(corp_id, "wangwu")
+    session = emu.call("service/miniprogram/jscode2session", {"suite_access_token": token, "js_code": code})
+    assert isinstance(session, dict)
+    assert session["userid"] == "wangwu"
+    assert errcode(emu, "service/miniprogram/jscode2session", {"suite_access_token": token, "js_code": code}) == 40029
+    corp = emu.call("service/get_corp_token", {"suite_access_token": token, "auth_corpid": corp_id,
+                                               "permanent_code": emu.permanent_code(corp_id)})
+    assert isinstance(corp, dict)
+    perms = emu.call("agent/get_permissions", {"access_token": corp["access_token"]})
+    assert isinstance(perms, dict)
+    assert "contact:base" in perms["app_permissions"]

@@ -14,7 +14,8 @@ from .conftest import corp_token, provider_token, suite_token
 def test_install_chain_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
     token = suite_token(sandbox, http)
     pre = http.get("/cgi-bin/service/get_pre_auth_code", params={"suite_access_token": token}).json()
-    assert pre["errcode"] == 0 and pre["expires_in"] == 1200
+    assert pre["errcode"] == 0
+    assert pre["expires_in"] == 1200
     ok = http.post("/cgi-bin/service/set_session_info", params={"suite_access_token": token},
                    json={"pre_auth_code": pre["pre_auth_code"], "session_info": {"auth_type": 1}}).json()
     assert ok == {"errcode": 0, "errmsg": "ok"}
@@ -30,7 +31,9 @@ def test_install_chain_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
     assert "more info at https://open.work.weixin.qq.com/devtool/query?e=40078" in again["errmsg"]
     info = http.post("/cgi-bin/service/get_auth_info", params={"suite_access_token": token},
                      json={"auth_corpid": corp_id, "permanent_code": perm["permanent_code"]}).json()
-    assert info["errcode"] == 0 and "permanent_code" not in info and "access_token" not in info
+    assert info["errcode"] == 0
+    assert "permanent_code" not in info
+    assert "access_token" not in info
     admins = http.post("/cgi-bin/service/get_admin_list", params={"suite_access_token": token},
                        json={"auth_corpid": corp_id, "agentid": sandbox.company(corp_id).agent_id}).json()
     assert [a["userid"] for a in admins["admin"]] == ["zhangsan"]
@@ -40,13 +43,16 @@ def test_corp_apis_with_a_company_token(sandbox: Sandbox, http: httpx.Client) ->
     corp_id = sandbox.company().corp_id
     token = corp_token(sandbox, http, corp_id)
     jsapi = http.get("/cgi-bin/get_jsapi_ticket", params={"access_token": token}).json()
-    assert jsapi["errcode"] == 0 and jsapi["expires_in"] == 7200
+    assert jsapi["errcode"] == 0
+    assert jsapi["expires_in"] == 7200
     assert http.get("/cgi-bin/get_jsapi_ticket", params={"access_token": token}).json()["ticket"] == jsapi["ticket"]
     agent_ticket = http.get("/cgi-bin/ticket/get", params={"access_token": token, "type": "agent_config"}).json()
-    assert agent_ticket["errcode"] == 0 and agent_ticket["ticket"] != jsapi["ticket"]
+    assert agent_ticket["errcode"] == 0
+    assert agent_ticket["ticket"] != jsapi["ticket"]
     assert http.get("/cgi-bin/ticket/get", params={"access_token": token, "type": "x"}).json()["errcode"] == 40058
     user = http.get("/cgi-bin/user/get", params={"access_token": token, "userid": "lisi"}).json()
-    assert user["userid"] == "lisi" and user["department"] == [2]
+    assert user["userid"] == "lisi"
+    assert user["department"] == [2]
     listed = http.get("/cgi-bin/user/list", params={"access_token": token, "department_id": 2}).json()
     assert [u["userid"] for u in listed["userlist"]] == ["lisi"]
     deps = http.get("/cgi-bin/department/list", params={"access_token": token}).json()
@@ -64,7 +70,8 @@ def test_provider_endpoints(sandbox: Sandbox, http: httpx.Client) -> None:
     corp_id = sandbox.company().corp_id
     open_id = http.post("/cgi-bin/service/corpid_to_opencorpid", params={"provider_access_token": token},
                         json={"corpid": corp_id}).json()
-    assert open_id["errcode"] == 0 and open_id["open_corpid"].startswith("wp")
+    assert open_id["errcode"] == 0
+    assert open_id["open_corpid"].startswith("wp")
     login = http.post("/cgi-bin/service/get_login_info", params={"access_token": token},
                       json={"auth_code": sandbox.issue_login_code(corp_id, "zhangsan")}).json()
     assert login["user_info"]["userid"] == "zhangsan"
@@ -86,7 +93,8 @@ def test_app_qrcode_as_png_or_url(sandbox: Sandbox, http: httpx.Client) -> None:
     token = suite_token(sandbox, http)
     png = http.post("/cgi-bin/service/get_app_qrcode", params={"suite_access_token": token},
                     json={"suite_id": sandbox.settings.suite_id, "result_type": 1})
-    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
     url = http.post("/cgi-bin/service/get_app_qrcode", params={"suite_access_token": token},
                     json={"suite_id": sandbox.settings.suite_id, "result_type": 2, "state": "qr1"}).json()
     assert url["qrcode"].startswith(sandbox.base_url + "/3rdapp/install?")
@@ -95,9 +103,11 @@ def test_app_qrcode_as_png_or_url(sandbox: Sandbox, http: httpx.Client) -> None:
 def test_bad_json_unknown_path_and_missing_token(sandbox: Sandbox, http: httpx.Client) -> None:
     bad = http.post("/cgi-bin/service/get_suite_token", content=b"{not json",
                     headers={"Content-Type": "application/json"})
-    assert bad.status_code == 200 and bad.json()["errcode"] == 47001
+    assert bad.status_code == 200
+    assert bad.json()["errcode"] == 47001
     missing = http.get("/cgi-bin/no/such/api")
-    assert missing.status_code == 404 and missing.json()["errcode"] == 48005
+    assert missing.status_code == 404
+    assert missing.json()["errcode"] == 48005
     assert http.get("/cgi-bin/service/get_pre_auth_code").json()["errcode"] == 41001
 
 

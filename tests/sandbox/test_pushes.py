@@ -18,9 +18,11 @@ def test_first_push_is_preceded_by_url_verification_with_the_provider_corp_id(
     sandbox: Sandbox, receiver: Receiver
 ) -> None:
     delivery = sandbox.push_ticket()
-    assert delivery is not None and delivery.ok
+    assert delivery is not None
+    assert delivery.ok
     (get,) = receiver.gets()
-    assert not get.error and set(get.query) == {"msg_signature", "timestamp", "nonce", "echostr"}
+    assert not get.error
+    assert set(get.query) == {"msg_signature", "timestamp", "nonce", "echostr"}
     assert get.plaintext  # wechatpy decrypted the echostr with receive id = provider corp id
     (post,) = receiver.posts()
     assert not post.error
@@ -29,7 +31,8 @@ def test_first_push_is_preceded_by_url_verification_with_the_provider_corp_id(
     assert post.outer["ToUserName"] == sandbox.settings.suite_id
     assert post.outer["AgentID"] == ""
     event = post.event
-    assert event["InfoType"] == "suite_ticket" and event["SuiteId"] == sandbox.settings.suite_id
+    assert event["InfoType"] == "suite_ticket"
+    assert event["SuiteId"] == sandbox.settings.suite_id
     assert MsgCrypt(sandbox.settings.encoding_aes_key).decrypt(post.outer["Encrypt"]).receive_id \
         == sandbox.settings.suite_id
     sandbox.push_ticket()
@@ -62,7 +65,8 @@ def test_a_body_other_than_success_is_a_failure(sandbox: Sandbox, receiver: Rece
     sandbox.push_ticket()
     receiver.fail_next(1, status=200, body="ok")
     delivery = sandbox.push_ticket()
-    assert delivery is not None and delivery.ok
+    assert delivery is not None
+    assert delivery.ok
     assert [a.body for a in delivery.attempts] == ["ok", "success"]
 
 
@@ -74,7 +78,8 @@ def test_a_slow_answer_misses_the_deadline_and_is_retried(clock: ManualClock) ->
             sandbox.push_ticket()
             receiver.delay_next(1, 1.0)
             delivery = sandbox.push_ticket()
-            assert delivery is not None and delivery.ok
+            assert delivery is not None
+            assert delivery.ok
             assert "Timeout" in delivery.attempts[0].error
             assert len(delivery.attempts) == 2
         finally:
@@ -90,7 +95,8 @@ def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: 
             sandbox.push_ticket()
             receiver.fail_next(10)
             delivery = sandbox.push_ticket()
-            assert delivery is not None and not delivery.ok
+            assert delivery is not None
+            assert not delivery.ok
             assert slept == [5, 30, 60]
             assert [a.delay_before for a in delivery.attempts] == [0, 5, 30, 60]
         finally:
@@ -100,8 +106,10 @@ def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: 
 def test_failed_verification_means_no_post(sandbox: Sandbox, receiver: Receiver) -> None:
     receiver.fail_next(4, gets=True)
     delivery = sandbox.push_ticket()
-    assert delivery is not None and not delivery.ok
-    assert len(delivery.verification) == 4 and delivery.attempts == []
+    assert delivery is not None
+    assert not delivery.ok
+    assert len(delivery.verification) == 4
+    assert delivery.attempts == []
     assert receiver.posts() == []
 
 
@@ -111,14 +119,17 @@ def test_rotated_key_new_pushes_need_the_new_key_and_the_old_one_is_previous(
     old = sandbox.settings.encoding_aes_key
     sandbox.push_ticket()
     new = sandbox.rotate_aes_key()
-    assert new != old and sandbox.settings.previous_encoding_aes_key == old
+    assert new != old
+    assert sandbox.settings.previous_encoding_aes_key == old
     receiver.keys = [old]  # a receiver that was not told about the new key
     delivery = sandbox.push_ticket()
-    assert delivery is not None and not delivery.ok
+    assert delivery is not None
+    assert not delivery.ok
     assert len(receiver.gets()) == 1 + 4  # the URL is verified again with the new key, and fails
     receiver.keys = [new, old]  # current + previous, like CallbackReceiver(previous_encoding_aes_key=...)
     delivery = sandbox.push_ticket()
-    assert delivery is not None and delivery.ok
+    assert delivery is not None
+    assert delivery.ok
     assert receiver.posts()[-1].event["InfoType"] == "suite_ticket"
 
 
@@ -148,9 +159,11 @@ def test_admin_actions_push_the_matching_callbacks(sandbox: Sandbox, receiver: R
         ("change_contact", "update_user"), ("change_contact", "delete_user"), ("change_contact", "create_party"),
         ("reset_permanent_code", None), ("cancel_auth", None),
     ]
-    assert events[0]["AuthCode"] == auth_code and events[0]["State"] == "st1"
+    assert events[0]["AuthCode"] == auth_code
+    assert events[0]["State"] == "st1"
     assert events[1]["AuthCorpId"] == corp_id
-    assert events[2]["UserID"] == "zhaoliu" and events[2]["Department"] == "2"
+    assert events[2]["UserID"] == "zhaoliu"
+    assert events[2]["Department"] == "2"
     assert events[3]["Position"] == "经理"
     assert events[5]["Id"] == "9"
     assert events[6]["AuthCode"] == reset_code

@@ -371,3 +371,52 @@ def test_closed_sqlite_store_says_so(tmp_path: object) -> None:
     with pytest.raises(StoreError) as info:
         store.get_token("k")
     assert "closed" in str(info.value)
+
+
+def test_concurrent_contenders_get_exactly_one_lease(backend: Backend) -> None:
+    import threading
+
+    start = threading.Barrier(16)
+    won: list[Lease] = []
+
+    def contend() -> None:
+        start.wait()
+        lease = backend.store.try_acquire("refresh:contended", lease_seconds=30)
+        if lease is not None:
+            won.append(lease)
+
+    threads = [threading.Thread(target=contend) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(won) == 1
+
+
+def test_concurrent_claimers_never_get_the_same_item(backend: Backend) -> None:
+    import threading
+
+    for n in range(20):
+        backend.store.put(_item(f"d{n:02d}", at=START + n))
+    start = threading.Barrier(8)
+    claimed: list[str] = []
+
+    def work() -> None:
+        start.wait()
+        while (item := backend.store.claim("suite-a", now=START + 100, lease_seconds=60)) is not None:
+            claimed.append(item.id)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(claimed) == [f"d{n:02d}" for n in range(20)]
+
+
+def test_inbox_ties_in_received_at_go_by_id(backend: Backend) -> None:
+    s = backend.store
+    for item_id in ("d3", "d1", "d2"):
+        s.put(_item(item_id, at=START))
+    order = [s.claim("suite-a", now=START, lease_seconds=60) for _ in range(3)]
+    assert [item.id for item in order if item is not None] == ["d1", "d2", "d3"]

@@ -108,3 +108,30 @@ def test_valid_token_due_for_early_refresh_is_used_when_someone_else_refreshes()
     with pytest.raises(StopIteration) as done:
         flight.send(None)
     assert done.value.value == due
+
+
+def test_a_failed_early_refresh_keeps_the_valid_token() -> None:
+    flight, clock = _start()
+    clock.advance(7000)
+    due = StoredToken("still-valid", T0 + 7200, T0)
+    next(flight)
+    flight.send(due)  # REFRESH_OR_USE -> try_acquire
+    flight.send(LEASE)  # got it -> re-read
+    assert flight.send(due) == FetchGrant()
+    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("release", (LEASE,))
+    with pytest.raises(StopIteration) as done:
+        flight.send(True)
+    assert done.value.value == due
+
+
+def test_a_failed_forced_refresh_raises_even_if_the_old_token_is_valid() -> None:
+    flight, clock = _start(force=True)
+    clock.advance(100)
+    current = StoredToken("rejected-by-wecom", T0 + 7200, T0)
+    next(flight)
+    flight.send(current)
+    flight.send(LEASE)
+    assert flight.send(current) == FetchGrant()
+    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("release", (LEASE,))
+    with pytest.raises(ConnectionError):
+        flight.send(True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from token_fetchers import CountingFetch
 
 from wecom_suite.clock import ManualClock
-from wecom_suite.errors import LockTimeout
-from wecom_suite.stores import MemoryStore, Store, StoredToken
+from wecom_suite.errors import LockTimeout, StoreError
+from wecom_suite.stores import MemoryStore, SQLiteStore, Store, StoredToken
 from wecom_suite.tokens import RefreshPolicy, TokenManager, suite_token_key
 from wecom_suite.tokens.policy import lease_name
 
@@ -192,3 +193,30 @@ def test_repr_shows_the_key_but_no_token(memory_store: MemoryStore, clock: Manua
     assert KEY in repr(manager)
     assert "SECRETVALUE" not in repr(manager)
     assert "SECRETVALUE" not in repr(manager.peek())
+
+
+def test_a_failed_early_refresh_serves_the_current_token_until_it_expires(
+    memory_store: MemoryStore, clock: ManualClock
+) -> None:
+    fetch = CountingFetch()
+    manager = _manager(memory_store, clock, fetch)
+    assert manager.token() == "tok-1"
+    fetch.fail_with = ConnectionError("WeCom unreachable")
+    clock.advance(7000)
+    assert manager.token() == "tok-1"
+    assert fetch.calls == 2
+    clock.advance(200)
+    with pytest.raises(ConnectionError):
+        manager.token()
+
+
+def test_a_broken_store_does_not_break_a_valid_cached_token(tmp_path: Path, clock: ManualClock) -> None:
+    store = SQLiteStore(tmp_path / "t.db", clock)
+    manager = _manager(store, clock, CountingFetch())
+    assert manager.token() == "tok-1"
+    store.close()  # from now on every store call fails
+    clock.advance(60)  # past local_cache_seconds: the manager asks the store again
+    assert manager.token() == "tok-1"
+    clock.advance(7200)
+    with pytest.raises(StoreError):
+        manager.token()

@@ -4,11 +4,12 @@
 from .async_client import AsyncSuiteClient
 from .async_corp_client import AsyncCorpClient
 from .client import SuiteClient
-from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientStore
+from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientStore, TicketRef
 from .corp_calls import CorpCalls
 from .corp_client import CorpClient
 from .endpoint import ApiCall, Endpoint, HttpRequest, RetrySafety, TokenKind, TokenRef
 from .install_urls import install_url, legacy_auth_code_url
+from .jsapi_signature import jsapi_signature
 from .retry_policy import RetryPolicy
 from .suite_calls import SuiteCalls
 
@@ -27,8 +28,10 @@ __all__ = [
     "RetrySafety",
     "SuiteCalls",
     "SuiteClient",
+    "TicketRef",
     "TokenKind",
     "TokenRef",
     "install_url",
+    "jsapi_signature",
     "legacy_auth_code_url",
 ]

@@ -17,7 +17,16 @@ from ..tokens.policy import RefreshPolicy
 from .async_corp_client import AsyncCorpClient
 from .bound_methods import async_method
 from .call_flow import DropToken, NeedToken, Send, call_flow
-from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientCore, ClientStore, ManagerTable, grant_of
+from .client_core import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    ClientCore,
+    ClientStore,
+    CredentialRef,
+    ManagerTable,
+    TicketRef,
+    grant_of,
+)
 from .endpoint import ApiCall, HttpRequest, TokenKind, TokenRef
 from .log_redaction import install_log_redaction
 from .retry_policy import RetryPolicy
@@ -77,13 +86,22 @@ class AsyncSuiteClient:
     def corp_token(self, corp_id: str) -> AsyncTokenManager:
         return self._managers.get(TokenRef(TokenKind.CORP, corp_id))
 
-    def _new_manager(self, ref: TokenRef) -> AsyncTokenManager:
+    def jsapi_ticket(self, corp_id: str) -> AsyncTokenManager:
+        """The cached ``jsapi_ticket`` of one company (for ``wx.config``)."""
+        return self._managers.get(TicketRef(corp_id))
+
+    def agent_config_ticket(self, corp_id: str, agent_id: int) -> AsyncTokenManager:
+        """The cached ``agent_config`` ticket of the app in one company (for ``wx.agentConfig``)."""
+        return self._managers.get(TicketRef(corp_id, agent_id))
+
+    def _new_manager(self, ref: CredentialRef) -> AsyncTokenManager:
         core = self._core
 
         async def fetch() -> TokenGrant:
-            return grant_of(await self._execute(core.token_fetch_call(ref)))
+            call = await asyncio.to_thread(core.fetch_call, ref)  # reads the store (blocking backends)
+            return grant_of(await self._execute(call))
 
-        return AsyncTokenManager(core.store, core.token_key(ref), fetch, clock=core.clock, policy=core.token_policy)
+        return AsyncTokenManager(core.store, core.store_key(ref), fetch, clock=core.clock, policy=core.token_policy)
 
     def corp(self, corp_id: str) -> AsyncCorpClient:
         return AsyncCorpClient(self, corp_id)

@@ -36,6 +36,12 @@ class AsyncCorpClient:
     async def access_token(self) -> str:
         return await self._parent.corp_token(self.corp_id).token()
 
+    async def jsapi_ticket(self) -> str:
+        return await self._parent.jsapi_ticket(self.corp_id).token()
+
+    async def agent_config_ticket(self, agent_id: int) -> str:
+        return await self._parent.agent_config_ticket(self.corp_id, agent_id).token()
+
     get_jsapi_ticket = async_method(CorpCalls.get_jsapi_ticket)
     get_agent_config_ticket = async_method(CorpCalls.get_agent_config_ticket)
     userid_to_openuserid = async_method(CorpCalls.userid_to_openuserid)

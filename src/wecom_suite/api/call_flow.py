@@ -80,7 +80,7 @@ def call_flow(call: ApiCall[T], policy: RetryPolicy) -> CallFlow[T]:
             yield DropToken(ref, token)
             attempts = Attempts(attempts.sends + 1, attempts.retries, token_renewed=True, used_token=True)
         elif isinstance(decision, Backoff):
-            logger.info("%s failed (%s); retrying in %.2f s", endpoint.name, _describe_answer(answer), decision.seconds)
+            logger.info("%s; retrying in %.2f s", decision.reason, decision.seconds)
             yield Pause(decision.seconds)
             attempts = Attempts(attempts.sends + 1, attempts.retries + 1, attempts.token_renewed, attempts.used_token)
 

@@ -19,7 +19,16 @@ from ..tokens.manager import TokenManager
 from ..tokens.policy import RefreshPolicy
 from .bound_methods import sync_method
 from .call_flow import DropToken, NeedToken, Send, call_flow
-from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientCore, ClientStore, ManagerTable, grant_of
+from .client_core import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    ClientCore,
+    ClientStore,
+    CredentialRef,
+    ManagerTable,
+    TicketRef,
+    grant_of,
+)
 from .corp_client import CorpClient
 from .endpoint import ApiCall, HttpRequest, TokenKind, TokenRef
 from .log_redaction import install_log_redaction
@@ -88,13 +97,21 @@ class SuiteClient:
         """The cached ``access_token`` of one authorising company."""
         return self._managers.get(TokenRef(TokenKind.CORP, corp_id))
 
-    def _new_manager(self, ref: TokenRef) -> TokenManager:
+    def jsapi_ticket(self, corp_id: str) -> TokenManager:
+        """The cached ``jsapi_ticket`` of one company (for ``wx.config``)."""
+        return self._managers.get(TicketRef(corp_id))
+
+    def agent_config_ticket(self, corp_id: str, agent_id: int) -> TokenManager:
+        """The cached ``agent_config`` ticket of the app in one company (for ``wx.agentConfig``)."""
+        return self._managers.get(TicketRef(corp_id, agent_id))
+
+    def _new_manager(self, ref: CredentialRef) -> TokenManager:
         core = self._core
 
         def fetch() -> TokenGrant:
-            return grant_of(self._execute(core.token_fetch_call(ref)))
+            return grant_of(self._execute(core.fetch_call(ref)))
 
-        return TokenManager(core.store, core.token_key(ref), fetch, clock=core.clock, policy=core.token_policy)
+        return TokenManager(core.store, core.store_key(ref), fetch, clock=core.clock, policy=core.token_policy)
 
     def corp(self, corp_id: str) -> CorpClient:
         """Ordinary corp APIs (``get_json``, ``post_json``, jsapi tickets, ...) with that company's token."""

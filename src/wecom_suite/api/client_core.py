@@ -4,7 +4,8 @@ come from (the store), and the token-fetch calls. Nothing here sends a request."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, Union
 
 from ..clock import Clock
 from ..errors import CompanyNotFound, ConfigError
@@ -15,14 +16,24 @@ from ..stores.records import CompanyRecord
 from ..stores.ticket_store import TicketStore
 from ..stores.token_store import TokenStore
 from ..tokens.grant import TokenGrant
-from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
+from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.policy import RefreshPolicy
+from .corp_calls import CorpCalls
 from .endpoint import ApiCall, TokenKind, TokenRef
 from .models import CorpAccessTokenInfo, JsapiTicket, ProviderAccessToken, SuiteAccessToken
 from .retry_policy import RetryPolicy
 from .suite_calls import SuiteCalls
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientCore", "ClientStore", "ManagerTable", "grant_of"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "ClientCore",
+    "ClientStore",
+    "CredentialRef",
+    "ManagerTable",
+    "TicketRef",
+    "grant_of",
+]
 
 DEFAULT_BASE_URL = "https://qyapi.weixin.qq.com"
 DEFAULT_TIMEOUT = 10.0  # seconds; below the token lease (30 s) so a stuck fetch never outlives its lease
@@ -30,11 +41,24 @@ DEFAULT_TIMEOUT = 10.0  # seconds; below the token lease (30 s) so a stuck fetch
 M = TypeVar("M")
 
 
+@dataclass(frozen=True, slots=True)
+class TicketRef:
+    """A company's JS-SDK ticket: its ``jsapi_ticket`` (``agent_id`` None) or one agent's
+    ``agent_config`` ticket. Cached like tokens: WeCom allows only 400 (100) fetches an hour."""
+
+    corp_id: str
+    agent_id: int | None = None
+
+
+CredentialRef = Union[TokenRef, TicketRef]
+Credential = Union[SuiteAccessToken, ProviderAccessToken, CorpAccessTokenInfo, JsapiTicket]
+
+
 class ClientStore(TicketStore, TokenStore, LockProvider, CompanyRegistry, Protocol):
     """What a client needs from a store: the suite ticket, cached tokens + leases, the companies."""
 
 
-def grant_of(answer: SuiteAccessToken | ProviderAccessToken | CorpAccessTokenInfo | JsapiTicket) -> TokenGrant:
+def grant_of(answer: Credential) -> TokenGrant:
     """The token inside a token/ticket answer, for the token managers."""
     if isinstance(answer, SuiteAccessToken):
         token = answer.suite_access_token
@@ -112,15 +136,22 @@ class ClientCore:
             return self.calls.get_customized_corp_token(corp_id, record.permanent_code)
         return self.calls.get_corp_token(corp_id, record.permanent_code)
 
-    def token_fetch_call(self, ref: TokenRef) -> ApiCall[SuiteAccessToken | ProviderAccessToken | CorpAccessTokenInfo]:
-        """The call that fetches a new token for ``ref`` (what its manager's ``fetch`` runs)."""
+    def fetch_call(self, ref: CredentialRef) -> ApiCall[Credential]:
+        """The call that fetches a new credential for ``ref`` (what its manager's ``fetch`` runs)."""
+        if isinstance(ref, TicketRef):
+            calls = CorpCalls(ref.corp_id)
+            return calls.get_jsapi_ticket() if ref.agent_id is None else calls.get_agent_config_ticket()
         if ref.kind is TokenKind.SUITE:
             return self.suite_token_call()
         if ref.kind is TokenKind.PROVIDER:
             return self.provider_token_call()
         return self.corp_token_call(ref.corp_id)
 
-    def token_key(self, ref: TokenRef) -> str:
+    def store_key(self, ref: CredentialRef) -> str:
+        if isinstance(ref, TicketRef):
+            if ref.agent_id is None:
+                return jsapi_ticket_key(self.suite_id, ref.corp_id)
+            return agent_ticket_key(self.suite_id, ref.corp_id, ref.agent_id)
         if ref.kind is TokenKind.SUITE:
             return suite_token_key(self.suite_id)
         if ref.kind is TokenKind.PROVIDER:
@@ -139,13 +170,13 @@ def is_customized_app(record: CompanyRecord) -> bool:
 
 
 class ManagerTable(Generic[M]):
-    """One token manager per :class:`TokenRef`, created on first use (a company's on first call)."""
+    """One token manager per credential, created on first use (a company's on its first call)."""
 
-    def __init__(self, make: Callable[[TokenRef], M]) -> None:
+    def __init__(self, make: Callable[[CredentialRef], M]) -> None:
         self._make = make
-        self._managers: dict[TokenRef, M] = {}
+        self._managers: dict[CredentialRef, M] = {}
 
-    def get(self, ref: TokenRef) -> M:
+    def get(self, ref: CredentialRef) -> M:
         manager = self._managers.get(ref)
         if manager is None:
             manager = self._managers.setdefault(ref, self._make(ref))

@@ -37,6 +37,14 @@ class CorpClient:
         """The company's current access_token (cached, refreshed when due)."""
         return self._parent.corp_token(self.corp_id).token()
 
+    def jsapi_ticket(self) -> str:
+        """The company's ``jsapi_ticket``, cached for its lifetime (WeCom allows 400 fetches an hour)."""
+        return self._parent.jsapi_ticket(self.corp_id).token()
+
+    def agent_config_ticket(self, agent_id: int) -> str:
+        """The app's ``agent_config`` ticket, cached (100 fetches an hour per app)."""
+        return self._parent.agent_config_ticket(self.corp_id, agent_id).token()
+
     get_jsapi_ticket = sync_method(CorpCalls.get_jsapi_ticket)
     get_agent_config_ticket = sync_method(CorpCalls.get_agent_config_ticket)
     userid_to_openuserid = sync_method(CorpCalls.userid_to_openuserid)

@@ -59,6 +59,7 @@ class RenewToken:
 @dataclass(frozen=True, slots=True)
 class Backoff:
     seconds: float
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def errcode_of(data: dict[str, Any], endpoint: Endpoint[Any]) -> int | None:
 
 def _retry_or(error: WeComSuiteError, attempts: Attempts, policy: RetryPolicy) -> Decision[Any]:
     if attempts.retries < policy.max_retries:
-        return Backoff(policy.delay(attempts.retries))
+        return Backoff(policy.delay(attempts.retries), reason=str(error.args[0]) if error.args else "")
     return Fail(error)
 
 

@@ -100,6 +100,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
+    Setting(
+        "inbox_lease_seconds",
+        "WECOM_INBOX_LEASE_SECONDS",
+        False,
+        False,
+        "how long a worker holds a callback it processes before another worker may take it over",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -124,10 +131,21 @@ class SuiteConfig:
     success_redirect_url: str | None = None
     url_prefix: str = DEFAULT_URL_PREFIX
     name: str = ""
+    inbox_lease_seconds: float = 60.0
 
     def __post_init__(self) -> None:
+        lease = self.inbox_lease_seconds
+        try:
+            lease = float(lease)
+        except (TypeError, ValueError):
+            raise ConfigError("inbox_lease_seconds", f"must be a number of seconds, got {lease!r}") from None
+        if not 1.0 <= lease <= 3600.0:
+            raise ConfigError("inbox_lease_seconds", f"must be between 1 and 3600 seconds, got {lease:g}")
+        object.__setattr__(self, "inbox_lease_seconds", lease)
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "inbox_lease_seconds":
+                continue
             if value is not None and not isinstance(value, str):
                 raise ConfigError(f.name, f"must be a string, got {type(value).__name__}")
         for setting in SETTINGS:

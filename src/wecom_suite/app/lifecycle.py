@@ -122,7 +122,7 @@ class SuiteLifecycle:
         self._store.save_ticket(
             SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=self._clock.now())
         )
-        logger.info("suite %s: suite_ticket stored", self.suite_id)
+        logger.debug("suite %s: suite_ticket stored", self.suite_id)
         return True
 
     def on_create_auth(self, event: CreateAuthEvent) -> CompanyRecord:

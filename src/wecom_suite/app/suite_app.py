@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -34,22 +34,21 @@ from ..callback.receiver import CallbackReceiver
 from ..callback.router import EventRouter, Handler
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import CallbackError, CompanyNotFound
-from ..events import DataEvent, SuiteTicketEvent, parse_event
+from ..events import CreateAuthEvent, DataEvent, Event, ResetPermanentCodeEvent, SuiteTicketEvent, parse_event
 from ..stores.records import InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
+from ..web.asgi import ASGIAdapter
+from ..web.callback_endpoint import callback_error_response
 from ..web.request import WebRequest
 from ..web.response import WebResponse
+from ..web.wsgi import WSGIAdapter
 from .company import Company
 from .config import SuiteConfig, redact_store_url
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH
-
-if TYPE_CHECKING:
-    from ..web.asgi import ASGIAdapter
-    from ..web.wsgi import WSGIAdapter
 
 __all__ = ["SuiteApp"]
 
@@ -95,7 +94,7 @@ class SuiteApp:
             config.suite_id,
             config.suite_secret,
             store=self.store,
-            provider_corp_id=config.provider_corp_id or None,
+            provider_corp_id=config.provider_corp_id if config.provider_secret else None,
             provider_secret=config.provider_secret,
             base_url=config.api_base_url,
             transport=transport,
@@ -113,7 +112,9 @@ class SuiteApp:
         self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
         self._verification = self._receiver(self._verification_receive_id)
         self._data = self._receiver(self._is_installed_corp)
-        self.worker = InboxWorker(self.store, config.suite_id, self.process, clock=self.clock)
+        self.worker = InboxWorker(
+            self.store, config.suite_id, self.process, clock=self.clock, lease_seconds=config.inbox_lease_seconds
+        )
         if start_worker:
             self.worker.start()
 
@@ -151,6 +152,20 @@ class SuiteApp:
             raise CompanyNotFound(self.config.suite_id, corp_id, revoked=record is not None)
         return Company(record, self.client.corp(corp_id), lambda: self.async_client.corp(corp_id))
 
+    def company_of(self, event: Event) -> Company | None:
+        """The active company an event is about, for handlers: by ``AuthCorpId``, or for ``create_auth`` /
+        ``reset_permanent_code`` (which carry only an auth code) the company the lifecycle installed."""
+        corp_id = event.auth_corp_id
+        if not corp_id and isinstance(event, (CreateAuthEvent, ResetPermanentCodeEvent)):
+            record = self.lifecycle.redemption.lookup(event.auth_code)
+            corp_id = record.corp_id if record is not None else ""
+        if not corp_id:
+            return None
+        try:
+            return self.corp(corp_id)
+        except CompanyNotFound:
+            return None
+
     @property
     def async_client(self) -> AsyncSuiteClient:
         """The asyncio twin of ``client`` (same store, same tokens), made on first use."""
@@ -160,7 +175,7 @@ class SuiteApp:
                     self.config.suite_id,
                     self.config.suite_secret,
                     store=self.store,
-                    provider_corp_id=self.config.provider_corp_id or None,
+                    provider_corp_id=self.config.provider_corp_id if self.config.provider_secret else None,
                     provider_secret=self.config.provider_secret,
                     base_url=self.config.api_base_url,
                     transport=self._async_transport,
@@ -213,14 +228,10 @@ class SuiteApp:
 
     def asgi(self) -> ASGIAdapter:
         """An ASGI application (uvicorn, hypercorn, or mounted in Starlette/FastAPI)."""
-        from ..web.asgi import ASGIAdapter
-
         return ASGIAdapter(self)
 
     def wsgi(self) -> WSGIAdapter:
         """A WSGI application (gunicorn, uWSGI, or mounted in Flask/Django)."""
-        from ..web.wsgi import WSGIAdapter
-
         return WSGIAdapter(self)
 
     # -- callbacks ----------------------------------------------------------------------------------
@@ -356,12 +367,6 @@ class SuiteApp:
             f"SuiteApp(name={self.config.name!r}, suite_id={self.config.suite_id!r}, "
             f"store={redact_store_url(self.store.url)!r})"
         )
-
-
-def callback_error_response(exc: CallbackError) -> WebResponse:
-    from ..web.callback_endpoint import callback_error_response as build
-
-    return build(exc)
 
 
 def _method_not_allowed(allowed: str) -> WebResponse:

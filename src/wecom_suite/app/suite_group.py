@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..clock import Clock
 from ..stores.store import Store
 from ..stores.url import open_store
+from ..web.asgi import ASGIAdapter
 from ..web.request import WebRequest
 from ..web.response import WebResponse
+from ..web.wsgi import WSGIAdapter
 from .config import SuiteConfig, check_distinct, load_configs
 from .suite_app import SuiteApp
-
-if TYPE_CHECKING:
-    from ..web.asgi import ASGIAdapter
-    from ..web.wsgi import WSGIAdapter
 
 __all__ = ["SuiteGroup"]
 
@@ -71,14 +69,10 @@ class SuiteGroup:
 
     def asgi(self) -> ASGIAdapter:
         """An ASGI application (uvicorn, hypercorn, or mounted in Starlette/FastAPI)."""
-        from ..web.asgi import ASGIAdapter
-
         return ASGIAdapter(self)
 
     def wsgi(self) -> WSGIAdapter:
         """A WSGI application (gunicorn, uWSGI, or mounted in Flask/Django)."""
-        from ..web.wsgi import WSGIAdapter
-
         return WSGIAdapter(self)
 
     def start(self) -> None:

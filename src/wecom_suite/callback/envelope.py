@@ -21,25 +21,32 @@ class Envelope(NamedTuple):
 
 _OPEN = b"<Encrypt><![CDATA["
 _CLOSE = b"]]></Encrypt>"
-# The exact shape WeCom sends, checked piecewise so that the large ciphertext is only ever scanned by
-# C-level ``find``/``isascii``/``in``: head with ToUserName, then Encrypt, then an optional AgentID.
-_HEAD = re.compile(rb"<xml><ToUserName><!\[CDATA\[([A-Za-z0-9_.@-]{0,128})\]\]></ToUserName><Encrypt><!\[CDATA\[")
+# The exact shape WeCom sends, checked with ``startswith``/``find`` so that the large ciphertext is only
+# ever scanned by C-level byte searches: ToUserName, then Encrypt, then an optional AgentID.
+_HEAD = b"<xml><ToUserName><![CDATA["
+_MIDDLE = b"]]></ToUserName><Encrypt><![CDATA["
+_TO_USER = re.compile(rb"[A-Za-z0-9_.@-]{0,128}")
 _TAIL = re.compile(rb"(?:<AgentID>(?:<!\[CDATA\[([0-9]{0,18})\]\]>|([0-9]{0,18}))</AgentID>)?</xml>[ \t\n]*")
+_new_tuple = tuple.__new__
 
 
 def _canonical(body: bytes) -> Envelope | None:
-    head = _HEAD.match(body)
-    if head is None:
+    if not body.startswith(_HEAD):
         return None
-    start = head.end()
+    middle = body.find(_MIDDLE, len(_HEAD))
+    if middle < 0:
+        return None
+    to_user = body[len(_HEAD) : middle]
+    start = middle + len(_MIDDLE)
     end = body.find(_CLOSE, start)
-    if end < 0:
+    if end < 0 or _TO_USER.fullmatch(to_user) is None:
         return None
     tail = _TAIL.fullmatch(body, end + len(_CLOSE))
     value = body[start:end]
-    if tail is None or b"]]>" in value or not value or not value.isascii():
+    if tail is None or not value or b"]]>" in value or not value.isascii():
         return None
-    return Envelope(head.group(1).decode("ascii"), value.decode("ascii"), (tail.group(1) or tail.group(2) or b"").decode())
+    agent = tail.group(1) or tail.group(2) or b""
+    return _new_tuple(Envelope, (to_user.decode("ascii"), value.decode("ascii"), agent.decode("ascii")))  # type: ignore[no-any-return]
 
 
 def _cut_ciphertext(body: bytes) -> tuple[XmlDict, str] | None:

@@ -25,6 +25,7 @@ from .replay import ReplayCache
 
 __all__ = ["CallbackReceiver"]
 
+_new_tuple = tuple.__new__
 _MAX_PARAM = 4096  # no legitimate query value comes close; longer ones are rejected unread
 
 
@@ -128,22 +129,25 @@ class CallbackReceiver:
         hasher.update(message)
         digest = hasher.hexdigest()
         agent = envelope.agent_id
-        return CallbackContext(  # positional: this runs for every callback
-            self.token,
-            query,
-            signature,
-            ts,
-            nonce,
-            envelope.to_user_name,
-            int(agent) if agent and agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
-            envelope.encrypt,
-            message,
-            event,
-            crypt.key,
-            decrypted.random,
-            rid,
-            digest,
-            digest in self.replay_cache,
+        return _new_tuple(  # CallbackContext(...) without the named tuple's Python-level __new__: hot path
+            CallbackContext,
+            (
+                self.token,
+                query,
+                signature,
+                ts,
+                nonce,
+                envelope.to_user_name,
+                int(agent) if agent and agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
+                envelope.encrypt,
+                message,
+                event,
+                crypt.key,
+                decrypted.random,
+                rid,
+                digest,
+                digest in self.replay_cache,
+            ),
         )
 
     def acknowledge(self, ctx: CallbackContext) -> None:
@@ -168,7 +172,10 @@ class CallbackReceiver:
 
     @staticmethod
     def _common_params(query: Mapping[str, str]) -> tuple[str, str, str]:
-        return _param(query, "msg_signature"), _param(query, "timestamp"), _param(query, "nonce")
+        timestamp = _param(query, "timestamp")
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            raise CallbackError(CallbackReason.MISSING_PARAMETER, "timestamp must be decimal Unix seconds")
+        return _param(query, "msg_signature"), timestamp, _param(query, "nonce")
 
     def _check_signature(self, timestamp: str, nonce: str, encrypted: str, signature: str) -> None:
         if not check_signature(self.token, timestamp, nonce, encrypted, signature):
@@ -177,9 +184,7 @@ class CallbackReceiver:
             )
 
     def _check_timestamp(self, timestamp: str) -> int:
-        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-            raise CallbackError(CallbackReason.MISSING_PARAMETER, "timestamp must be decimal Unix seconds")
-        ts = int(timestamp)
+        ts = int(timestamp)  # format already checked by _common_params
         skew = self.max_timestamp_skew
         if skew is not None:
             age = self.clock.now() - ts

@@ -7,10 +7,13 @@ the sandbox, and tickets are pushed every few seconds. Open the printed install 
 
 from __future__ import annotations
 
-import logging
+import signal
 import socket
+import threading
+import time
 
 import click
+import uvicorn
 
 from ..app.config import SuiteConfig
 from ..app.paths import INSTALL_PATH, INSTRUCTION_PATH
@@ -22,8 +25,6 @@ from .log_setup import configure_logging
 __all__ = ["DEFAULT_SANDBOX_STORE", "sandbox"]
 
 DEFAULT_SANDBOX_STORE = "sqlite:///./wecom-suite-sandbox.db"
-
-logger = logging.getLogger("wecom_suite.cli")
 
 
 def _step(text: str) -> None:
@@ -53,10 +54,11 @@ def bind(host: str, port: int) -> socket.socket:
 @click.pass_context
 def sandbox(ctx: click.Context, host: str, port: int, store_url: str, ticket_interval: float, url_prefix: str) -> None:
     """Run the WeCom sandbox and the suite service wired to it, until Ctrl-C."""
-    import uvicorn
-
     configure_logging(bool(ctx.obj.get("verbose")) if ctx.obj else False)
-    sock = bind(host, port)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    sock = bind(host, port)  # listening already: the sandbox's first pushes wait in the backlog
     service_url = f"http://{host}:{sock.getsockname()[1]}"
     _step("starting the WeCom sandbox")
     emulator = Sandbox(
@@ -64,40 +66,52 @@ def sandbox(ctx: click.Context, host: str, port: int, store_url: str, ticket_int
         callback_url=f"{service_url}{url_prefix}{INSTRUCTION_PATH}",
         ticket_interval=ticket_interval,
         host=host,
-        retry_delays=(1.0, 5.0, 10.0),
         background_pushes=True,
         schedule_thread=True,
     )
-    emulator.start()
     app: SuiteApp | None = None
+    server: uvicorn.Server | None = None
+    thread: threading.Thread | None = None
     try:
+        emulator.start()
         settings = emulator.settings
-        config = SuiteConfig(
-            suite_id=settings.suite_id,
-            suite_secret=settings.suite_secret,
-            token=settings.token,
-            encoding_aes_key=settings.encoding_aes_key,
-            provider_corp_id=settings.provider_corp_id,
-            provider_secret=settings.provider_secret,
-            store_url=store_url,
-            api_base_url=settings.api_base_url,
-            install_base_url=settings.install_base_url,
-            auth_type="test",
-            public_base_url=service_url,
-            url_prefix=url_prefix,
-            name="sandbox",
-        )
         _step(f"sandbox (WeCom) at {emulator.base_url}, suite {settings.suite_id}")
         _step(f"starting the suite service at {service_url} (store {store_url})")
-        app = SuiteApp(config)
+        app = SuiteApp(
+            SuiteConfig(
+                suite_id=settings.suite_id,
+                suite_secret=settings.suite_secret,
+                token=settings.token,
+                encoding_aes_key=settings.encoding_aes_key,
+                provider_corp_id=settings.provider_corp_id,
+                provider_secret=settings.provider_secret,
+                store_url=store_url,
+                api_base_url=settings.api_base_url,
+                install_base_url=settings.install_base_url,
+                auth_type="test",
+                public_base_url=service_url,
+                url_prefix=url_prefix,
+                name="sandbox",
+            )
+        )
+        server = uvicorn.Server(uvicorn.Config(app.asgi(), log_level="warning", lifespan="off", access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="wecom-service", daemon=True)
+        thread.start()
+        while not server.started and thread.is_alive():
+            time.sleep(0.01)  # polling for our own server thread to come up
+        if not thread.is_alive():
+            raise click.ClickException("the suite service did not start (see the log above)")
         click.echo("")
         click.secho(f"  Open {service_url}{url_prefix}{INSTALL_PATH} in a browser to install the app.", bold=True)
         click.echo(f"  Tickets are pushed every {ticket_interval:g} s; press Ctrl-C to stop.\n")
-        server = uvicorn.Server(uvicorn.Config(app.asgi(), log_level="warning", lifespan="off"))
-        server.run(sockets=[sock])
+        while not stop.wait(0.5) and thread.is_alive():
+            pass
     finally:
         _step("stopping")
+        emulator.stop()  # first: its last pushes still find the service up
+        if server is not None and thread is not None:
+            server.should_exit = True
+            thread.join(15)
         if app is not None:
             app.close()
-        emulator.stop()
         sock.close()

@@ -13,9 +13,9 @@ import binascii
 import os
 import sys
 import threading
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ..errors import CallbackError, CallbackReason
 from ..redaction import redact
@@ -39,6 +39,9 @@ else:  # pragma: no cover - Python 3.10 has no strict mode in C
         return base64.b64decode(data, validate=True)
 
 
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+
+
 class DecryptedMessage(NamedTuple):
     """What a ciphertext carried: the message bytes, the receive id and the random prefix."""
 
@@ -59,7 +62,7 @@ class MsgCrypt:
     that block is the random prefix, and it is corrected by XOR-ing the difference back in.
     """
 
-    __slots__ = ("_cipher", "_iv", "_local", "encoding_aes_key", "key")
+    __slots__ = ("_cipher", "_iv", "_iv_int", "_local", "encoding_aes_key", "key")
 
     def __init__(self, encoding_aes_key: str) -> None:
         try:
@@ -69,6 +72,7 @@ class MsgCrypt:
         self.encoding_aes_key = encoding_aes_key
         self._cipher = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16]))
         self._iv = self.key[:16]
+        self._iv_int = int.from_bytes(self._iv, "big")
         self._local = threading.local()
 
     def __repr__(self) -> str:
@@ -98,15 +102,16 @@ class MsgCrypt:
             )
         if len(raw) < BLOCK_SIZE:
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "ciphertext is shorter than the smallest message")
-        local = self._local
-        context: CipherContext | None = getattr(local, "context", None)
-        if context is None:
-            context = local.context = self._cipher.decryptor()
-            local.chain = self._iv
-        chained_from: bytes = local.chain
-        local.context = None  # if update() ever failed, the next call starts afresh
-        plain = context.update(raw)  # CBC without padding: finalize() would add nothing
-        local.context, local.chain = context, raw[-16:]
+        state: list[Any] | None = getattr(self._local, "state", None)  # [context, last ciphertext block]
+        if state is None:
+            state = self._local.state = [self._cipher.decryptor(), self._iv]
+        chained_from: bytes = state[1]
+        try:
+            plain: bytes = state[0].update(raw)  # CBC without padding: finalize() would add nothing
+        except Exception as exc:  # pragma: no cover - OpenSSL does not fail on whole blocks
+            self._local.state = None
+            raise CallbackError(CallbackReason.DECRYPT_AES, f"AES decryption failed ({type(exc).__name__})") from None
+        state[1] = raw[-16:]
         pad = plain[-1]
         if not 1 <= pad <= BLOCK_SIZE or pad > len(plain) or not plain.endswith(_PADS[pad]):
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "invalid padding (wrong key or tampered ciphertext)")
@@ -124,6 +129,6 @@ class MsgCrypt:
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "receive id is not UTF-8") from None
         random = plain[:16]
         if chained_from != self._iv:
-            fix = int.from_bytes(chained_from, "big") ^ int.from_bytes(self._iv, "big")
+            fix = int.from_bytes(chained_from, "big") ^ self._iv_int
             random = (int.from_bytes(random, "big") ^ fix).to_bytes(16, "big")
-        return DecryptedMessage(plain[20 : 20 + length], receive_id, random)
+        return _new_tuple(DecryptedMessage, (plain[20 : 20 + length], receive_id, random))

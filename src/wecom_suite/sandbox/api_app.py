@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -64,18 +64,25 @@ class ApiApp:
             while (await receive())["type"] != "http.disconnect":
                 pass  # let the server see the hang-up before this call returns without a response
             return
+        try:
+            params: dict[str, Any] | ApiFailure = await self._params(request)
+        except ApiFailure as failure:
+            params = failure
+        except ClientDisconnect:
+            return  # the caller gave up (e.g. its timeout fired); nobody to answer
         if fault is not None and fault.kind is FaultKind.LATENCY:
             await asyncio.sleep(fault.seconds)
-        response = await self._answer(request, path, fault)
+        response = self._answer(params, path, fault)
         await response(scope, receive, send)
 
-    async def _answer(self, request: Request, path: str, fault: Fault | None) -> Response:
+    def _answer(self, params: dict[str, Any] | ApiFailure, path: str, fault: Fault | None) -> Response:
         if fault is not None and fault.kind is FaultKind.HTTP_ERROR:
             return PlainTextResponse(f"sandbox: injected HTTP {fault.status}", status_code=fault.status)
         if fault is not None and fault.kind is FaultKind.ERRCODE:
             return wecom_json(ApiFailure(fault.errcode, "injected by the sandbox").body())
         try:
-            params = await self._params(request)
+            if isinstance(params, ApiFailure):
+                raise params
             answer = self.emulator.call(path, params)
         except ApiFailure as failure:
             response = wecom_json(failure.body())

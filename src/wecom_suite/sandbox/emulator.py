@@ -471,6 +471,17 @@ class Emulator:
             "qr_code": f"https://open.work.weixin.qq.com/wwopen/userQRCode?vcode={user.open_userid}",
         }
 
+    def jscode2session(self, params: Mapping[str, Any]) -> Answer:
+        """Mini program login (小程序登录): a code from :meth:`issue_oauth_code` works as ``js_code``."""
+        self._suite_token(params)
+        item = self.book.lookup("oauth_code", _text(params, "js_code"))
+        if item is None or item.used or item.expired(self.now()) or not item.subject:
+            raise ApiFailure(40029)
+        item.used = True
+        user = self.companies[item.subject].users[item.data["userid"]]
+        return {"errcode": 0, "errmsg": "ok", "corpid": item.subject, "userid": user.userid,
+                "session_key": secrets.token_urlsafe(16), "open_userid": user.open_userid}
+
     # ------------------------------------------------------------------ id conversion, links, registration
     def open_corpid(self, corp_id: str) -> str:
         return "wp" + hashlib.sha256(f"{self.settings.provider_corp_id}/{corp_id}".encode()).hexdigest()[:30]
@@ -840,6 +851,10 @@ class Emulator:
             raise ApiFailure(40056)
         return {"errcode": 0, "errmsg": "ok", **self._agent_json(company)}
 
+    def agent_get_permissions(self, params: Mapping[str, Any]) -> Answer:
+        self._corp_token(params)
+        return {"errcode": 0, "errmsg": "ok", "app_permissions": ["contact:base", "contact:sensitive:user_name"]}
+
     def batch_userid_to_openuserid(self, params: Mapping[str, Any]) -> Answer:
         company = self._corp_token(params)
         userids = params.get("userid_list")
@@ -867,6 +882,7 @@ ENDPOINTS: dict[str, str] = {
     "service/get_login_info": "get_login_info",
     "service/auth/getuserinfo3rd": "getuserinfo3rd",
     "service/auth/getuserdetail3rd": "getuserdetail3rd",
+    "service/miniprogram/jscode2session": "jscode2session",
     "service/corpid_to_opencorpid": "corpid_to_opencorpid",
     "service/get_customized_auth_url": "get_customized_auth_url",
     "service/get_register_code": "get_register_code",
@@ -888,5 +904,6 @@ ENDPOINTS: dict[str, str] = {
     "user/list": "user_list",
     "department/list": "department_list",
     "agent/get": "agent_get",
+    "agent/get_permissions": "agent_get_permissions",
     "batch/userid_to_openuserid": "batch_userid_to_openuserid",
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,14 +112,15 @@ class CallbackPusher:
         timeout: float = 5.0,
         verify_urls: bool = True,
         background: bool = False,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock
         self.retry_delays = tuple(retry_delays)
         self.timeout = timeout
         self.verify_urls = verify_urls
-        self._sleep = sleep
+        self._closing = threading.Event()
+        self._sleep: Callable[[float], object] = sleep if sleep is not None else self._closing.wait
         self._verified: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self.log = PushLog()
@@ -132,7 +132,12 @@ class CallbackPusher:
             self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
             self._worker.start()
 
+    def begin_close(self) -> None:
+        """Stop retrying and waiting: deliveries in progress give up after their current attempt."""
+        self._closing.set()
+
     def close(self) -> None:
+        self.begin_close()
         if self._queue is not None and self._worker is not None:
             self._queue.put(None)
             self._worker.join(timeout=30)
@@ -169,6 +174,8 @@ class CallbackPusher:
             for delay in (None, *self.retry_delays):
                 if delay is not None and delay > 0:
                     self._sleep(delay)
+                if self._closing.is_set():
+                    return
                 sealed = seal_post(
                     delivery.url, token=settings.token, encoding_aes_key=settings.encoding_aes_key,
                     receive_id=delivery.receive_id, to_user_name=delivery.to_user_name, agent_id=delivery.agent_id,
@@ -191,6 +198,8 @@ class CallbackPusher:
         for delay in (None, *self.retry_delays):
             if delay is not None and delay > 0:
                 self._sleep(delay)
+            if self._closing.is_set():
+                return False
             sealed = seal_verification(
                 delivery.url, token=settings.token, encoding_aes_key=settings.encoding_aes_key,
                 receive_id=settings.provider_corp_id, timestamp=int(self._clock.now()),

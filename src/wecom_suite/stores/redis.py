@@ -34,7 +34,7 @@ from ..clock import DEFAULT_CLOCK, Clock
 from ..errors.store import StoreError
 from .records import CompanyRecord, CompanyState, InboxItem, Lease, StoredToken, SuiteTicket
 from .ticket_store import checked_ticket
-from .url import _safe
+from .url import redact_store_url
 
 __all__ = ["RedisStore"]
 
@@ -133,7 +133,7 @@ class RedisStore:
     """Every store protocol in one Redis database. ``clock`` judges ticket age; leases expire server-side."""
 
     def __init__(self, url: str, clock: Clock | None = None, *, prefix: str = "wecom-suite") -> None:
-        self.url = _safe(url)
+        self.url = redact_store_url(url)
         self._clock = clock or DEFAULT_CLOCK
         self._p = prefix
         try:

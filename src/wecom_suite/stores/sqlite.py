@@ -13,6 +13,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,16 +51,34 @@ CREATE TABLE IF NOT EXISTS install_states (
 """
 
 
+class _ThreadConnection:
+    """One thread's connection; closed when the thread ends (its thread-local dies) or the store closes."""
+
+    __slots__ = ("__weakref__", "conn", "pid")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.pid = os.getpid()
+
+    def close(self) -> None:
+        if self.pid == os.getpid():  # a forked child must not touch its parent's connection
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class SQLiteStore:
     """Every store protocol in one SQLite file; the schema is created on first use. Leases use ``clock``."""
 
     def __init__(self, path: str | os.PathLike[str], clock: Clock | None = None, *, busy_timeout: float = 30.0) -> None:
         self.path = Path(path)
-        self.url = f"sqlite:///{self.path}"
+        self.url = f"sqlite://{self.path}" if self.path.is_absolute() else f"sqlite:///./{self.path}"
         self._clock = clock or DEFAULT_CLOCK
         self._busy_timeout = busy_timeout
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: weakref.WeakSet[_ThreadConnection] = weakref.WeakSet()
         self._all_lock = threading.Lock()
         self._closed = False
         if not self.path.parent.exists():
@@ -74,9 +93,9 @@ class SQLiteStore:
 
     # -- connections -----------------------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
-            return conn
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is not None and held.pid == os.getpid():
+            return held.conn
         if self._closed:
             raise StoreError(f"{self!r} is closed", hint="open a new store with open_store(url)")
         try:
@@ -90,10 +109,10 @@ class SQLiteStore:
             raise StoreError(
                 f"cannot open SQLite store {self.path}: {exc}", hint="check the path and its permissions"
             ) from exc
-        self._local.conn = conn
-        self._local.pid = os.getpid()
+        held = _ThreadConnection(conn)
+        self._local.held = held
         with self._all_lock:
-            self._all.append(conn)
+            self._all.add(held)
         return conn
 
     @contextmanager
@@ -106,11 +125,19 @@ class SQLiteStore:
             raise StoreError(f"SQLite store {self.path} is busy: {exc}", hint="raise busy_timeout") from exc
         try:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        else:
             db.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._failed(exc) from exc
+            raise
+
+    def _failed(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(
+            f"SQLite store {self.path} failed: {type(exc).__name__}: {exc}",
+            hint="check free disk space and the file's permissions; nothing was written by this call",
+        )
 
     def _ensure_schema(self) -> None:
         with self._write() as db:
@@ -130,14 +157,16 @@ class SQLiteStore:
         """Close every connection this store opened (in any thread). Data stays in the file."""
         self._closed = True
         with self._all_lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+            held, self._all = list(self._all), weakref.WeakSet()
+        for one in held:
+            one.close()
         self._local = threading.local()
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-        return self._conn().execute(sql, args).fetchall()
+        try:
+            return self._conn().execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
 
     # -- tickets ---------------------------------------------------------------------------------
     def save_ticket(self, ticket: SuiteTicket) -> None:

@@ -6,18 +6,18 @@ from ..clock import Clock
 from ..errors.config import ConfigError
 from .store import Store
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "redact_store_url", "sqlite_path"]
 
 _EXAMPLES = "memory://, sqlite:///var/lib/wecom-suite.db, sqlite:///./relative.db, redis://host:6379/0"
 
 
 def _bad(url: str, problem: str) -> ConfigError:
-    error = ConfigError("store_url", f"{problem}: {_safe(url)!r}")
+    error = ConfigError("store_url", f"{problem}: {redact_store_url(url)!r}")
     error.hint = f"use one of {_EXAMPLES}"
     return error
 
 
-def _safe(url: str) -> str:
+def redact_store_url(url: str) -> str:
     """The URL without a password (``redis://:secret@host`` -> ``redis://:***@host``)."""
     scheme, sep, rest = url.partition("://")
     if not sep or "@" not in rest:

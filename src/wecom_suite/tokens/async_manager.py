@@ -8,6 +8,7 @@ thread; the decisions come from :mod:`.policy` / :mod:`.flight`, never duplicate
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,9 +18,11 @@ from ..stores.records import StoredToken
 from .flight import FetchGrant, Flight, Pause, Step, StoreCall, refresh_flight
 from .grant import TokenGrant
 from .manager import TokenStoreWithLocks
-from .policy import CachedToken, RefreshPolicy
+from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
 
 __all__ = ["AsyncTokenManager"]
+
+log = logging.getLogger("wecom_suite.tokens")
 
 
 class _LeaderCancelled(Exception):
@@ -42,7 +45,7 @@ class AsyncTokenManager:
         self.key = key
         self.fetch = fetch
         self.clock = clock or DEFAULT_CLOCK
-        self.policy = policy or RefreshPolicy()
+        self.policy = policy or DEFAULT_POLICY
         self._cache: CachedToken | None = None
         self._flights: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[StoredToken]] = (
             weakref.WeakKeyDictionary()
@@ -58,7 +61,14 @@ class AsyncTokenManager:
         loop = asyncio.get_running_loop()
         if cache is not None and loop in self._flights and self.clock.now() < cache.expires_at:
             return cache.token  # another task is refreshing; ours is still valid meanwhile
-        return (await self._obtain(loop, force=False)).token
+        try:
+            return (await self._obtain(loop, force=False)).token
+        except Exception:
+            if not self.policy.still_valid(cache, self.clock.now()):
+                raise
+            assert cache is not None
+            log.warning("could not refresh %s; serving the current token until it expires", self.key, exc_info=True)
+            return cache.token
 
     async def refresh(self) -> str:
         return (await self._obtain(asyncio.get_running_loop(), force=True)).token

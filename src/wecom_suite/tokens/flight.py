@@ -82,7 +82,14 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             if policy.plan(key, stored, clock.now(), force=force) is Plan.USE and stored is not None:
                 return stored  # the previous holder wrote it between our read and our lease
             started = clock.now()
-            grant: TokenGrant = yield FetchGrant()
+            try:
+                grant: TokenGrant = yield FetchGrant()
+            except Exception:
+                if force or not policy.still_valid(stored, clock.now()):
+                    raise
+                assert stored is not None
+                log.warning("early refresh of %s failed; the current token stays in use", key, exc_info=True)
+                return stored
             if not isinstance(grant, TokenGrant):
                 raise TypeError(f"a token fetch must return a TokenGrant, got {type(grant).__name__}")
             fresh = policy.stored_from_grant(grant, started_at=started, finished_at=clock.now())

@@ -8,6 +8,7 @@ lease (see :mod:`.flight`). The cached token is served from memory until its ear
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,9 +21,11 @@ from ..stores.records import StoredToken
 from ..stores.token_store import TokenStore
 from .flight import FetchGrant, Pause, Step, StoreCall, drive, refresh_flight
 from .grant import TokenGrant
-from .policy import CachedToken, RefreshPolicy
+from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
 
 __all__ = ["TokenManager", "TokenStoreWithLocks"]
+
+log = logging.getLogger("wecom_suite.tokens")
 
 
 class TokenStoreWithLocks(TokenStore, LockProvider, Protocol):
@@ -35,6 +38,8 @@ class TokenManager:
     ``fetch`` asks WeCom for a new token (e.g. ``get_suite_token``) and returns a :class:`TokenGrant`;
     it is called at most once at a time across every process sharing ``store``.
     """
+
+    __slots__ = ("_cache", "_flight", "_mutex", "clock", "fetch", "key", "policy", "store")
 
     def __init__(
         self,
@@ -49,7 +54,7 @@ class TokenManager:
         self.key = key
         self.fetch = fetch
         self.clock = clock or DEFAULT_CLOCK
-        self.policy = policy or RefreshPolicy()
+        self.policy = policy or DEFAULT_POLICY
         self._cache: CachedToken | None = None
         self._mutex = threading.Lock()
         self._flight: Future[StoredToken] | None = None
@@ -64,7 +69,14 @@ class TokenManager:
             return cache.token
         if cache is not None and self._flight is not None and self.clock.now() < cache.expires_at:
             return cache.token  # another thread is refreshing; ours is still valid meanwhile
-        return self._obtain(force=False).token
+        try:
+            return self._obtain(force=False).token
+        except Exception:
+            if not self.policy.still_valid(cache, self.clock.now()):
+                raise
+            assert cache is not None
+            log.warning("could not refresh %s; serving the current token until it expires", self.key, exc_info=True)
+            return cache.token
 
     def refresh(self) -> str:
         """A new token, unless one was obtained within the convergence window (then that one)."""

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..stores.records import StoredToken
 from .grant import TokenGrant
 
-__all__ = ["CachedToken", "Plan", "RefreshPolicy", "lease_name"]
+__all__ = ["DEFAULT_POLICY", "CachedToken", "Plan", "RefreshPolicy", "lease_name"]
 
 
 class Plan(str, Enum):
@@ -97,6 +97,11 @@ class RefreshPolicy:
             return Plan.USE if now - stored.obtained_at < self.convergence_window else Plan.REFRESH
         return Plan.USE if now < self.refresh_at(key, stored) else Plan.REFRESH_OR_USE
 
+    def still_valid(self, stored: StoredToken | CachedToken | None, now: float) -> bool:
+        """Whether a token may still be handed out when refreshing it failed (WeCom or the store down):
+        an early refresh that fails must not break callers while the current token still works."""
+        return stored is not None and now < stored.expires_at
+
     def stored_from_grant(self, grant: TokenGrant, *, started_at: float, finished_at: float) -> StoredToken:
         """The lifetime counts from when the request was sent (conservative); convergence from its answer."""
         return StoredToken(token=grant.token, expires_at=started_at + grant.expires_in, obtained_at=finished_at)
@@ -110,3 +115,6 @@ class RefreshPolicy:
         if previous is None:
             return self.poll_interval
         return min(previous * 1.5, self.max_poll_interval)
+
+
+DEFAULT_POLICY = RefreshPolicy()  # shared by every manager built without a policy (10,000 managers, one object)

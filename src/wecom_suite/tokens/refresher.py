@@ -68,8 +68,8 @@ class TokenRefresher:
             return now + self.retry_after
         self._retry_at.pop(manager.key, None)
         due = manager.refresh_due_at()
-        if due <= now:  # another process holds the lease and is refreshing: look again shortly
-            due = now + min(self.retry_after, 1.0)
+        if due <= now:  # still due: another process is refreshing, or the refresh failed and the
+            due = now + self.retry_after  # current token stays in use; either way, look again later
             self._retry_at[manager.key] = due
         return due
 

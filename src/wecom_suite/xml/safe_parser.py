@@ -30,16 +30,16 @@ _MARKUP = re.compile(rb"<[!?]")
 # instructions, attributes, entities, mixed content) is "junk" and sends the document to the screened
 # expat path, so the fast path only accepts documents expat parses to the same dict, and no DTD can
 # ever get through it.
-_NAME = rb"[A-Za-z_][A-Za-z0-9_.-]{0,63}"
-_TEXT = rb"[^<&\]\x00-\x08\x0b\x0c\x0e-\x1f\r]"
-_CDATA_TEXT = rb"[^\]\x00-\x08\x0b\x0c\x0e-\x1f\r]"
+_NAME = r"[A-Za-z_][A-Za-z0-9_.-]{0,63}"
+_NOT_XML = r"\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff"  # CR is legal but normalised by expat: leave it to expat
+_TEXT = r"[^<&\]" + _NOT_XML + r"]"
+_CDATA_TEXT = r"[^\]" + _NOT_XML + r"]"
 _TOKENS = re.compile(
-    rb"<(" + _NAME + rb")>(?:<!\[CDATA\[(" + _CDATA_TEXT + rb"*(?:\](?!\]>)" + _CDATA_TEXT + rb"*)*)\]\]>"
-    rb"|(" + _TEXT + rb"*))</\1>"  # a leaf element: tag, cdata, text
-    rb"|<(" + _NAME + rb")>"  # an opening tag
-    rb"|</(" + _NAME + rb")>"  # a closing tag
-    rb"|[ \t\n]+"  # whitespace between elements
-    rb"|([\s\S])",  # anything else: junk
+    r"<(" + _NAME + r")>(?:<!\[CDATA\[(" + _CDATA_TEXT + r"*(?:\](?!\]>)" + _CDATA_TEXT + r"*)*)\]\]>"
+    r"|(" + _TEXT + r"*))</\1>"  # a leaf element: tag, CDATA text, plain text
+    r"|<(/?)(" + _NAME + r")>"  # an opening or closing tag
+    r"|[ \t\n]+"  # whitespace between elements
+    r"|([\s\S])"  # anything else: junk
 )
 _XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
 
@@ -91,19 +91,6 @@ def _convert(elem: ET.Element, depth: int) -> XmlValue:
     return out
 
 
-# Tag names WeCom uses all the time, pre-decoded (a dict lookup beats a decode per element).
-_TAG_NAMES: dict[bytes, str] = {
-    name.encode(): name
-    for name in (
-        "ToUserName FromUserName CreateTime MsgType Event AgentID Encrypt SuiteId AuthCorpId InfoType TimeStamp "
-        "SuiteTicket AuthCode State ChangeType UserID OpenUserID NewUserID Name Department MainDepartment "
-        "IsLeaderInDept DirectLeader Mobile Position Gender Email BizMail Status Avatar Alias Telephone Address "
-        "ExtAttr Item Type Text Value Web Title Url Id ParentId Order TagId ExternalUserID WelcomeCode ChatId "
-        "PaidCorpId ServiceCorpId OrderId"
-    ).split()
-}
-
-
 def _add(out: XmlDict, tag: str, value: XmlValue) -> None:
     prev = out.get(tag)
     if prev is None:
@@ -115,50 +102,54 @@ def _add(out: XmlDict, tag: str, value: XmlValue) -> None:
 
 
 def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
-    """The fast path: ``(root tag, dict)``, or None to let the full parser decide."""
-    stack: list[tuple[bytes, XmlDict]] = []
-    root: tuple[bytes, XmlDict] | None = None
-    current: XmlDict = {}
+    """The fast path: ``(root tag, dict)``, or None to let the full parser decide.
+
+    Works on the decoded text, so that every token arrives as ``str`` straight from the C regex engine.
+    """
     try:
-        for leaf, cdata, text, opening, closing, junk in _TOKENS.findall(raw):
-            if leaf:
-                if not stack:
-                    if root is not None:
-                        return None
-                    root = (leaf, {})
-                    continue
-                tag = _TAG_NAMES.get(leaf) or leaf.decode("ascii")
-                value = (cdata or text).decode("utf-8")
-                prev = current.get(tag)
-                if prev is None:
-                    current[tag] = value
-                elif isinstance(prev, list):
-                    prev.append(value)
-                else:
-                    current[tag] = [prev, value]
-            elif opening:
-                if root is not None or len(stack) >= MAX_DEPTH:
+        doc = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    stack: list[tuple[str, XmlDict]] = []
+    root: tuple[str, XmlDict] | None = None
+    current: XmlDict = {}
+    for leaf, cdata, text, slash, name, junk in _TOKENS.findall(doc):
+        if leaf:
+            if not stack:  # the root itself is a leaf: ``<xml>text</xml>`` has no fields
+                if root is not None:
                     return None
-                current = {}
-                stack.append((opening, current))
-            elif closing:
+                root = (leaf, {})
+                continue
+            value = cdata or text
+            prev = current.get(leaf)
+            if prev is None:
+                current[leaf] = value
+            elif prev.__class__ is list:
+                prev.append(value)
+            else:
+                current[leaf] = [prev, value]
+        elif name:
+            if slash:
                 if not stack:
                     return None
-                tag_bytes, value_dict = stack.pop()
-                if tag_bytes != closing:
+                tag, fields = stack.pop()
+                if tag != name:
                     return None
                 if stack:
                     current = stack[-1][1]
-                    _add(current, tag_bytes.decode("ascii"), value_dict)
+                    _add(current, tag, fields)
                 else:
-                    root = (tag_bytes, value_dict)
-            elif junk:
-                return None
-    except UnicodeDecodeError:
-        return None
+                    root = (tag, fields)
+            else:
+                if root is not None or len(stack) >= MAX_DEPTH:
+                    return None
+                current = {}
+                stack.append((name, current))
+        elif junk:
+            return None
     if root is None or stack:
         return None
-    return root[0].decode("ascii"), root[1]
+    return root
 
 
 def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:

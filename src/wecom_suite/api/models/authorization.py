@@ -43,14 +43,14 @@ class PreAuthCode(ApiResult):
 class DealerCorpInfo(WeComModel):
     """The reseller (代理服务商) the company installed through."""
 
-    corp_id: str = Field("", alias="corpid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
     corp_name: str = ""
 
 
 class AuthCorpInfo(WeComModel):
     """The authorising company (授权方企业信息)."""
 
-    corp_id: str = Field(alias="corpid")
+    corp_id: str = Field(validation_alias="corpid", serialization_alias="corpid")
     corp_name: str = ""
     corp_type: str = ""  # verified | unverified
     corp_square_logo_url: str = ""
@@ -82,18 +82,18 @@ class Privilege(WeComModel):
 class SharedFrom(WeComModel):
     """Set when the app was shared to this company (0 企业互联, 1 上下游)."""
 
-    corp_id: str = Field("", alias="corpid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
     share_type: int = 0
 
 
 class AuthInfoAgent(WeComModel):
     """One installed agent (应用) inside the company: ``auth_info.agent[]``."""
 
-    agent_id: int = Field(alias="agentid")
+    agent_id: int = Field(validation_alias="agentid", serialization_alias="agentid")
     name: str = ""
     round_logo_url: str = ""
     square_logo_url: str = ""
-    app_id: int = Field(0, alias="appid")
+    app_id: int = Field(default=0, validation_alias="appid", serialization_alias="appid")
     auth_mode: int = 0  # 0 admin authorisation (管理员授权), 1 member authorisation (成员授权)
     is_customized_app: bool = False
     auth_from_thirdapp: bool = False
@@ -106,19 +106,21 @@ class AuthInfoDepartment(WeComModel):
 
     id: int
     name: str = ""
-    parent_id: int = Field(0, alias="parentid")
+    parent_id: int = Field(default=0, validation_alias="parentid", serialization_alias="parentid")
     writable: bool = False
 
 
 class AuthInfo(WeComModel):
-    agents: list[AuthInfoAgent] = Field(default_factory=list, alias="agent")
-    departments: list[AuthInfoDepartment] = Field(default_factory=list, alias="department")
+    agents: list[AuthInfoAgent] = Field(default_factory=list, validation_alias="agent", serialization_alias="agent")
+    departments: list[AuthInfoDepartment] = Field(
+        default_factory=list, validation_alias="department", serialization_alias="department"
+    )
 
 
 class AuthUserInfo(WeComModel):
     """The admin who installed (授权管理员). ``name``/``avatar`` are not real data for new apps."""
 
-    user_id: str = Field("", alias="userid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     open_userid: str = ""
     name: str = ""
     avatar: str = ""
@@ -137,7 +139,7 @@ class RegisterCodeInfo(WeComModel):
 class EditionAgent(WeComModel):
     """Paid-edition status of one agent (付费版本)."""
 
-    agent_id: int = Field(alias="agentid")
+    agent_id: int = Field(validation_alias="agentid", serialization_alias="agentid")
     edition_id: str = ""
     edition_name: str = ""
     app_status: int = 0  # 0 unpaid .. 7 over user limit past the 7-day grace (wecom-api.md §3.3)
@@ -148,7 +150,7 @@ class EditionAgent(WeComModel):
 
 
 class EditionInfo(WeComModel):
-    agents: list[EditionAgent] = Field(default_factory=list, alias="agent")
+    agents: list[EditionAgent] = Field(default_factory=list, validation_alias="agent", serialization_alias="agent")
 
 
 class AuthInfoEx(ApiResult):
@@ -201,7 +203,7 @@ class PermanentCodeInfoV2(ApiResult):
 
 
 class AdminInfo(WeComModel):
-    user_id: str = Field("", alias="userid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     open_userid: str = ""
     auth_type: int = 0  # 0 usage (发消息权限), 1 management (管理权限)
 
@@ -209,7 +211,7 @@ class AdminInfo(WeComModel):
 class AdminList(ApiResult):
     """``service/get_admin_list`` (应用的管理员列表)."""
 
-    admins: list[AdminInfo] = Field(default_factory=list, alias="admin")
+    admins: list[AdminInfo] = Field(default_factory=list, validation_alias="admin", serialization_alias="admin")
 
 
 class AppQrcode(ApiResult):

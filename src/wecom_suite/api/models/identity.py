@@ -12,11 +12,11 @@ __all__ = ["OpenCorpId", "OpenUserIdList", "OpenUserIdMapping"]
 class OpenCorpId(ApiResult):
     """``service/corpid_to_opencorpid``."""
 
-    open_corp_id: str = Field(alias="open_corpid")
+    open_corp_id: str = Field(validation_alias="open_corpid", serialization_alias="open_corpid")
 
 
 class OpenUserIdMapping(WeComModel):
-    user_id: str = Field(alias="userid")
+    user_id: str = Field(validation_alias="userid", serialization_alias="userid")
     open_userid: str
 
 

@@ -22,18 +22,18 @@ __all__ = [
 
 
 class LoginUserInfo(WeComModel):
-    user_id: str = Field("", alias="userid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     open_userid: str = ""
     name: str = ""
     avatar: str = ""
 
 
 class LoginCorpInfo(WeComModel):
-    corp_id: str = Field("", alias="corpid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
 
 
 class LoginAgent(WeComModel):
-    agent_id: int = Field(alias="agentid")
+    agent_id: int = Field(validation_alias="agentid", serialization_alias="agentid")
     auth_type: int = 0  # 0 usage, 1 management
 
 
@@ -43,7 +43,9 @@ class LoginDepartment(WeComModel):
 
 
 class LoginAuthInfo(WeComModel):
-    departments: list[LoginDepartment] = Field(default_factory=list, alias="department")
+    departments: list[LoginDepartment] = Field(
+        default_factory=list, validation_alias="department", serialization_alias="department"
+    )
 
 
 class LoginInfo(ApiResult):
@@ -52,10 +54,10 @@ class LoginInfo(ApiResult):
     ``user_type``: 1 creator, 2 internal admin, 3 external admin, 4 sub-admin (分级管理员), 5 member.
     """
 
-    user_type: int = Field(0, alias="usertype")
+    user_type: int = Field(default=0, validation_alias="usertype", serialization_alias="usertype")
     user_info: LoginUserInfo = Field(default_factory=lambda: LoginUserInfo.model_validate({}))
     corp_info: LoginCorpInfo = Field(default_factory=lambda: LoginCorpInfo.model_validate({}))
-    agents: list[LoginAgent] = Field(default_factory=list, alias="agent")
+    agents: list[LoginAgent] = Field(default_factory=list, validation_alias="agent", serialization_alias="agent")
     auth_info: LoginAuthInfo = Field(default_factory=LoginAuthInfo)
 
 
@@ -64,8 +66,8 @@ class UserInfo3rd(ApiResult):
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"user_ticket"})
 
-    corp_id: str = Field("", alias="corpid")
-    user_id: str = Field("", alias="userid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     open_userid: str = ""
     user_ticket: str = ""
     expires_in: int = 0
@@ -79,8 +81,8 @@ class UserInfo3rd(ApiResult):
 class UserDetail3rd(ApiResult):
     """``service/auth/getuserdetail3rd`` (获取访问用户敏感信息)."""
 
-    corp_id: str = Field("", alias="corpid")
-    user_id: str = Field("", alias="userid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     name: str = ""
     gender: str = ""  # "0" undefined, "1" male, "2" female
     avatar: str = ""
@@ -92,7 +94,7 @@ class MiniProgramSession(ApiResult):
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"session_key"})
 
-    corp_id: str = Field("", alias="corpid")
-    user_id: str = Field("", alias="userid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
     session_key: str = ""
     open_userid: str = ""

@@ -15,11 +15,11 @@ __all__ = ["Order", "OrderList", "OrderSummary"]
 class Order(ApiResult):
     """``service/get_order``."""
 
-    order_id: str = Field("", alias="orderid")
+    order_id: str = Field(default="", validation_alias="orderid", serialization_alias="orderid")
     order_status: int = 0
     order_type: int = 0
-    paid_corp_id: str = Field("", alias="paid_corpid")
-    suite_id: str = Field("", alias="suiteid")
+    paid_corp_id: str = Field(default="", validation_alias="paid_corpid", serialization_alias="paid_corpid")
+    suite_id: str = Field(default="", validation_alias="suiteid", serialization_alias="suiteid")
     edition_id: str = ""
     edition_name: str = ""
     price: int = 0
@@ -40,9 +40,9 @@ class Order(ApiResult):
 
 
 class OrderSummary(WeComModel):
-    order_id: str = Field("", alias="orderid")
+    order_id: str = Field(default="", validation_alias="orderid", serialization_alias="orderid")
     order_status: int = 0
-    paid_corp_id: str = Field("", alias="paid_corpid")
+    paid_corp_id: str = Field(default="", validation_alias="paid_corpid", serialization_alias="paid_corpid")
 
 
 class OrderList(ApiResult):

@@ -21,7 +21,7 @@ class RegisterCode(ApiResult):
 class RegisterInfo(ApiResult):
     """``service/get_register_info``."""
 
-    corp_id: str = Field("", alias="corpid")
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
     contact_sync: dict[str, object] | None = None
     auth_user_info: AuthUserInfo = Field(default_factory=lambda: AuthUserInfo.model_validate({}))
     state: str = ""

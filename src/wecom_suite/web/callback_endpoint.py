@@ -1,0 +1,96 @@
+"""``CallbackEndpoint``: the callback URL as a ``WebHandler`` (the seed's ``ServerFrontend``).
+
+GET answers the URL verification with the echo plaintext; POST opens the callback, dispatches it and
+answers ``success`` (or an encrypted reply). The status codes are the contract with WeCom:
+
+* 400 for a callback we reject (``CallbackError``): ``reason: detail`` in the body, never a 5xx,
+  because resending a bad request cannot make it good;
+* 500 when a handler raised: WeCom then delivers the callback again, so nothing is lost;
+* 200 ``success`` for a duplicate delivery of content already handled (it is not dispatched again).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ..callback import CallbackReceiver, EventRouter
+from ..errors import CallbackError
+from .request import WebRequest
+from .response import WebResponse
+
+__all__ = ["CallbackEndpoint", "ErrorHandler", "Interceptor", "callback_error_response"]
+
+logger = logging.getLogger("wecom_suite.callback")
+
+ErrorHandler = Callable[[WebRequest, Exception], "WebResponse | None"]
+"""Called with a ``CallbackError`` (rejected input) or a handler's exception; a response overrides ours."""
+
+Interceptor = Callable[[WebRequest], "WebResponse | None"]
+"""Runs before anything else; returning a response short-circuits the request (e.g. an IP allow-list)."""
+
+
+def callback_error_response(exc: CallbackError) -> WebResponse:
+    """HTTP 400 with ``reason: detail`` as the body (the detail never holds secrets)."""
+    response = WebResponse.text(f"{exc.reason.value}: {exc.detail}" if exc.detail else exc.reason.value, 400)
+    response.headers["x-wecom-callback-reason"] = exc.reason.value
+    return response
+
+
+class CallbackEndpoint:
+    """Serves one callback URL (instruction or data) for one ``CallbackReceiver``."""
+
+    def __init__(
+        self,
+        receiver: CallbackReceiver,
+        router: EventRouter,
+        *,
+        error_handler: ErrorHandler | None = None,
+        interceptor: Interceptor | None = None,
+    ) -> None:
+        self.receiver = receiver
+        self.router = router
+        self.error_handler = error_handler
+        self.interceptor = interceptor
+
+    def handle(self, request: WebRequest) -> WebResponse:
+        if self.interceptor is not None:
+            intercepted = self.interceptor(request)
+            if intercepted is not None:
+                return intercepted
+        if request.method not in ("GET", "POST"):
+            return WebResponse(405, b"method not allowed", {"allow": "GET, POST", "content-type": "text/plain"})
+        try:
+            if request.method == "GET":
+                return WebResponse.text(self.receiver.verify_url(request.query))
+            ctx = self.receiver.open(request.query, request.body)
+        except CallbackError as exc:
+            logger.warning(
+                "callback rejected: %s (%s %s from %s)", exc, request.method, request.path, request.remote_addr or "?"
+            )
+            return self._on_error(request, exc) or callback_error_response(exc)
+        if ctx.duplicate:
+            logger.info("duplicate callback %s (%s) acknowledged without dispatch", ctx.digest[:12], ctx.info_type)
+            return WebResponse.text("success")
+        try:
+            reply = self.router.dispatch(ctx)
+        except Exception as exc:
+            logger.exception(
+                "callback handler for %r failed; answering 500 so that WeCom delivers it again", ctx.info_type
+            )
+            return self._on_error(request, exc) or WebResponse.text(
+                f"handler failed ({type(exc).__name__}); WeCom will deliver this callback again", 500
+            )
+        self.receiver.acknowledge(ctx)
+        if reply is None:
+            return WebResponse.text("success")
+        return WebResponse.xml(self.receiver.encrypt_reply(reply, ctx.receive_id, nonce=ctx.nonce))
+
+    def _on_error(self, request: WebRequest, exc: Exception) -> WebResponse | None:
+        if self.error_handler is None:
+            return None
+        try:
+            return self.error_handler(request, exc)
+        except Exception:
+            logger.exception("the callback error handler itself failed; using the default response")
+            return None

@@ -1,0 +1,108 @@
+"""One real `wecom-suite sandbox` process (what `make run` runs): started, used, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+
+from wecom_suite.stores.sqlite import SQLiteStore
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, str] = {}
+        self.action = ""
+        self.fields: dict[str, str] = {}
+        self.radios: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and "id" in a:
+            self.links[a["id"]] = a.get("href", "")
+        elif tag == "form":
+            self.action = a.get("action", "")
+        elif tag == "input" and a.get("type") == "hidden":
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and a.get("type") == "radio":
+            self.radios.append(a.get("value", ""))
+
+
+def parsed(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def wait_for(predicate: object, what: str, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"{what} did not happen:\n{log.read_text()}"
+        time.sleep(0.1)  # polling a child process
+
+
+def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
+    log = tmp_path / "sandbox.log"
+    db = tmp_path / "sandbox.db"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from wecom_suite.cli.main import main; main()",
+                "sandbox",
+                "--port",
+                "0",
+                "--store-url",
+                f"sqlite:///{db}",
+                "--ticket-interval",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=tmp_path,
+        )
+    try:
+        wait_for(lambda: re.search(r"Open (http://\S+/install) ", log.read_text()), "the install URL", log)
+        match = re.search(r"Open (http://\S+/install) ", log.read_text())
+        assert match is not None
+        install = match.group(1)
+        with httpx.Client(timeout=10) as http:
+            wait_for(lambda: http.get(install).status_code == 200, "the first suite_ticket", log)
+            start = parsed(http.get(install).text)
+            consent_url = start.links["install"]
+            consent = parsed(http.get(consent_url).text)
+            base = consent_url.split("/3rdapp/")[0]
+            chosen = consent.radios[0]
+            done = http.post(base + consent.action, data={**consent.fields, "corp_id": chosen}, follow_redirects=True)
+            assert done.status_code == 200, done.text
+            assert chosen in done.text
+        wait_for(lambda: "callback create_auth" in log.read_text(), "the create_auth callback log line", log)
+        text = log.read_text()
+        assert "callback suite_ticket recorded" in text
+        assert "refreshed suite_token" in text
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert "==> stopping" in log.read_text()
+    store = SQLiteStore(str(db))
+    try:
+        suite_id = re.search(r"suite (ww[0-9a-f]{16})", log.read_text())
+        assert suite_id is not None
+        record = store.get_company(suite_id.group(1), chosen)
+        assert record is not None
+        assert record.active
+    finally:
+        store.close()
