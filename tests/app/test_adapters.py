@@ -105,6 +105,22 @@ def fastapi_client(app: SuiteApp) -> Client:
     return Client(get, post)
 
 
+def wsgi_client(app: SuiteApp) -> Client:
+    from werkzeug.test import Client as WerkzeugClient
+
+    test = WerkzeugClient(app.wsgi())
+
+    def get(url: str) -> tuple[int, str]:
+        r = test.get(url)
+        return r.status_code, r.get_data(as_text=True)
+
+    def post(url: str, body: bytes) -> tuple[int, str]:
+        r = test.post(url, data=body, content_type="text/xml")
+        return r.status_code, r.get_data(as_text=True)
+
+    return Client(get, post)
+
+
 @pytest.fixture
 def suite() -> Iterator[tuple[Sandbox, SuiteApp, ManualClock]]:
     clock = ManualClock(START)
@@ -118,7 +134,9 @@ def suite() -> Iterator[tuple[Sandbox, SuiteApp, ManualClock]]:
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 @pytest.mark.parametrize(
-    "make_client", [flask_client, django_client, fastapi_client], ids=["flask", "django", "fastapi"]
+    "make_client",
+    [flask_client, django_client, fastapi_client, wsgi_client],
+    ids=["flask", "django", "fastapi", "plain-wsgi"],
 )
 def test_full_callback_path_through_the_adapter(
     make_client: Callable[[SuiteApp], Client], suite: tuple[Sandbox, SuiteApp, ManualClock]

@@ -155,3 +155,17 @@ def test_toml_errors_name_the_place(tmp_path: Path, text: str, fragment: str) ->
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_configs(tmp_path / "nope.toml")
+
+
+def test_suite_app_keyword_arguments_are_validated_first() -> None:
+    from wecom_suite.app import SuiteApp
+
+    with pytest.raises(ConfigError) as info:
+        SuiteApp(**valid(encoding_aes_key="x" * 42, store_url="memory://"))
+    assert info.value.setting == "encoding_aes_key"
+    app = SuiteApp(**valid(store_url="memory://"), start_worker=False)
+    try:
+        assert SECRET not in repr(app)
+        assert app.config.suite_id in repr(app)
+    finally:
+        app.close()

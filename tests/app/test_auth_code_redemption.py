@@ -12,6 +12,7 @@ from wecom_suite.clock import ManualClock
 from wecom_suite.errors import LockTimeout
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.stores.records import CompanyRecord
+from wecom_suite.stores.redis import RedisStore
 from wecom_suite.stores.sqlite import SQLiteStore
 
 SUITE = "wwsuite"
@@ -20,7 +21,7 @@ SUITE = "wwsuite"
 class Exchanger:
     """Plays get_permanent_code: one use per code, like WeCom (a second use is error 40078)."""
 
-    def __init__(self, store: MemoryStore | SQLiteStore, gate: threading.Event | None = None) -> None:
+    def __init__(self, store: MemoryStore | SQLiteStore | RedisStore, gate: threading.Event | None = None) -> None:
         self.store = store
         self.used: list[str] = []
         self.gate = gate
@@ -49,10 +50,17 @@ def test_second_redemption_is_a_no_op() -> None:
     assert "code-1" not in auth_code_key(SUITE, "code-1")  # the store never sees the code itself
 
 
-def test_concurrent_paths_across_two_processes_exchange_once(tmp_path: Path) -> None:
-    """Two store connections to one SQLite file stand in for two processes."""
-    path = str(tmp_path / "s.db")
-    store_a, store_b = SQLiteStore(path), SQLiteStore(path)
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_concurrent_paths_across_two_processes_exchange_once(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Two store connections (one SQLite file, or one Redis) stand in for two processes or hosts."""
+    if backend == "sqlite":
+        path = str(tmp_path / "s.db")
+        store_a, store_b = SQLiteStore(path), SQLiteStore(path)
+    else:
+        url = request.getfixturevalue("redis_url")
+        store_a, store_b = RedisStore(url), RedisStore(url)
     gate = threading.Event()
     exchange_a, exchange_b = Exchanger(store_a, gate), Exchanger(store_b, gate)
     results: list[tuple[str, bool]] = []

@@ -17,6 +17,7 @@ serves it, under ``config.url_prefix``:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -129,7 +130,7 @@ class SuiteApp:
         return cls(SuiteConfig.from_env(**kwargs), **options)
 
     @classmethod
-    def from_toml(cls, path: str, *, suite: str | None = None, **options: Any) -> SuiteApp:
+    def from_toml(cls, path: str | os.PathLike[str], *, suite: str | None = None, **options: Any) -> SuiteApp:
         """The suite of a TOML file (``suite=`` picks one by name when the file has several)."""
         return cls(SuiteConfig.from_toml(path, suite=suite), **options)
 
@@ -215,7 +216,7 @@ class SuiteApp:
             return WebResponse.text("not found", status=404)
         method = request.method.upper()
         if endpoint in (INSTALL_PATH, INSTALL_CALLBACK_PATH):
-            if method not in ("GET", "HEAD"):
+            if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
                 return _method_not_allowed("GET")
             return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
         if method == "GET":
@@ -316,9 +317,7 @@ class SuiteApp:
     def process(self, item: InboxItem) -> None:
         """Process one recorded instruction callback: the lifecycle, then the user's handlers."""
         event = parse_event(item.payload)
-        if isinstance(event, DataEvent):  # not expected on the instruction URL; handlers only
-            pass
-        else:
+        if not isinstance(event, DataEvent):  # data events are not expected here; handlers only
             self.lifecycle.apply(event)
         ctx = CallbackContext(
             token=self.config.token,
@@ -353,6 +352,12 @@ class SuiteApp:
         self.client.close()
         if self._owns_store:
             self.store.close()
+
+    async def aclose(self) -> None:
+        """``close()`` plus the async client's connections (for asyncio applications)."""
+        if self._async_client is not None:
+            await self._async_client.aclose()
+        self.close()
 
     def __enter__(self) -> SuiteApp:
         return self

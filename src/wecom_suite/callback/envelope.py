@@ -46,7 +46,7 @@ def _canonical(body: bytes) -> Envelope | None:
     if tail is None or not value or b"]]>" in value or not value.isascii():
         return None
     agent = tail.group(1) or tail.group(2) or b""
-    return _new_tuple(Envelope, (to_user.decode("ascii"), value.decode("ascii"), agent.decode("ascii")))  # type: ignore[no-any-return]
+    return _new_tuple(Envelope, (to_user.decode("ascii"), value.decode("ascii"), agent.decode("ascii")))
 
 
 def _cut_ciphertext(body: bytes) -> tuple[XmlDict, str] | None:

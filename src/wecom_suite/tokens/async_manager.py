@@ -2,35 +2,36 @@
 
 Tasks of one event loop share one refresh (an asyncio future per loop); processes and hosts share one
 through the store's lease. Store calls are blocking (sqlite3, redis-py), so they run in a worker
-thread; the decisions come from :mod:`.policy` / :mod:`.flight`, never duplicated here.
+thread; the decisions come from :mod:`.policy`, :mod:`.flight` and :mod:`.manager_core`, never
+duplicated here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..clock import DEFAULT_CLOCK, Clock
+from ..clock import Clock
 from ..stores.records import StoredToken
 from .flight import FetchGrant, Flight, Pause, Step, StoreCall, refresh_flight
 from .grant import TokenGrant
-from .manager import TokenStoreWithLocks
-from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
+from .manager_core import ManagerCore, TokenStoreWithLocks
+from .policy import RefreshPolicy
 
 __all__ = ["AsyncTokenManager"]
-
-log = logging.getLogger("wecom_suite.tokens")
 
 
 class _LeaderCancelled(Exception):
     """The task running the shared refresh was cancelled; the tasks waiting on it start their own."""
 
 
-class AsyncTokenManager:
+class AsyncTokenManager(ManagerCore):
     """``await token()`` / ``refresh()`` / ``invalidate(token)`` / ``peek()`` for one store key."""
+
+    __slots__ = ("_flights", "fetch")
 
     def __init__(
         self,
@@ -41,18 +42,12 @@ class AsyncTokenManager:
         clock: Clock | None = None,
         policy: RefreshPolicy | None = None,
     ) -> None:
-        self.store = store
-        self.key = key
+        super().__init__(store, key, clock, policy)
         self.fetch = fetch
-        self.clock = clock or DEFAULT_CLOCK
-        self.policy = policy or DEFAULT_POLICY
-        self._cache: CachedToken | None = None
-        self._flights: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[StoredToken]] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def __repr__(self) -> str:
-        return f"AsyncTokenManager(key={self.key!r}, store={self.store!r})"
+        # One running flight per event loop: (result, forced).
+        self._flights: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[asyncio.Future[StoredToken], bool]
+        ] = weakref.WeakKeyDictionary()
 
     async def token(self) -> str:
         cache = self._cache
@@ -64,19 +59,15 @@ class AsyncTokenManager:
         try:
             return (await self._obtain(loop, force=False)).token
         except Exception:
-            if not self.policy.still_valid(cache, self.clock.now()):
+            if (token := self._fallback(cache)) is None:
                 raise
-            assert cache is not None
-            log.warning("could not refresh %s; serving the current token until it expires", self.key, exc_info=True)
-            return cache.token
+            return token
 
     async def refresh(self) -> str:
         return (await self._obtain(asyncio.get_running_loop(), force=True)).token
 
     async def invalidate(self, token: str) -> None:
-        cache = self._cache
-        if cache is not None and cache.token == token:
-            self._cache = None
+        self._forget(token)
         await asyncio.to_thread(self.store.delete_token, self.key, only_if=token)
 
     async def peek(self) -> StoredToken | None:
@@ -85,15 +76,23 @@ class AsyncTokenManager:
     # -- the flight ------------------------------------------------------------------------------
     async def _obtain(self, loop: asyncio.AbstractEventLoop, *, force: bool) -> StoredToken:
         while (running := self._flights.get(loop)) is not None:
+            shared, forced = running
+            if force and not forced:
+                # An ordinary read may hand back the very token WeCom just rejected: wait, then run our own.
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(shared)
+                continue
             try:
-                return await asyncio.shield(running)  # share the running refresh (and its error)
+                return await asyncio.shield(shared)  # share the running refresh (and its error)
             except _LeaderCancelled:
                 continue  # the task that was refreshing got cancelled: someone else takes over
         future: asyncio.Future[StoredToken] = loop.create_future()
-        self._flights[loop] = future
+        self._flights[loop] = (future, force)
         try:
             stored = await self._drive(refresh_flight(self.policy, self.key, self.clock, force=force))
-            self._cache = self.policy.cached(self.key, stored, self.clock.now())
+            if self._is_rejected(stored):
+                stored = await self._drive(refresh_flight(self.policy, self.key, self.clock, force=force))
+            self._keep(stored)
         except asyncio.CancelledError:
             future.set_exception(_LeaderCancelled())
             future.exception()

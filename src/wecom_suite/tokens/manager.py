@@ -8,38 +8,31 @@ lease (see :mod:`.flight`). The cached token is served from memory until its ear
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Protocol
+from typing import Any
 
-from ..clock import DEFAULT_CLOCK, Clock
-from ..stores.lock import LockProvider
+from ..clock import Clock
 from ..stores.records import StoredToken
-from ..stores.token_store import TokenStore
 from .flight import FetchGrant, Pause, Step, StoreCall, drive, refresh_flight
 from .grant import TokenGrant
-from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
+from .manager_core import ManagerCore, TokenStoreWithLocks
+from .policy import RefreshPolicy
 
 __all__ = ["TokenManager", "TokenStoreWithLocks"]
 
-log = logging.getLogger("wecom_suite.tokens")
 
-
-class TokenStoreWithLocks(TokenStore, LockProvider, Protocol):
-    """What a token manager needs from a store: tokens plus leases (every backend has both)."""
-
-
-class TokenManager:
+class TokenManager(ManagerCore):
     """``token()`` / ``refresh()`` / ``invalidate(token)`` / ``peek()`` for one store key.
 
     ``fetch`` asks WeCom for a new token (e.g. ``get_suite_token``) and returns a :class:`TokenGrant`;
     it is called at most once at a time across every process sharing ``store``.
     """
 
-    __slots__ = ("_cache", "_flight", "_mutex", "clock", "fetch", "key", "policy", "store")
+    __slots__ = ("_flight", "_mutex", "fetch")
 
     def __init__(
         self,
@@ -50,17 +43,10 @@ class TokenManager:
         clock: Clock | None = None,
         policy: RefreshPolicy | None = None,
     ) -> None:
-        self.store = store
-        self.key = key
+        super().__init__(store, key, clock, policy)
         self.fetch = fetch
-        self.clock = clock or DEFAULT_CLOCK
-        self.policy = policy or DEFAULT_POLICY
-        self._cache: CachedToken | None = None
         self._mutex = threading.Lock()
-        self._flight: Future[StoredToken] | None = None
-
-    def __repr__(self) -> str:
-        return f"TokenManager(key={self.key!r}, store={self.store!r})"
+        self._flight: tuple[Future[StoredToken], bool] | None = None  # (result, forced)
 
     def token(self) -> str:
         """The current token, from memory when possible; refreshed (once, everywhere) when due."""
@@ -72,11 +58,9 @@ class TokenManager:
         try:
             return self._obtain(force=False).token
         except Exception:
-            if not self.policy.still_valid(cache, self.clock.now()):
+            if (token := self._fallback(cache)) is None:
                 raise
-            assert cache is not None
-            log.warning("could not refresh %s; serving the current token until it expires", self.key, exc_info=True)
-            return cache.token
+            return token
 
     def refresh(self) -> str:
         """A new token, unless one was obtained within the convergence window (then that one)."""
@@ -84,37 +68,39 @@ class TokenManager:
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` (WeCom rejected it); a different, fresher token in the store survives."""
-        cache = self._cache
-        if cache is not None and cache.token == token:
-            self._cache = None
+        self._forget(token)
         self.store.delete_token(self.key, only_if=token)
 
     def peek(self) -> StoredToken | None:
         """What the store holds now, without fetching."""
         return self.store.get_token(self.key)
 
-    def refresh_due_at(self) -> float:
-        """When this token should next be refreshed (now, if there is none): for the background refresher."""
-        stored = self.peek()
-        return self.clock.now() if stored is None else self.policy.refresh_at(self.key, stored)
-
     # -- the flight ------------------------------------------------------------------------------
     def _obtain(self, *, force: bool) -> StoredToken:
-        with self._mutex:
-            flight = self._flight
-            leader = flight is None
-            if flight is None:
-                flight = self._flight = Future()
-        if not leader:
-            return flight.result()  # share the running refresh (and its error)
+        while True:
+            with self._mutex:
+                running = self._flight
+                if running is None:
+                    future: Future[StoredToken] = Future()
+                    self._flight = (future, force)
+                    break
+            shared, forced = running
+            if force and not forced:
+                # An ordinary read may hand back the very token WeCom just rejected: wait, then run our own.
+                with contextlib.suppress(Exception):  # its error belongs to its callers; ours runs next
+                    shared.result()
+                continue
+            return shared.result()  # share the running refresh (and its error)
         try:
             stored = drive(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
-            self._cache = self.policy.cached(self.key, stored, self.clock.now())
+            if self._is_rejected(stored):
+                stored = drive(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
+            self._keep(stored)
         except BaseException as exc:
-            flight.set_exception(exc)
+            future.set_exception(exc)
             raise
         else:
-            flight.set_result(stored)
+            future.set_result(stored)
             return stored
         finally:
             with self._mutex:
