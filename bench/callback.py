@@ -35,7 +35,8 @@ def suite_ticket_xml() -> str:
             "SuiteId": SUITE,
             "InfoType": "suite_ticket",
             "TimeStamp": NOW,
-            "SuiteTicket": "Rk9SQkVOQ0hNQVJLT05MWV9ub3RfYV9yZWFsX3RpY2tldF8xMjM0NTY3ODkw",
+            "SuiteTicket": "Rk9SQkVOQ0hNQVJLT05MWV9ub3RfYV9yZWFsX3RpY2tldF8xMjM0NTY3ODkw"
+            + "-QkVOQ0hNQVJLT05MWV9ub3RfYV9yZWFsX3RpY2tldF8xMjM0NTY3ODkwYWJjZGVmZ2hpams",
         }
     )
 

@@ -61,7 +61,7 @@ def main() -> None:
     def floor() -> object:
         return tokens[KEY]
 
-    rows: list[tuple[str, float, float]] = [("dict lookup d[key] (floor)", *against_floor(floor, floor))]
+    rows: list[tuple[str, float, float]] = [("dict lookup d[key] (floor)", against_floor(floor, floor)[0], 1.0)]
 
     with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
         stores: dict[str, Store] = {

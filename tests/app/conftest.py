@@ -19,12 +19,13 @@ from wecom_suite.stores.memory import MemoryStore
 def make_world() -> Iterator[WorldFactory]:
     """Sandbox + SuiteApp over loopback on one ManualClock. The worker is off: tests call ``process_pending()``.
 
-    Keyword arguments override configuration settings (``success_redirect_url=...``).
+    Keyword arguments override configuration settings (``success_redirect_url=...``); ``store`` and
+    ``clock`` replace the in-memory store and the fresh ManualClock.
     """
     with ExitStack() as cleanup:
 
-        def make(**overrides: Any) -> World:
-            clock = ManualClock(START)
+        def make(*, store: Any = None, clock: ManualClock | None = None, **overrides: Any) -> World:
+            clock = clock or ManualClock(START)
             sock = bound_socket()
             service_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
             sandbox = Sandbox(
@@ -32,7 +33,9 @@ def make_world() -> Iterator[WorldFactory]:
             )
             sandbox.start()
             cleanup.callback(sandbox.stop)
-            app = SuiteApp(config_for(sandbox, **overrides), store=MemoryStore(clock), clock=clock, start_worker=False)
+            store = store if store is not None else MemoryStore(clock)
+            cleanup.callback(store.close)
+            app = SuiteApp(config_for(sandbox, **overrides), store=store, clock=clock, start_worker=False)
             cleanup.callback(app.close)
             service = ServedApp(app.asgi(), sock).start()
             cleanup.callback(service.stop)

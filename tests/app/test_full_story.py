@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from suite_world import World, WorldFactory, parse_page
+from suite_world import START, World, WorldFactory, parse_page
 
+from wecom_suite.clock import ManualClock
 from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState
+from wecom_suite.stores.redis import RedisStore
+from wecom_suite.stores.sqlite import SQLiteStore
 from wecom_suite.tokens.keys import corp_token_key
 
 
@@ -32,7 +36,17 @@ def install_through_pages(world: World, http: httpx.Client, *, follow_redirect: 
     return http.get(back)
 
 
-def test_ticket_install_token_api_change_cancel_reset(world: World) -> None:
+@pytest.mark.parametrize("backend", ["memory", "sqlite", "redis"])
+def test_ticket_install_token_api_change_cancel_reset(
+    backend: str, make_world: WorldFactory, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    clock = ManualClock(START)
+    if backend == "sqlite":
+        world = make_world(store=SQLiteStore(str(tmp_path / "story.db"), clock), clock=clock)
+    elif backend == "redis":
+        world = make_world(store=RedisStore(request.getfixturevalue("redis_url"), clock), clock=clock)
+    else:
+        world = make_world(clock=clock)
     app, sandbox, store = world.app, world.sandbox, world.app.store
     suite_id = app.config.suite_id
 
@@ -54,6 +68,9 @@ def test_ticket_install_token_api_change_cancel_reset(world: World) -> None:
     assert "Installed" in page.text
     assert world.corp_id in page.text
     assert sandbox.counters["service/set_session_info"] == 1
+    authorization = sandbox.company().authorization
+    assert authorization is not None
+    assert authorization.auth_type == 1  # auth_type = "test" (测试授权) reached WeCom through set_session_info
     record = store.get_company(suite_id, world.corp_id)
     assert record is not None
     assert record.active
@@ -213,3 +230,19 @@ def test_a_ticket_for_another_suite_is_refused_and_not_stored(world: World) -> N
     with pytest.raises(TicketNotFound):
         world.app.store.get_ticket(world.app.config.suite_id)
     assert world.app.store.pending_count(world.app.config.suite_id) == 0
+
+
+def test_a_late_redelivery_of_an_old_ticket_does_not_displace_the_newer_one(world: World) -> None:
+    from wecom_suite.sandbox.notifications import suite_ticket_xml
+
+    sandbox, app = world.sandbox, world.app
+    issued_at = int(world.clock.now())
+    old = suite_ticket_xml(app.config.suite_id, "old-ticket-" + "a" * 20, issued_at)
+    assert sandbox.push_event(old).ok
+    world.clock.advance(200)
+    assert sandbox.push_ticket() is not None
+    newest = app.store.get_ticket(app.config.suite_id)
+    world.clock.advance(50)
+    assert sandbox.push_event(old).ok  # WeCom retries the first one late (timestamp still within the skew)
+    assert app.store.get_ticket(app.config.suite_id).ticket == newest.ticket
+    assert newest.received_at == issued_at + 200

@@ -155,7 +155,8 @@ def test_django(django_ready: None, handler: Split, handled: list[str]) -> None:
         r = client.generic(method, url, body, content_type=headers.get("content-type", "text/xml"), headers=headers)
         return r.status_code, r.content, {k.lower(): v for k, v in r.headers.items()}
 
-    with override_settings(ROOT_URLCONF=urls):
+    csrf = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+    with override_settings(ROOT_URLCONF=urls, MIDDLEWARE=csrf, APPEND_SLASH=False, ALLOWED_HOSTS=["testserver"]):
         check_adapter(call, handled)
         assert client.get("/elsewhere").status_code == 404
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wecom_suite import events as ev
-from wecom_suite.events import EVENT_CLASSES, InfoType, parse_event
+from wecom_suite.events import EVENT_CLASSES, InfoType, event_from_dict, parse_event
 from wecom_suite.xml import to_xml
 
 BASE = {"SuiteId": "ww4asffe99e54c0f4c", "TimeStamp": 1403610513}
@@ -308,3 +310,29 @@ def test_events_are_slotted_and_cheap() -> None:
         assert "__dict__" not in dir(cls), cls
         for attr, _tag, _conv in cls.FIELDS:
             assert any(attr in getattr(k, "__slots__", ()) for k in cls.__mro__), (cls, attr)
+
+
+_VALUES = st.one_of(st.text(max_size=30), st.from_regex(r"[0-9,]{0,25}", fullmatch=True), st.just("9" * 5000))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    info_type=st.sampled_from([t.value for t in InfoType] + ["unknown_x"]),
+    change_type=st.one_of(st.sampled_from(["create_user", "update_user", "update_tag", "update", "x"]), st.text()),
+    values=st.lists(_VALUES, min_size=40, max_size=40),
+    nested=st.booleans(),
+)
+def test_random_field_values_never_raise(info_type: str, change_type: str, values: list[str], nested: bool) -> None:
+    tags = sorted({tag for cls in EVENT_CLASSES.values() for _attr, tag, _conv in cls.FIELDS})
+    tags += ["TimeStamp", "SuiteId", "AuthCorpId", "PaidCorpId", "ContactSync", "BatchJob", "AccountList"]
+    raw: dict[str, Any] = {"InfoType": info_type, "ChangeType": change_type}
+    for i, tag in enumerate(tags):
+        value: Any = values[i % len(values)]
+        raw[tag] = {"Item": [value, value]} if nested and i % 3 == 0 else value
+    event = event_from_dict(raw)
+    assert event.raw is raw
+    for cls in type(event).__mro__:
+        for attr in getattr(cls, "__slots__", ()):
+            getattr(event, attr)  # every typed attribute was set
+    repr(event)
+    _ = event.change_type

@@ -36,6 +36,7 @@ def rejects(reason: CallbackReason, fn: object, *args: object) -> CallbackError:
     with pytest.raises(CallbackError) as info:
         fn(*args)
     assert info.value.reason is reason, info.value
+    assert info.value.hint, f"{reason} has no hint"  # errors say what to do
     return info.value
 
 

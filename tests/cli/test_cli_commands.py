@@ -168,3 +168,41 @@ def test_several_suites_need_a_choice(tmp_path: Path) -> None:
     assert code == 0
     assert "/wecom/a/callback/instruction" in out
     assert "/wecom/b/callback/instruction" in out
+
+
+def test_token_fetch_asks_the_sandbox_once_then_reads_the_cache(tmp_path: Path) -> None:
+    import time
+
+    from wecom_suite.clock import SystemClock
+    from wecom_suite.sandbox import Sandbox
+
+    with Sandbox(clock=SystemClock(), ticket_interval=None, background_pushes=False) as sandbox:
+        s = sandbox.settings
+        db = tmp_path / "fetch.db"
+        config = tmp_path / "fetch.toml"
+        config.write_text(
+            f'suite_id = "{s.suite_id}"\nsuite_secret = "{s.suite_secret}"\ntoken = "{s.token}"\n'
+            f'encoding_aes_key = "{s.encoding_aes_key}"\napi_base_url = "{s.api_base_url}"\n'
+            f'store_url = "sqlite:///{db}"\n',
+            encoding="utf-8",
+        )
+        corp_id = sandbox.company().corp_id
+        store = SQLiteStore(str(db))
+        store.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), received_at=time.time()))
+        store.save_company(CompanyRecord(s.suite_id, corp_id, sandbox.authorize(corp_id)))
+        store.close()
+
+        code, out = run("--config", str(config), "token", "suite")
+        assert code == 1
+        assert "--fetch" in out
+        code, out = run("--config", str(config), "token", "suite", "--fetch", "--reveal")
+        assert code == 0, out
+        assert sandbox.counters["service/get_suite_token"] == 1
+        fetched = out.splitlines()[0].split(": ", 1)[1]
+        code, out = run("--config", str(config), "token", "suite", "--fetch", "--reveal")
+        assert out.splitlines()[0].endswith(fetched)  # cached: WeCom is not asked again
+        assert sandbox.counters["service/get_suite_token"] == 1
+        code, out = run("--config", str(config), "token", "corp", corp_id, "--fetch")
+        assert code == 0, out
+        assert sandbox.counters["service/get_corp_token"] == 1
+        assert out.startswith("access_token: ")

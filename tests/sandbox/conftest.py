@@ -130,7 +130,7 @@ class Receiver:
                     record.plaintext = answer
                 else:
                     record.outer = parse_xml(body)
-                    receive_id = self.receive_id or record.outer.get("ToUserName", "")
+                    receive_id = self.receive_id or str(record.outer.get("ToUserName", ""))
                     crypto = self._crypto(key, receive_id)
                     plain = crypto.decrypt_message(
                         body.decode(), query["msg_signature"], query["timestamp"], query["nonce"]

@@ -133,3 +133,33 @@ def test_customized_link_installs_the_template(sandbox: Sandbox, receiver: Recei
     auth = sandbox.company(corp_id).authorization
     assert auth is not None
     assert auth.customized
+
+
+def test_oauth2_and_web_login_pages_issue_single_use_codes(sandbox: Sandbox, http: httpx.Client) -> None:
+    corp_id = sandbox.company().corp_id
+    query = {"appid": sandbox.settings.suite_id, "redirect_uri": "http://app.test/cb?x=1", "state": "lg1",
+             "scope": "snsapi_privateinfo", "response_type": "code"}
+    nobody = http.get("/connect/oauth2/authorize", params=query)
+    assert nobody.status_code == 400  # no company has installed the app yet
+    sandbox.authorize(corp_id)
+    page = http.get("/connect/oauth2/authorize", params=query)
+    assert page.status_code == 200
+    assert f"{corp_id}/lisi" in page.text
+    form = {k: query[k] for k in ("appid", "redirect_uri", "state", "scope")}
+    back = http.post("/sandbox/login", data={**form, "member": f"{corp_id}/lisi"})
+    assert back.status_code == 302
+    target = urlsplit(back.headers["location"])
+    params = parse_qs(target.query)
+    assert target.netloc == "app.test"
+    assert params["x"] == ["1"]
+    assert params["state"] == ["lg1"]
+    token = suite_token(sandbox, http)
+    who = http.get("/cgi-bin/service/auth/getuserinfo3rd",
+                   params={"suite_access_token": token, "code": params["code"][0]}).json()
+    assert who["userid"] == "lisi"
+    assert who["user_ticket"]
+    web = http.get("/wwlogin/sso/login", params={"login_type": "ServiceApp", "appid": sandbox.settings.suite_id,
+                                                 "redirect_uri": "http://app.test/cb", "state": ""})
+    assert web.status_code == 200
+    wrong = http.get("/wwlogin/sso/login", params={"appid": "wwother", "redirect_uri": "http://app.test/cb"})
+    assert wrong.status_code == 400

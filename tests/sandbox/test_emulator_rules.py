@@ -49,14 +49,14 @@ def test_current_and_previous_ticket_are_valid_for_30_minutes_older_ones_never(
     second = emu.issue_ticket()
     clock.advance(600)
     third = emu.issue_ticket()
-    assert not emu._ticket_valid(first)  # pushed out by two newer tickets
-    assert emu._ticket_valid(second)
-    assert emu._ticket_valid(third)
+    assert not emu.ticket_valid(first)  # pushed out by two newer tickets
+    assert emu.ticket_valid(second)
+    assert emu.ticket_valid(third)
     clock.advance(1800 - 600)  # second is now exactly 30 minutes old
-    assert not emu._ticket_valid(second)
-    assert emu._ticket_valid(third)
+    assert not emu.ticket_valid(second)
+    assert emu.ticket_valid(third)
     clock.advance(600)
-    assert not emu._ticket_valid(third)
+    assert not emu.ticket_valid(third)
 
 
 def test_suite_token_is_reused_while_valid_and_expires_with_42009(emu: Emulator, clock: ManualClock) -> None:
@@ -331,3 +331,10 @@ def test_miniprogram_code_and_agent_permissions(emu: Emulator) -> None:
     perms = emu.call("agent/get_permissions", {"access_token": corp["access_token"]})
     assert isinstance(perms, dict)
     assert "contact:base" in perms["app_permissions"]
+
+
+def test_non_ascii_credentials_are_just_wrong(emu: Emulator) -> None:
+    s = emu.settings
+    params = {"suite_id": s.suite_id, "suite_secret": "密钥", "suite_ticket": emu.issue_ticket()}
+    assert errcode(emu, "service/get_suite_token", params) == 40080
+    assert errcode(emu, "service/get_provider_token", {"corpid": s.provider_corp_id, "provider_secret": "密"}) == 40001

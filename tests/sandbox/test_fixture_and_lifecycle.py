@@ -46,6 +46,9 @@ def test_advance_needs_a_manual_clock() -> None:
     sandbox = Sandbox(clock=SystemClock())
     with pytest.raises(TypeError):
         sandbox.advance(1)
+    sandbox.stop()
+    with pytest.raises(RuntimeError, match="cannot be started again"):
+        sandbox.start()
 
 
 def test_settings_repr_hides_secrets(sandbox: Sandbox) -> None:
@@ -72,7 +75,7 @@ def test_admin_settings_clock_companies_and_codes(sandbox: Sandbox, http: httpx.
     assert sandbox.emulator.book.lookup("oauth_code", code) is not None
     assert http.post(f"/sandbox/companies/{corp_id}/explode").status_code == 404
     ticket = http.post("/sandbox/issue_ticket").json()["suite_ticket"]
-    assert sandbox.emulator._ticket_valid(ticket)
+    assert sandbox.emulator.ticket_valid(ticket)
 
 
 def test_run_forever_pushes_a_ticket_at_start_on_real_time() -> None:

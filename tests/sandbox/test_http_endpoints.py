@@ -116,3 +116,48 @@ def test_every_endpoint_refuses_a_missing_credential(sandbox: Sandbox, http: htt
     answer = http.post(f"/cgi-bin/{path}", json={}).json()
     assert answer["errcode"] in {41001, 41002, 40013, 40083}, answer
     assert sandbox.counters[path] == 1
+
+
+def test_lifetimes_match_the_reference(sandbox: Sandbox, http: httpx.Client) -> None:
+    """expires_in of every issued value, as in wecom-api.md §0 and §3."""
+    corp_id = sandbox.company().corp_id
+    s = sandbox.settings
+    ptoken = http.post("/cgi-bin/service/get_provider_token",
+                       json={"corpid": s.provider_corp_id, "provider_secret": s.provider_secret}).json()
+    stoken = http.post("/cgi-bin/service/get_suite_token", json={
+        "suite_id": s.suite_id, "suite_secret": s.suite_secret, "suite_ticket": sandbox.issue_ticket()}).json()
+    suite = {"suite_access_token": stoken["suite_access_token"]}
+    pre = http.get("/cgi-bin/service/get_pre_auth_code", params=suite).json()
+    ctoken = corp_token(sandbox, http, corp_id)
+    corp = {"access_token": ctoken}
+    jsapi = http.get("/cgi-bin/get_jsapi_ticket", params=corp).json()
+    agent = http.get("/cgi-bin/ticket/get", params={**corp, "type": "agent_config"}).json()
+    code = sandbox.issue_oauth_code(corp_id, "lisi", scope="snsapi_privateinfo")
+    user = http.get("/cgi-bin/service/auth/getuserinfo3rd", params={**suite, "code": code}).json()
+    link = http.post("/cgi-bin/service/get_customized_auth_url",
+                     params={"provider_access_token": ptoken["provider_access_token"]},
+                     json={"templateid_list": [s.template_id], "state": "a"}).json()
+    lifetimes = [ptoken, stoken, pre, jsapi, agent, user, link]
+    assert [answer["expires_in"] for answer in lifetimes] == [7200, 7200, 1200, 7200, 7200, 7200, 864000]
+    install = http.post(f"/sandbox/companies/{sandbox.company(list(sandbox.companies)[1]).corp_id}/install").json()
+    issued = sandbox.emulator.book.lookup("auth_code", install["auth_code"])
+    assert issued is not None
+    assert issued.remaining(sandbox.clock.now()) == 600
+
+
+def test_tokens_can_be_expired_or_invalidated_early(sandbox: Sandbox, http: httpx.Client) -> None:
+    token = suite_token(sandbox, http)
+    pre = {"suite_access_token": token}
+    sandbox.expire_token("suite_token")
+    assert http.get("/cgi-bin/service/get_pre_auth_code", params=pre).json()["errcode"] == 42009
+    token = suite_token(sandbox, http)
+    # both the expired token and the fresh one are forgotten
+    assert http.post("/sandbox/tokens/invalidate", json={"kind": "suite_token"}).json() == {"invalidated": 2}
+    assert http.get("/cgi-bin/service/get_pre_auth_code",
+                    params={"suite_access_token": token}).json()["errcode"] == 40082
+    corp_id = sandbox.company().corp_id
+    ctoken = corp_token(sandbox, http, corp_id)
+    assert http.post("/sandbox/tokens/expire", json={"kind": "corp_token", "corp_id": corp_id}).status_code == 200
+    assert http.get("/cgi-bin/get_jsapi_ticket", params={"access_token": ctoken}).json()["errcode"] == 42001
+    assert http.post("/sandbox/tokens/expire", json={"kind": "corp_token"}).status_code == 400
+    assert http.post("/sandbox/tokens/explode", json={}).status_code == 404

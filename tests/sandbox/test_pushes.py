@@ -103,9 +103,14 @@ def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: 
             receiver.close()
 
 
-def test_failed_verification_means_no_post(sandbox: Sandbox, receiver: Receiver) -> None:
+def test_failed_verification_means_no_post(
+    sandbox: Sandbox, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
     receiver.fail_next(4, gets=True)
-    delivery = sandbox.push_ticket()
+    with caplog.at_level("WARNING", logger="wecom_suite.sandbox"):
+        delivery = sandbox.push_ticket()
+    assert "URL verification (GET) of suite_ticket" in caplog.text
+    assert "HTTP 500" in caplog.text
     assert delivery is not None
     assert not delivery.ok
     assert len(delivery.verification) == 4
@@ -209,6 +214,9 @@ def test_admin_api_pushes(sandbox: Sandbox, receiver: Receiver, http: httpx.Clie
     assert [p.event["InfoType"] for p in receiver.posts()] == ["suite_ticket", "create_auth", "change_contact",
                                                                "custom_thing"]
     assert http.post("/sandbox/companies/wwnobody/cancel_auth").status_code == 404
+    missing = http.post(f"/sandbox/companies/{corp_id}/contacts", json={"change_type": "delete_user"})
+    assert missing.status_code == 400
+    assert "'userid' is required" in missing.json()["error"]
     pushes = http.get("/sandbox/pushes").json()["pushes"]
     assert [p["label"] for p in pushes] == ["suite_ticket", "create_auth", "change_contact/create_user", "event"]
     rotated = http.post("/sandbox/rotate_aes_key").json()

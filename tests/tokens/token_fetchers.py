@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from wecom_suite.clock import Clock
+from wecom_suite.stores import MemoryStore, StoredToken
 from wecom_suite.tokens import TokenGrant
 
 
@@ -57,3 +59,23 @@ class AsyncCountingFetch:
         if self.fail_with is not None:
             raise self.fail_with
         return TokenGrant(f"atok-{n}", self.expires_in)
+
+
+class GatedStore(MemoryStore):
+    """A real MemoryStore whose next ``get_token`` (once armed) parks until released: it freezes a
+    flight right after it read the store, so a test can invalidate or refresh in that moment."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
+        self.armed = False
+        self.parked = threading.Event()
+        self.release = threading.Event()
+
+    def get_token(self, key: str) -> StoredToken | None:
+        found = super().get_token(key)
+        if self.armed:
+            self.armed = False
+            self.parked.set()
+            if not self.release.wait(timeout=30):
+                raise TimeoutError("test never released the store")
+        return found

@@ -119,9 +119,11 @@ class SuiteLifecycle:
         if event.suite_id != self.suite_id or not event.suite_ticket:
             logger.warning("suite %s: ignoring a suite_ticket for suite %r", self.suite_id, event.suite_id)
             return False
-        self._store.save_ticket(
-            SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=self._clock.now())
-        )
+        # Dated by WeCom's TimeStamp (when it was issued), not by arrival: a late redelivery of an old
+        # ticket then neither displaces a newer one nor looks fresher than it is.
+        now = self._clock.now()
+        issued = float(event.timestamp) if 0 < event.timestamp <= now else now
+        self._store.save_ticket(SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued))
         logger.debug("suite %s: suite_ticket stored", self.suite_id)
         return True
 

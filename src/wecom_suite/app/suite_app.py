@@ -49,7 +49,7 @@ from .config import SuiteConfig, redact_store_url
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
-from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH
+from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, console_urls
 
 __all__ = ["SuiteApp"]
 
@@ -187,15 +187,8 @@ class SuiteApp:
     # -- web ----------------------------------------------------------------------------------------
 
     def urls(self, base_url: str | None = None) -> dict[str, str]:
-        """The URLs to enter in the provider console (and the install page), for ``base_url``."""
-        base = (base_url or self.config.public_base_url or "http://localhost:8000").rstrip("/")
-        prefix = base + self.config.url_prefix
-        return {
-            "instruction callback URL (指令回调URL)": prefix + INSTRUCTION_PATH,
-            "data callback URL (数据回调URL)": prefix + DATA_PATH,
-            "install page": prefix + INSTALL_PATH,
-            "install redirect URL (授权完成回调)": prefix + INSTALL_CALLBACK_PATH,
-        }
+        """The URLs to enter in the provider console, under ``base_url`` (default: ``public_base_url``)."""
+        return console_urls(base_url or self.config.public_base_url or "http://localhost:8000", self.config.url_prefix)
 
     def route(self, path: str) -> str | None:
         """The endpoint a request path names, with or without the prefix (adapters may strip it)."""

@@ -53,8 +53,11 @@ class CallbackReceiver:
         if not token:
             raise ValueError("token must be the non-empty Token configured in the provider console")
         self.token = token
-        self._crypt = MsgCrypt(encoding_aes_key)
-        self._previous = MsgCrypt(previous_encoding_aes_key) if previous_encoding_aes_key else None
+        # (current, previous) in one attribute, so that a rotation is seen atomically by other threads.
+        self._keys: tuple[MsgCrypt, MsgCrypt | None] = (
+            MsgCrypt(encoding_aes_key),
+            MsgCrypt(previous_encoding_aes_key) if previous_encoding_aes_key else None,
+        )
         self._accepts = receive_id_matcher(receive_id)
         self.clock = clock or DEFAULT_CLOCK
         self.max_timestamp_skew = max_timestamp_skew
@@ -65,27 +68,29 @@ class CallbackReceiver:
 
     def __repr__(self) -> str:
         return (
-            f"CallbackReceiver(token={redact(self.token)}, encoding_aes_key={redact(self._crypt.encoding_aes_key)}, "
-            f"suite_id={self.suite_id!r}, previous_key={'set' if self._previous else 'unset'})"
+            f"CallbackReceiver(token={redact(self.token)}, encoding_aes_key={redact(self._keys[0].encoding_aes_key)}, "
+            f"suite_id={self.suite_id!r}, previous_key={'set' if self._keys[1] else 'unset'})"
         )
 
     # -- configuration -------------------------------------------------------------------------
 
     @property
     def encoding_aes_key(self) -> str:
-        return self._crypt.encoding_aes_key
+        return self._keys[0].encoding_aes_key
 
     @property
     def previous_encoding_aes_key(self) -> str | None:
-        return self._previous.encoding_aes_key if self._previous else None
+        previous = self._keys[1]
+        return previous.encoding_aes_key if previous else None
 
     def update_aes_key(self, new_encoding_aes_key: str) -> None:
         """Rotate keys (seed ``UpdateAESKey``): the current key becomes the previous one."""
         new = MsgCrypt(new_encoding_aes_key)
         with self._key_lock:
-            if new.key == self._crypt.key:
+            current = self._keys[0]
+            if new.key == current.key:
                 return
-            self._crypt, self._previous = new, self._crypt
+            self._keys = (new, current)
 
     def accepts_receive_id(self, receive_id: str) -> bool:
         return bool(self._accepts(receive_id))
@@ -164,7 +169,7 @@ class CallbackReceiver:
         """The passive encrypted reply XML (``<Encrypt>/<MsgSignature>/<TimeStamp>/<Nonce>``)."""
         ts = str(int(self.clock.now()) if timestamp is None else int(timestamp))
         nonce_text = nonce if nonce is not None else str(int.from_bytes(os.urandom(4), "big"))
-        encrypted = self._crypt.encrypt(plaintext, receive_id)
+        encrypted = self._keys[0].encrypt(plaintext, receive_id)
         signature = compute_signature(self.token, ts, nonce_text, encrypted)
         return to_xml({"Encrypt": encrypted, "MsgSignature": signature, "TimeStamp": int(ts), "Nonce": nonce_text})
 
@@ -197,7 +202,7 @@ class CallbackReceiver:
 
     def _decrypt(self, encrypted: str) -> tuple[DecryptedMessage, MsgCrypt]:
         """Try the current key, then the previous one (key rotation); the current key's error wins."""
-        crypt, previous = self._crypt, self._previous
+        crypt, previous = self._keys
         try:
             decrypted = crypt.decrypt(encrypted)
             if self._accepts(decrypted.receive_id):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import click
 
+from ..api.client import SuiteClient
 from ..app.config import SuiteConfig
 from ..errors import CompanyNotFound, StoreError
 from ..redaction import redact
@@ -16,6 +17,7 @@ from ..stores.records import CompanyState, StoredToken
 from ..stores.store import Store
 from ..stores.url import open_store
 from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
+from ..tokens.manager import TokenManager
 from .loading import load_one
 
 __all__ = ["corps", "ticket", "token"]
@@ -122,7 +124,7 @@ def _print_token(kind: str, subject: str, stored: StoredToken | None, reveal: bo
     if stored is None:
         raise StoreError(
             f"no {kind} cached for {subject}",
-            hint="the service fetches one on first use; run it (or call an API) first",
+            hint="the service fetches one on first use; or add --fetch to get one from WeCom now",
         )
     now = datetime.now(tz=timezone.utc).timestamp()
     left = stored.expires_at - now
@@ -132,26 +134,47 @@ def _print_token(kind: str, subject: str, stored: StoredToken | None, reveal: bo
 
 
 _REVEAL = click.option("--reveal", is_flag=True, help="Print the token in full.")
+_FETCH = click.option("--fetch", is_flag=True, help="Ask WeCom for one if none is cached (or it is due).")
+
+
+def _fetch(config: SuiteConfig, store: Store, which: Callable[[SuiteClient], TokenManager]) -> None:
+    """Get a token through the same manager the service uses (single-flight, cached in the store)."""
+    client = SuiteClient(
+        config.suite_id,
+        config.suite_secret,
+        store=store,
+        provider_corp_id=config.provider_corp_id if config.provider_secret else None,
+        provider_secret=config.provider_secret,
+        base_url=config.api_base_url,
+    )
+    with client:
+        which(client).token()
 
 
 @token.command("suite")
 @_REVEAL
+@_FETCH
 @click.pass_context
-def token_suite(ctx: click.Context, reveal: bool) -> None:
+def token_suite(ctx: click.Context, reveal: bool, fetch: bool) -> None:
     """The suite_access_token (第三方应用凭证)."""
     with opened(ctx) as (config, store):
+        if fetch:
+            _fetch(config, store, lambda client: client.suite_token)
         stored = store.get_token(suite_token_key(config.suite_id))
         _print_token("suite_access_token", f"suite {config.suite_id}", stored, reveal)
 
 
 @token.command("provider")
 @_REVEAL
+@_FETCH
 @click.pass_context
-def token_provider(ctx: click.Context, reveal: bool) -> None:
+def token_provider(ctx: click.Context, reveal: bool, fetch: bool) -> None:
     """The provider_access_token (服务商凭证)."""
     with opened(ctx) as (config, store):
         if not config.provider_corp_id:
             raise StoreError("no provider corp id configured", hint="set WECOM_PROVIDER_CORP_ID / provider_corp_id")
+        if fetch:
+            _fetch(config, store, lambda client: client.provider_token)
         key = provider_token_key(config.provider_corp_id)
         _print_token("provider_access_token", f"provider {config.provider_corp_id}", store.get_token(key), reveal)
 
@@ -159,11 +182,14 @@ def token_provider(ctx: click.Context, reveal: bool) -> None:
 @token.command("corp")
 @click.argument("corp_id")
 @_REVEAL
+@_FETCH
 @click.pass_context
-def token_corp(ctx: click.Context, corp_id: str, reveal: bool) -> None:
+def token_corp(ctx: click.Context, corp_id: str, reveal: bool, fetch: bool) -> None:
     """A company's access_token (授权方 access_token)."""
     with opened(ctx) as (config, store):
         if store.get_company(config.suite_id, corp_id) is None:
             raise CompanyNotFound(config.suite_id, corp_id)
+        if fetch:
+            _fetch(config, store, lambda client: client.corp_token(corp_id))
         key = corp_token_key(config.suite_id, corp_id)
         _print_token("access_token", f"company {corp_id}", store.get_token(key), reveal)

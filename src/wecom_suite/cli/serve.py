@@ -7,7 +7,7 @@ import os
 import click
 
 from ..app.config import SuiteConfig
-from ..app.paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH
+from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV
 from .loading import load_all
@@ -23,12 +23,11 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
         width = max(len(name) for name, _ in config.describe())
         for name, value in config.describe():
             click.echo(f"  {name.ljust(width)}  {value}")
-        base = (config.public_base_url or base_url) + config.url_prefix
         click.echo("  URLs for the provider console (服务商管理后台):")
-        click.echo(f"    instruction callback URL (指令回调URL)  {base}{INSTRUCTION_PATH}")
-        click.echo(f"    data callback URL (数据回调URL)         {base}{DATA_PATH}")
-        click.echo(f"    install redirect (授权完成回调)         {base}{INSTALL_CALLBACK_PATH}")
-        click.echo(f"    install page for admins                 {base}{INSTALL_PATH}")
+        urls = console_urls(config.public_base_url or base_url, config.url_prefix)
+        label_width = max(len(label) for label in urls)
+        for label, url in urls.items():
+            click.echo(f"    {label.ljust(label_width)}  {url}")
         if not config.public_base_url:
             click.echo("  (set public_base_url to the https address WeCom reaches; these use the listen address)")
 

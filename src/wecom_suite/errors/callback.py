@@ -59,6 +59,31 @@ _OFFICIAL: dict[CallbackReason, int] = {
 }
 
 
+_HINTS: dict[CallbackReason, str] = {
+    CallbackReason.VALIDATE_SIGNATURE: "check that the Token matches the provider console and that no proxy "
+    "rewrites the query string (a '+' must stay a '+')",
+    CallbackReason.PARSE_XML: "the POST body must be WeCom's <xml> envelope with exactly one <Encrypt>",
+    CallbackReason.ILLEGAL_AES_KEY: "copy the 43-character EncodingAESKey from the provider console again",
+    CallbackReason.DECRYPT_AES: "the ciphertext was truncated or altered before it reached this server",
+    CallbackReason.ENCRYPT_AES: "pass random=None, or exactly 16 bytes",
+    CallbackReason.ILLEGAL_BUFFER: "the EncodingAESKey differs from the console's (after a key change, pass the old "
+    "one as previous_encoding_aes_key) or the request was tampered with",
+    CallbackReason.DECODE_BASE64: "the <Encrypt> or echostr value was altered in transit (check proxies and URL "
+    "decoding)",
+    CallbackReason.STALE_TIMESTAMP: "check this server's clock (NTP); raise max_timestamp_skew only if delays are real",
+    CallbackReason.BODY_TOO_LARGE: "WeCom's callbacks are small; raise max_body_size only if a real one was rejected",
+    CallbackReason.RECEIVE_ID_MISMATCH: "configure receive_id with the suite id (instruction URL), the provider corp "
+    "id (GET verification) or the authorising corp ids (data URL)",
+    CallbackReason.TO_USER_NAME_MISMATCH: "the callback is addressed to another suite or corp: check which URL "
+    "it was configured on, and receive_id",
+    CallbackReason.SUITE_ID_MISMATCH: "this URL receives another suite's callbacks: check suite_id and the console",
+    CallbackReason.MALFORMED_XML: "the payload is not well-formed XML; nothing to do unless it comes from WeCom",
+    CallbackReason.FORBIDDEN_XML: "DTDs and entities are never sent by WeCom: this request is hostile or broken",
+    CallbackReason.MISSING_PARAMETER: "WeCom always sends msg_signature, timestamp and nonce (and echostr on GET): "
+    "check the URL and any proxy in front of it",
+}
+
+
 class CallbackError(WeComSuiteError):
     """A callback that cannot be accepted. ``reason`` is stable; ``detail`` is for humans (no secrets).
 
@@ -68,7 +93,9 @@ class CallbackError(WeComSuiteError):
     def __init__(self, reason: CallbackReason | str, detail: str = "") -> None:
         self.reason = CallbackReason(reason)
         self.detail = detail
-        super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
+        super().__init__(
+            f"{self.reason.value}: {detail}" if detail else self.reason.value, hint=_HINTS.get(self.reason)
+        )
 
     @property
     def official_code(self) -> int | None:

@@ -112,7 +112,9 @@ class Event:
         value = get("InfoType")
         self.info_type = value if value.__class__ is str else ""
         value = get("TimeStamp")
-        self.timestamp = int(value) if value.__class__ is str and value.isascii() and value.isdigit() else 0
+        self.timestamp = (
+            int(value) if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 19 else 0
+        )
         value = get("SuiteId")
         self.suite_id = value if value.__class__ is str else ""
         value = get("AuthCorpId")

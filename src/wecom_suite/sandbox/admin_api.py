@@ -113,6 +113,20 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
             await run_in_threadpool(sandbox.advance, seconds)
         return JSONResponse({"now": sandbox.clock.now(), "manual": isinstance(sandbox.clock, ManualClock)})
 
+    async def tokens(request: Request) -> Response:
+        body = await _json(request)
+        kind = str(body.get("kind", "suite_token"))
+        if kind not in ("suite_token", "provider_token", "corp_token"):
+            raise AdminError(400, f"unknown token kind {kind!r}", "use suite_token, provider_token or corp_token")
+        subject = body.get("corp_id")
+        action = request.path_params["action"]
+        if action not in ("expire", "invalidate"):
+            raise AdminError(404, f"unknown token action {action!r}", "use /sandbox/tokens/expire or /invalidate")
+        if action == "expire":
+            sandbox.expire_token(kind, subject)
+            return JSONResponse({"expired": kind})
+        return JSONResponse({"invalidated": sandbox.invalidate_tokens(kind, subject)})
+
     async def push_ticket(request: Request) -> Response:
         if not sandbox.callback_url:
             raise AdminError(409, "no instruction callback URL", "POST /sandbox/callback_url first")
@@ -198,6 +212,7 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         Route("/sandbox/counters", _guard(counters), methods=["GET", "DELETE"]),
         Route("/sandbox/faults", _guard(faults), methods=["GET", "POST", "DELETE"]),
         Route("/sandbox/clock", _guard(clock), methods=["GET", "POST"]),
+        Route("/sandbox/tokens/{action:str}", _guard(tokens), methods=["POST"]),
         Route("/sandbox/push_ticket", _guard(push_ticket), methods=["POST"]),
         Route("/sandbox/issue_ticket", _guard(issue_ticket), methods=["POST"]),
         Route("/sandbox/rotate_aes_key", _guard(rotate_key), methods=["POST"]),
@@ -207,22 +222,28 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
     ]
 
 
+def _field(body: dict[str, Any], name: str) -> Any:
+    if body.get(name) in (None, ""):
+        raise AdminError(400, f"'{name}' is required for this change_type", "see docs/sandbox.md, 'Admin API'")
+    return body[name]
+
+
 def _contacts(sandbox: Sandbox, corp_id: str, body: dict[str, Any]) -> Delivery | None:
     """``{"change_type": "create_user", "userid": ..., "name": ..., "department": [1]}`` and friends."""
     change = body.get("change_type")
     if change == "create_user":
-        return sandbox.add_user(corp_id, str(body["userid"]), str(body.get("name", body["userid"])),
-                                list(body.get("department") or [1]))
+        userid = str(_field(body, "userid"))
+        return sandbox.add_user(corp_id, userid, str(body.get("name") or userid), list(body.get("department") or [1]))
     if change == "update_user":
-        return sandbox.update_user(corp_id, str(body["userid"]), name=body.get("name"),
+        return sandbox.update_user(corp_id, str(_field(body, "userid")), name=body.get("name"),
                                    department=body.get("department"), position=body.get("position"))
     if change == "delete_user":
-        return sandbox.remove_user(corp_id, str(body["userid"]))
+        return sandbox.remove_user(corp_id, str(_field(body, "userid")))
     if change == "create_party":
-        return sandbox.add_department(corp_id, int(body["id"]), str(body.get("name", "")),
+        return sandbox.add_department(corp_id, int(_field(body, "id")), str(body.get("name", "")),
                                       int(body.get("parentid", 1)))
     if change == "delete_party":
-        return sandbox.remove_department(corp_id, int(body["id"]))
+        return sandbox.remove_department(corp_id, int(_field(body, "id")))
     fields = body.get("fields") or {}
     if not isinstance(change, str) or not isinstance(fields, dict):
         raise ValueError("change_type (a string) is required; raw pushes take 'fields' (an object)")

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .admin_api import admin_routes
 from .api_app import API_PREFIX, ApiApp
 from .consent_page import ConsentPage
+from .login_page import LoginPage
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -23,11 +24,13 @@ __all__ = ["build_asgi_app"]
 
 def build_asgi_app(sandbox: Sandbox, drop_connection: Callable[[Scope], bool] = lambda scope: False) -> ASGIApp:
     consent = ConsentPage(sandbox)
+    login = LoginPage(sandbox)
 
     async def index(request: Request) -> Response:
         return PlainTextResponse(
             f"wecom-suite sandbox for suite {sandbox.settings.suite_id}\n"
-            "API: /cgi-bin/...  install page: /3rdapp/install  admin: /sandbox/settings, /sandbox/companies\n"
+            "API: /cgi-bin/...  install page: /3rdapp/install  login: /connect/oauth2/authorize, /wwlogin/sso/login\n"
+            "admin: /sandbox/settings, /sandbox/companies\n"
         )
 
     site = Starlette(
@@ -35,6 +38,9 @@ def build_asgi_app(sandbox: Sandbox, drop_connection: Callable[[Scope], bool] = 
             Route("/", index, methods=["GET"]),
             Route("/3rdapp/install", consent.show, methods=["GET"]),
             Route("/3rdapp/install", consent.authorise, methods=["POST"]),
+            Route("/connect/oauth2/authorize", login.oauth2, methods=["GET"]),
+            Route("/wwlogin/sso/login", login.web_login, methods=["GET"]),
+            Route("/sandbox/login", login.login, methods=["POST"]),
             *admin_routes(sandbox),
         ]
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -103,6 +104,11 @@ def _text(params: Mapping[str, Any], name: str) -> str:
     return str(value)
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of a credential (bytes, so that non-ASCII input is just 'wrong')."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def _int(params: Mapping[str, Any], name: str, default: int | None = None) -> int:
     value = params.get(name, default)
     try:
@@ -154,7 +160,8 @@ class Emulator:
             self.tickets = [*self.tickets[-1:], ticket]
             return ticket.value
 
-    def _ticket_valid(self, value: str) -> bool:
+    def ticket_valid(self, value: str) -> bool:
+        """True for the current or the previous suite_ticket while it is under 30 minutes old."""
         now = self.now()
         return any(t.value == value and not t.expired(now) for t in self.tickets[-2:])
 
@@ -196,7 +203,7 @@ class Emulator:
             raise ApiFailure(41025)
         company = self.companies.get(corp_id)
         auth = company.authorization if company else None
-        if company is None or auth is None or auth.cancelled or not secrets.compare_digest(auth.permanent_code, code):
+        if company is None or auth is None or auth.cancelled or not _same(auth.permanent_code, code):
             raise ApiFailure(40084)
         return company
 
@@ -208,7 +215,7 @@ class Emulator:
     def get_provider_token(self, params: Mapping[str, Any]) -> Answer:
         if _text(params, "corpid") != self.settings.provider_corp_id:
             raise ApiFailure(40013)
-        if not secrets.compare_digest(_text(params, "provider_secret"), self.settings.provider_secret):
+        if not _same(_text(params, "provider_secret"), self.settings.provider_secret):
             raise ApiFailure(40001, "provider_secret")
         token = self.book.issue(
             "provider_token", self.settings.provider_corp_id, LIFETIMES["provider_token"], reuse=True
@@ -223,9 +230,9 @@ class Emulator:
     def get_suite_token(self, params: Mapping[str, Any]) -> Answer:
         if _text(params, "suite_id") != self.settings.suite_id:
             raise ApiFailure(40083)
-        if not secrets.compare_digest(_text(params, "suite_secret"), self.settings.suite_secret):
+        if not _same(_text(params, "suite_secret"), self.settings.suite_secret):
             raise ApiFailure(40080)
-        if not self._ticket_valid(_text(params, "suite_ticket")):
+        if not self.ticket_valid(_text(params, "suite_ticket")):
             raise ApiFailure(40085)
         token = self.book.issue("suite_token", self.settings.suite_id, LIFETIMES["suite_token"], reuse=True)
         return {
@@ -254,7 +261,7 @@ class Emulator:
             auth is None
             or auth.cancelled
             or not auth.customized
-            or not secrets.compare_digest(auth.permanent_code, secret)
+            or not _same(auth.permanent_code, secret)
         ):
             raise ApiFailure(40001, "corpsecret")
         return self._corp_token_answer(company)
@@ -671,9 +678,23 @@ class Emulator:
                 "login_code", corp_id, LIFETIMES["login_code"], data={"userid": userid, "usertype": usertype}
             ).value
 
-    def expire_token(self, kind: str, subject: str) -> None:
-        """Make a token die now (WeCom may invalidate tokens early): kinds as in ``LIFETIMES``."""
-        self.book.expire_now(kind, subject)
+    def expire_token(self, kind: str, subject: str | None = None) -> None:
+        """Make the current token of ``kind`` die now, as if its 7200 s had passed (42009 / 42001 next).
+
+        ``subject`` is the suite id, provider corp id or company corp id; None picks the suite's own.
+        """
+        self.book.expire_now(kind, subject or self._default_subject(kind))
+
+    def invalidate_tokens(self, kind: str, subject: str | None = None) -> int:
+        """Forget every token of ``kind`` (WeCom invalidating early): callers get 40082 / 40014 next."""
+        return self.book.revoke(kind, subject or self._default_subject(kind))
+
+    def _default_subject(self, kind: str) -> str:
+        if kind == "provider_token":
+            return self.settings.provider_corp_id
+        if kind == "suite_token":
+            return self.settings.suite_id
+        raise ValueError(f"name the company (corp id) whose {kind} to expire")
 
     # ------------------------------------------------------------------ orders and licenses (§3.9)
     def create_order(self, corp_id: str, **fields: Any) -> Order:

@@ -7,6 +7,7 @@ any HTTP 200 (data URL) within the deadline. Anything else is a failure and is r
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from .envelope import SealedCallback, seal_post, seal_verification
 from .settings import SandboxSettings
 
 __all__ = ["Attempt", "CallbackPusher", "Delivery", "PushLog"]
+
+logger = logging.getLogger("wecom_suite.sandbox")
 
 
 @dataclass
@@ -125,12 +128,8 @@ class CallbackPusher:
         self._lock = threading.Lock()
         self.log = PushLog()
         self._http = httpx.Client(timeout=timeout, trust_env=False)
-        self._queue: queue.Queue[Delivery | None] | None = None
-        self._worker: threading.Thread | None = None
-        if background:
-            self._queue = queue.Queue()
-            self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
-            self._worker.start()
+        self._queue: queue.Queue[Delivery | None] | None = queue.Queue() if background else None
+        self._worker: threading.Thread | None = None  # started with the first background delivery
 
     def begin_close(self) -> None:
         """Stop retrying and waiting: deliveries in progress give up after their current attempt."""
@@ -153,6 +152,10 @@ class CallbackPusher:
         delivery = Delivery(label, url, plaintext, receive_id, to_user_name, agent_id, instruction)
         self.log.add(delivery)
         if self._queue is not None:
+            with self._lock:
+                if self._worker is None:
+                    self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
+                    self._worker.start()
             self._queue.put(delivery)
         else:
             self._run(delivery)
@@ -189,6 +192,20 @@ class CallbackPusher:
                     return
         finally:
             self.log.finished(delivery)
+            self._report(delivery)
+
+    @staticmethod
+    def _report(delivery: Delivery) -> None:
+        url = redact_url(delivery.url)
+        if delivery.ok:
+            logger.info("pushed %s to %s (%d attempt(s))", delivery.label, url, len(delivery.attempts))
+            return
+        tries = delivery.attempts or delivery.verification
+        last = tries[-1] if tries else None
+        why = "no attempt (sandbox stopping)" if last is None else (
+            last.error or f"HTTP {last.status} {last.body[:80]!r}")
+        stage = "URL verification (GET)" if not delivery.attempts and delivery.verification else "push"
+        logger.warning("%s of %s to %s failed: %s", stage, delivery.label, url, why)
 
     def _verify(self, delivery: Delivery, settings: SandboxSettings) -> bool:
         key = (delivery.url, settings.encoding_aes_key)

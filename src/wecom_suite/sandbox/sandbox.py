@@ -128,6 +128,7 @@ class Sandbox:
             log_level="warning",
             access_log=False,
             lifespan="off",
+            proxy_headers=False,  # scope["client"] must stay the real peer (the drop fault looks it up)
             http=self._connections.protocol_class(),
             timeout_graceful_shutdown=2,
         )
@@ -172,7 +173,8 @@ class Sandbox:
         self.stop()
 
     def __repr__(self) -> str:
-        return f"Sandbox(base_url={self.base_url!r}, suite_id={self._settings.suite_id!r})"
+        where = self._settings.api_base_url or "not started"
+        return f"Sandbox({where!r}, suite_id={self._settings.suite_id!r})"
 
     # ------------------------------------------------------------------ what tests read
     @property
@@ -240,6 +242,14 @@ class Sandbox:
             self.push_ticket()
         while not self._stop_schedule.wait(min(1.0, self.ticket_interval or 1.0)):
             self.tick()
+
+    def expire_token(self, kind: str = "suite_token", subject: str | None = None) -> None:
+        """The current ``suite_token`` / ``provider_token`` / ``corp_token`` (give the corp id) expires now."""
+        self.emulator.expire_token(kind, subject)
+
+    def invalidate_tokens(self, kind: str = "suite_token", subject: str | None = None) -> int:
+        """WeCom drops tokens early: every ``kind`` token becomes unknown (40082 / 40014)."""
+        return self.emulator.invalidate_tokens(kind, subject)
 
     # ------------------------------------------------------------------ keys and URLs
     def set_callback_url(self, url: str | None) -> None:

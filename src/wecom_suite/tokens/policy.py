@@ -31,6 +31,7 @@ class CachedToken(NamedTuple):
     token: str
     use_until: float  # serve from memory until then; afterwards ask the store again
     expires_at: float  # still valid for WeCom until then (served while a refresh is in flight)
+    refresh_at: float  # due for its early refresh (the background refresher looks here, not in the store)
 
 
 def lease_name(key: str) -> str:
@@ -107,8 +108,8 @@ class RefreshPolicy:
         return StoredToken(token=grant.token, expires_at=started_at + grant.expires_in, obtained_at=finished_at)
 
     def cached(self, key: str, stored: StoredToken, now: float) -> CachedToken:
-        use_until = min(self.refresh_at(key, stored), now + self.local_cache_seconds)
-        return CachedToken(stored.token, use_until, stored.expires_at)
+        due = self.refresh_at(key, stored)
+        return CachedToken(stored.token, min(due, now + self.local_cache_seconds), stored.expires_at, due)
 
     def next_poll(self, previous: float | None) -> float:
         """Back off from ``poll_interval`` to ``max_poll_interval`` while waiting for another refresher."""

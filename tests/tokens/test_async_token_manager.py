@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 import pytest
-from token_fetchers import AsyncCountingFetch, CountingFetch
+from token_fetchers import AsyncCountingFetch, CountingFetch, GatedStore
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import MemoryStore, Store, StoredToken
@@ -96,3 +96,33 @@ async def test_async_waits_for_a_sync_refresh_in_another_thread(memory_store: Me
     assert await waiting == "sync-1"
     await asyncio.to_thread(worker.join, 10)
     assert async_fetch.calls == 0
+
+
+async def test_invalidate_during_an_async_read_is_not_undone_by_it(clock: ManualClock) -> None:
+    store = GatedStore(clock)
+    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    fetch = AsyncCountingFetch()
+    manager = _manager(store, clock, fetch)
+    store.armed = True
+    reader = asyncio.create_task(manager.token())
+    assert await asyncio.to_thread(store.parked.wait, 10)
+    await manager.invalidate("rejected")
+    store.release.set()
+    assert await reader == "atok-1"
+    assert await manager.token() == "atok-1"
+
+
+async def test_async_refresh_waits_out_an_ordinary_read(clock: ManualClock) -> None:
+    store = GatedStore(clock)
+    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    clock.advance(100)
+    fetch = AsyncCountingFetch()
+    manager = _manager(store, clock, fetch)
+    store.armed = True
+    reader = asyncio.create_task(manager.token())
+    assert await asyncio.to_thread(store.parked.wait, 10)
+    refreshing = asyncio.create_task(manager.refresh())
+    await asyncio.sleep(0)
+    store.release.set()
+    assert await reader == "rejected"
+    assert await refreshing == "atok-1"

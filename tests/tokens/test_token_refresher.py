@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from token_fetchers import CountingFetch
 
 from wecom_suite.clock import ManualClock
-from wecom_suite.stores import MemoryStore
+from wecom_suite.stores import MemoryStore, SQLiteStore
 from wecom_suite.tokens import RefreshPolicy, TokenManager, TokenRefresher, corp_token_key, suite_token_key
 
 T0 = 1_700_000_000.0
@@ -60,3 +62,15 @@ def test_background_thread_starts_and_stops(memory_store: MemoryStore, clock: Ma
     assert not refresher.running
     assert fetch.calls == 1
     assert memory_store.get_token(suite_token_key("s")) is not None
+
+
+def test_a_pass_over_warm_managers_needs_no_store_io(tmp_path: Path, clock: ManualClock) -> None:
+    store = SQLiteStore(tmp_path / "t.db", clock)
+    fetch = CountingFetch()
+    managers = [TokenManager(store, corp_token_key("s", f"c{i}"), fetch, clock=clock, policy=POLICY) for i in range(50)]
+    refresher = TokenRefresher(managers, clock=clock, max_sleep=10_000)
+    refresher.run_once()
+    assert fetch.calls == 50
+    store.close()  # any store call would now raise
+    assert refresher.run_once() == T0 + 7200 - 300
+    assert refresher.errors == 0

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from token_fetchers import CountingFetch
+from token_fetchers import CountingFetch, GatedStore
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import LockTimeout, StoreError
@@ -220,3 +220,41 @@ def test_a_broken_store_does_not_break_a_valid_cached_token(tmp_path: Path, cloc
     clock.advance(7200)
     with pytest.raises(StoreError):
         manager.token()
+
+
+def test_refresh_does_not_adopt_a_token_an_ordinary_read_is_bringing_back(clock: ManualClock) -> None:
+    store = GatedStore(clock)
+    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    clock.advance(100)
+    fetch = CountingFetch()
+    manager = _manager(store, clock, fetch)
+    store.armed = True
+    reader = threading.Thread(target=manager.token)
+    reader.start()
+    assert store.parked.wait(10)  # an ordinary token() read "rejected" and is parked
+    refreshed: list[str] = []
+    refresher = threading.Thread(target=lambda: refreshed.append(manager.refresh()))
+    refresher.start()
+    store.release.set()
+    reader.join(10)
+    refresher.join(10)
+    assert refreshed == ["tok-1"]
+    assert fetch.calls == 1
+
+
+def test_invalidate_during_a_read_is_not_undone_by_it(clock: ManualClock) -> None:
+    store = GatedStore(clock)
+    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    fetch = CountingFetch()
+    manager = _manager(store, clock, fetch)
+    store.armed = True
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(manager.token()))
+    reader.start()
+    assert store.parked.wait(10)
+    manager.invalidate("rejected")  # WeCom said so while the read was in flight
+    store.release.set()
+    reader.join(10)
+    assert got == ["tok-1"]
+    assert manager.token() == "tok-1"
+    assert fetch.calls == 1

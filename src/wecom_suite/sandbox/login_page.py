@@ -1,0 +1,108 @@
+"""WeCom's user-identity pages: in-app OAuth2 (网页授权) and web login (企业微信Web登录), wecom-api.md §4.2-4.3.
+
+The page lists the members of companies that have authorised the suite; choosing one redirects to
+``redirect_uri?code=CODE&state=STATE``, and the code is exchanged with ``service/auth/getuserinfo3rd``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from .failure import ApiFailure
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+__all__ = ["LoginPage"]
+
+_STATE_RE = re.compile(r"[A-Za-z0-9]{0,128}")
+_SCOPES = ("snsapi_base", "snsapi_privateinfo")
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>",
+        status_code=status,
+    )
+
+
+def _error(message: str) -> HTMLResponse:
+    return _page("登录失败 Login failed", f"<p id='error'>{html.escape(message)}</p>", status=400)
+
+
+class LoginPage:
+    """GET shows the member picker for either URL; POST ``/sandbox/login`` issues the code and redirects."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def _check(self, appid: str, redirect_uri: str, state: str, scope: str) -> HTMLResponse | None:
+        if appid != self.sandbox.settings.suite_id:
+            return _error(f"appid {appid!r} is not this sandbox's suite id")
+        if not redirect_uri:
+            return _error("redirect_uri is missing")
+        if not _STATE_RE.fullmatch(state):
+            return _error("state must be [a-zA-Z0-9], at most 128 bytes")
+        if scope not in _SCOPES:
+            return _error(f"scope must be one of {', '.join(_SCOPES)}")
+        return None
+
+    async def oauth2(self, request: Request) -> Response:
+        q = request.query_params
+        return self._show(q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""),
+                          q.get("scope", "snsapi_base"))
+
+    async def web_login(self, request: Request) -> Response:
+        q = request.query_params
+        if q.get("login_type", "ServiceApp") != "ServiceApp":
+            return _error("the sandbox serves login_type=ServiceApp only")
+        return self._show(q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""), "snsapi_base")
+
+    def _show(self, appid: str, redirect_uri: str, state: str, scope: str) -> Response:
+        problem = self._check(appid, redirect_uri, state, scope)
+        if problem is not None:
+            return problem
+        members = [
+            (company, user)
+            for company in self.sandbox.companies.values()
+            if company.authorized
+            for user in company.users.values()
+        ]
+        if not members:
+            return _error("no company has installed the app yet: nobody can log in")
+        hidden = "".join(
+            f"<input type='hidden' name='{k}' value='{html.escape(v, quote=True)}'>"
+            for k, v in {"appid": appid, "redirect_uri": redirect_uri, "state": state, "scope": scope}.items()
+        )
+        choices = "".join(
+            f"<label><input type='radio' name='member' value='{html.escape(c.corp_id)}/{html.escape(u.userid)}'> "
+            f"{html.escape(u.name)} @ {html.escape(c.corp_name)}</label><br>"
+            for c, u in members
+        )
+        return _page("企业微信登录 Log in", f"<form method='post' action='/sandbox/login'>{hidden}{choices}"
+                     "<button type='submit' id='login'>登录 Log in</button></form>")
+
+    async def login(self, request: Request) -> Response:
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+        appid, redirect_uri = form.get("appid", ""), form.get("redirect_uri", "")
+        state, scope = form.get("state", ""), form.get("scope", "snsapi_base")
+        problem = self._check(appid, redirect_uri, state, scope)
+        if problem is not None:
+            return problem
+        corp_id, _, userid = form.get("member", "").partition("/")
+        try:
+            code = self.sandbox.issue_oauth_code(corp_id, userid, scope=scope)
+        except (KeyError, ApiFailure):
+            return _error("choose a member of a company that installed the app")
+        target = urlsplit(redirect_uri)
+        extra = urlencode({"code": code, "state": state})
+        return RedirectResponse(
+            urlunsplit(target._replace(query=f"{target.query}&{extra}" if target.query else extra)), status_code=302
+        )
