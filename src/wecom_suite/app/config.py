@@ -269,8 +269,10 @@ class SuiteConfig:
         rows = []
         for setting in SETTINGS:
             value = getattr(self, setting.name)
-            if value is None:
+            if value is None or (value == "" and setting.name != "url_prefix"):
                 shown = "(not set)"
+            elif value == "":
+                shown = "(none)"
             elif setting.name == "store_url":
                 shown = redact_store_url(value)
             elif setting.secret:

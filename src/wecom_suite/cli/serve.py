@@ -28,6 +28,8 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
         label_width = max(len(label) for label in urls)
         for label, url in urls.items():
             click.echo(f"    {label.ljust(label_width)}  {url}")
+        if not config.provider_corp_id:
+            click.echo("  (no provider_corp_id: URL verification accepts any receive id; set it to check)")
         if not config.public_base_url:
             click.echo("  (set public_base_url to the https address WeCom reaches; these use the listen address)")
 

@@ -114,6 +114,8 @@ class Sandbox:
         """Bind a loopback port and serve in a background thread; returns when requests are answered."""
         if self._server is not None:
             return self
+        if self._stop_schedule.is_set():
+            raise RuntimeError("a stopped Sandbox cannot be started again; create a new Sandbox")
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else Nagle adds ~40 ms per answer)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
