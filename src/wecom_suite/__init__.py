@@ -90,6 +90,8 @@ _EXPORTS: dict[str, str] = {
     "jsapi_signature": "api",
     "SuiteApp": "app",
     "SuiteConfig": "app",
+    "SuiteGroup": "app",
+    "Company": "app",
 }
 
 if TYPE_CHECKING:
@@ -104,8 +106,10 @@ if TYPE_CHECKING:
         legacy_auth_code_url,
     )
     from .app import (
+        Company,
         SuiteApp,
         SuiteConfig,
+        SuiteGroup,
     )
     from .callback import (
         CallbackContext,
@@ -209,6 +213,7 @@ __all__ = [
     "ChangeExternalContactEvent",
     "ChangeExternalTagEvent",
     "Clock",
+    "Company",
     "CompanyNotFound",
     "CompanyRecord",
     "CompanyState",
@@ -242,6 +247,7 @@ __all__ = [
     "SuiteApp",
     "SuiteClient",
     "SuiteConfig",
+    "SuiteGroup",
     "SuiteTicket",
     "SuiteTicketEvent",
     "SystemBusy",

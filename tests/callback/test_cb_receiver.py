@@ -6,6 +6,7 @@ import base64
 import contextlib
 import pathlib
 import re
+import threading
 
 import pytest
 from callback_helpers import CORP, KEY, NOW, OTHER_KEY, PROVIDER, SUITE, TOKEN, get, post, raw_post, sign, ticket_xml
@@ -349,3 +350,33 @@ def test_round_trip_through_the_receiver(message: str, receive_id: str) -> None:
     receiver = CallbackReceiver(TOKEN, KEY, lambda rid: True, clock=ManualClock(NOW), max_timestamp_skew=None)
     echo = MsgCrypt(KEY).encrypt(message, receive_id)
     assert receiver.verify_url({**sign(echo), "echostr": echo}) == message
+
+
+def test_concurrent_opens_during_a_key_rotation(clock: ManualClock) -> None:
+    receiver = CallbackReceiver(TOKEN, KEY, SUITE, clock=clock)
+    requests = [post(ticket_xml(f"T{i}"), key=KEY) for i in range(30)]
+    problems: list[str] = []
+    start = threading.Barrier(5)
+
+    def work(offset: int) -> None:
+        start.wait()
+        for round_ in range(10):
+            for i in range(30):
+                j = (i + offset + round_) % 30
+                try:
+                    event = receiver.open(*requests[j]).event
+                except CallbackError as exc:  # pragma: no cover - the failure this test exists to catch
+                    problems.append(repr(exc))
+                    continue
+                if event.raw["SuiteTicket"] != f"T{j}":
+                    problems.append(f"request {j} decrypted to {event.raw['SuiteTicket']!r}")
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    start.wait()
+    receiver.update_aes_key(OTHER_KEY)  # KEY becomes the previous key while the workers run
+    for t in threads:
+        t.join()
+    assert problems == []
+    assert receiver.open(*post(ticket_xml(), key=OTHER_KEY)).event.info_type == "suite_ticket"
