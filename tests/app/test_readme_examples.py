@@ -19,10 +19,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def readme_block(heading: str) -> str:
     """The first ```python block under ``## heading`` in the README: the test runs exactly what users read."""
     text = README.read_text(encoding="utf-8")
-    section = text.split(f"## {heading}
-", 1)[1]
-    return section.split("```python
-", 1)[1].split("```", 1)[0]
+    section = text.split(f"## {heading}\n", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 
 FLASK_EXAMPLE = readme_block("Ten lines with Flask")
