@@ -163,3 +163,17 @@ def test_oauth2_and_web_login_pages_issue_single_use_codes(sandbox: Sandbox, htt
     assert web.status_code == 200
     wrong = http.get("/wwlogin/sso/login", params={"appid": "wwother", "redirect_uri": "http://app.test/cb"})
     assert wrong.status_code == 400
+
+
+def test_qrcode_install_only_pushes(sandbox: Sandbox, receiver: Receiver, http: httpx.Client) -> None:
+    token = suite_token(sandbox, http)
+    qrcode = http.post("/cgi-bin/service/get_app_qrcode", params={"suite_access_token": token},
+                       json={"suite_id": sandbox.settings.suite_id, "result_type": 2, "state": "qr1"}).json()["qrcode"]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(qrcode).query, keep_blank_values=True).items()}
+    assert http.get(qrcode).status_code == 200
+    corp_id = sandbox.company().corp_id
+    done = http.post("/3rdapp/install", data={**query, "corp_id": corp_id})
+    assert done.status_code == 200
+    assert "installed the app" in done.text
+    (event,) = [p.event for p in receiver.posts() if p.event.get("InfoType") == "create_auth"]
+    assert event["State"] == "qr1"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import ApiFailure, Emulator, new_settings
@@ -338,3 +340,28 @@ def test_non_ascii_credentials_are_just_wrong(emu: Emulator) -> None:
     params = {"suite_id": s.suite_id, "suite_secret": "密钥", "suite_ticket": emu.issue_ticket()}
     assert errcode(emu, "service/get_suite_token", params) == 40080
     assert errcode(emu, "service/get_provider_token", {"corpid": s.provider_corp_id, "provider_secret": "密"}) == 40001
+
+
+@settings(max_examples=60, deadline=None)
+@given(wait=st.floats(min_value=0, max_value=1500, allow_nan=False), tries=st.integers(min_value=1, max_value=4))
+def test_auth_code_accepted_once_and_only_within_600_seconds(wait: float, tries: int) -> None:
+    clock = ManualClock(1_700_000_000)
+    emu = Emulator(new_settings(), clock)
+    corp_id = next(iter(emu.companies))
+    code = emu.install(corp_id)
+    clock.advance(wait)
+    token = suite_token(emu)
+    results = [errcode(emu, "service/get_permanent_code", {"suite_access_token": token, "auth_code": code})
+               for _ in range(tries)]
+    expected_first = 0 if wait < 600 else 40078
+    assert results == [expected_first] + [40078] * (tries - 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(wait=st.floats(min_value=0, max_value=10_000, allow_nan=False))
+def test_suite_token_valid_exactly_for_its_lifetime(wait: float) -> None:
+    clock = ManualClock(1_700_000_000)
+    emu = Emulator(new_settings(), clock)
+    token = suite_token(emu)
+    clock.advance(wait)
+    assert errcode(emu, "service/get_pre_auth_code", {"suite_access_token": token}) == (0 if wait < 7200 else 42009)

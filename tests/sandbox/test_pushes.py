@@ -221,3 +221,67 @@ def test_admin_api_pushes(sandbox: Sandbox, receiver: Receiver, http: httpx.Clie
     assert [p["label"] for p in pushes] == ["suite_ticket", "create_auth", "change_contact/create_user", "event"]
     rotated = http.post("/sandbox/rotate_aes_key").json()
     assert rotated["encoding_aes_key"] == sandbox.settings.encoding_aes_key
+
+
+def test_every_push_parses_into_its_typed_event(sandbox: Sandbox, receiver: Receiver) -> None:
+    """Interop with the events layer: what the sandbox pushes is what wecom_suite.events expects."""
+    from wecom_suite.events import (
+        CancelAuthEvent,
+        ChangeAppAdminEvent,
+        ChangeAuthEvent,
+        CreateAuthEvent,
+        CreateUserEvent,
+        DeleteUserEvent,
+        ResetPermanentCodeEvent,
+        SuiteTicketEvent,
+        parse_event,
+    )
+    from wecom_suite.sandbox.notifications import data_event_xml
+
+    corp_id = sandbox.company().corp_id
+    sandbox.push_ticket()
+    auth_code = sandbox.install(corp_id, state="ev1")
+    sandbox.change_auth(corp_id)
+    sandbox.add_user(corp_id, "qianqi", "钱七", [1, 2])
+    sandbox.remove_user(corp_id, "qianqi")
+    sandbox.reset_permanent_code(corp_id)
+    sandbox.cancel_auth(corp_id)
+    events = [parse_event(p.plaintext) for p in receiver.posts()]
+    assert [type(e) for e in events] == [SuiteTicketEvent, CreateAuthEvent, ChangeAuthEvent, CreateUserEvent,
+                                         DeleteUserEvent, ResetPermanentCodeEvent, CancelAuthEvent]
+    assert all(e.suite_id == sandbox.settings.suite_id for e in events)
+    create = events[1]
+    assert isinstance(create, CreateAuthEvent)
+    assert (create.auth_code, create.state) == (auth_code, "ev1")
+    user = events[3]
+    assert isinstance(user, CreateUserEvent)
+    assert user.department == (1, 2)
+    assert user.auth_corp_id == corp_id
+    assert user.timestamp == int(sandbox.clock.now())
+    admin_change = parse_event(data_event_xml(corp_id, "change_app_admin", 1000002, 1_700_000_000))
+    assert isinstance(admin_change, ChangeAppAdminEvent)
+
+
+def test_rotation_mid_run_is_absorbed_by_our_receivers_previous_key_path(
+    sandbox: Sandbox, receiver: Receiver, clock: ManualClock
+) -> None:
+    from wecom_suite.callback import CallbackReceiver
+    from wecom_suite.events import SuiteTicketEvent
+
+    s = sandbox.settings
+    sandbox.push_ticket()
+    sealed_with_old = receiver.posts()[-1]
+    old = s.encoding_aes_key
+    new = sandbox.rotate_aes_key()
+    receiver.keys = [new, old]
+    sandbox.push_ticket()
+    sealed_with_new = receiver.posts()[-1]
+
+    ours = CallbackReceiver(s.token, old, s.suite_id, clock=clock)
+    ours.update_aes_key(new)  # the app learnt the new key; a push sealed before the rotation is still in flight
+    late = ours.open(sealed_with_old.query, sealed_with_old.body)
+    fresh = ours.open(sealed_with_new.query, sealed_with_new.body)
+    assert isinstance(late.event, SuiteTicketEvent)
+    assert isinstance(fresh.event, SuiteTicketEvent)
+    assert late.event.suite_ticket != fresh.event.suite_ticket
+    assert sandbox.emulator.ticket_valid(fresh.event.suite_ticket)

@@ -43,10 +43,14 @@ def _canonical(body: bytes) -> Envelope | None:
         return None
     tail = _TAIL.fullmatch(body, end + len(_CLOSE))
     value = body[start:end]
-    if tail is None or not value or b"]]>" in value or not value.isascii():
+    if tail is None or not value or b"]]>" in value:
+        return None
+    try:
+        encrypt = value.decode("ascii")
+    except UnicodeDecodeError:
         return None
     agent = tail.group(1) or tail.group(2) or b""
-    return _new_tuple(Envelope, (to_user.decode("ascii"), value.decode("ascii"), agent.decode("ascii")))
+    return _new_tuple(Envelope, (to_user.decode("ascii"), encrypt, agent.decode("ascii")))
 
 
 def _cut_ciphertext(body: bytes) -> tuple[XmlDict, str] | None:

@@ -15,6 +15,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 from typing import Any
 
 from ..clock import Clock
@@ -408,9 +409,8 @@ class Emulator:
             raise ApiFailure(40058, "state exceeds 32 bytes")
         if _int(params, "result_type", 1) == 1:
             return BinaryAnswer(_TINY_PNG, "image/png")
-        url = (
-            f"{self.settings.install_base_url}/3rdapp/install?suite_id={self.settings.suite_id}&qrcode=1&state={state}"
-        )
+        query = urlencode({"suite_id": self.settings.suite_id, "qrcode": "1", "state": state})
+        url = f"{self.settings.install_base_url}/3rdapp/install?{query}"
         return {"errcode": 0, "errmsg": "ok", "qrcode": url}
 
     # ------------------------------------------------------------------ login / identity (§3.4)
