@@ -102,9 +102,13 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     redis_server.flushall()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """A real headless Chromium (Debian's package) driven by Playwright's Python API."""
+    """A real headless Chromium (Debian's package) driven by Playwright's Python API.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in the main thread while it is
+    open, which would break every later asyncio test of the session.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
     from playwright.sync_api import sync_playwright

@@ -97,3 +97,18 @@ def test_admin_api_faults_and_counters(sandbox: Sandbox, http: httpx.Client) -> 
     assert http.delete("/sandbox/faults").json() == {"faults": []}
     assert http.delete("/sandbox/counters").json() == {"counters": {}}
     assert sandbox.counters.snapshot() == {}
+
+
+def test_per_minute_limit_answers_45009_until_the_minute_is_over(sandbox: Sandbox, http: httpx.Client) -> None:
+    assert http.post("/sandbox/throttle", json={"endpoint": "service/get_suite_token", "per_minute": 2}).json() \
+        == {"limits": {"service/get_suite_token": 2}}
+    codes = [http.post("/cgi-bin/service/get_suite_token", json={}).json()["errcode"] for _ in range(3)]
+    assert codes == [40083, 40083, 45009]
+    assert http.post("/cgi-bin/service/get_provider_token", json={}).json()["errcode"] == 40013  # not limited
+    sandbox.advance(60)
+    assert http.post("/cgi-bin/service/get_suite_token", json={}).json()["errcode"] == 40083
+    assert sandbox.counters["service/get_suite_token"] == 4
+    http.delete("/sandbox/throttle")
+    assert sandbox.throttle.limits() == {}
+    with pytest.raises(ValueError):
+        sandbox.throttle.limit("x", 0)

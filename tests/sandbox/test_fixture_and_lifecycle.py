@@ -125,3 +125,11 @@ def test_the_sandbox_imports_only_the_pure_layers() -> None:
                 for name in names:
                     if name.startswith("wecom_suite."):
                         assert name.split(".")[1] in ALLOWED | {"sandbox"}, f"{path.name} imports {name}"
+
+
+def test_a_port_in_use_is_a_config_error(sandbox: Sandbox, clock: ManualClock) -> None:
+    from wecom_suite.errors import ConfigError
+
+    taken = int(sandbox.base_url.rsplit(":", 1)[1])
+    with pytest.raises(ConfigError, match="cannot listen"):
+        Sandbox(clock=clock, port=taken).start()

@@ -139,8 +139,7 @@ def test_rotated_key_new_pushes_need_the_new_key_and_the_old_one_is_previous(
 
 
 def test_ticket_schedule_follows_the_clock(sandbox: Sandbox, receiver: Receiver) -> None:
-    assert sandbox.tick() is None  # arms the schedule
-    sandbox.advance(599)
+    sandbox.advance(599)  # the schedule was armed when the callback URL was set
     assert receiver.posts() == []
     sandbox.advance(1)
     assert [p.event["InfoType"] for p in receiver.posts()] == ["suite_ticket"]
@@ -285,3 +284,18 @@ def test_rotation_mid_run_is_absorbed_by_our_receivers_previous_key_path(
     assert isinstance(fresh.event, SuiteTicketEvent)
     assert late.event.suite_ticket != fresh.event.suite_ticket
     assert sandbox.emulator.ticket_valid(fresh.event.suite_ticket)
+
+
+def test_system_events_use_the_provider_corp_id(sandbox: Sandbox, http: httpx.Client) -> None:
+    receiver = Receiver(sandbox)
+    try:
+        http.post("/sandbox/callback_url", json={"kind": "system", "url": receiver.url})
+        xml = ("<xml><ServiceCorpId><![CDATA[" + sandbox.settings.provider_corp_id + "]]></ServiceCorpId>"
+               "<InfoType><![CDATA[license_pay_success]]></InfoType><TimeStamp>1</TimeStamp></xml>")
+        answer = http.post("/sandbox/events", json={"xml": xml, "target": "system"}).json()
+        assert answer["delivery"]["ok"] is True
+        (post,) = receiver.posts()
+        assert post.outer["ToUserName"] == sandbox.settings.provider_corp_id
+        assert post.event["InfoType"] == "license_pay_success"
+    finally:
+        receiver.close()

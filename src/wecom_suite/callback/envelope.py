@@ -21,36 +21,50 @@ class Envelope(NamedTuple):
 
 _OPEN = b"<Encrypt><![CDATA["
 _CLOSE = b"]]></Encrypt>"
-# The exact shape WeCom sends, checked with ``startswith``/``find`` so that the large ciphertext is only
-# ever scanned by C-level byte searches: ToUserName, then Encrypt, then an optional AgentID.
+# The exact shape WeCom sends, checked with ``startswith``/``find``/``rfind`` so that the large ciphertext
+# is only ever scanned by C-level byte searches: ToUserName, then Encrypt, then an optional AgentID.
 _HEAD = b"<xml><ToUserName><![CDATA["
 _MIDDLE = b"]]></ToUserName><Encrypt><![CDATA["
 _TO_USER = re.compile(rb"[A-Za-z0-9_.@-]{0,128}")
 _TAIL = re.compile(rb"(?:<AgentID>(?:<!\[CDATA\[([0-9]{0,18})\]\]>|([0-9]{0,18}))</AgentID>)?</xml>[ \t\n]*")
+_COMMON_TAILS = {  # what follows ``</Encrypt>`` in nearly every delivery -> the agent id, without a regex
+    b"<AgentID><![CDATA[]]></AgentID></xml>": "",
+    b"</xml>": "",
+    b"<AgentID></AgentID></xml>": "",
+}
 _new_tuple = tuple.__new__
 
 
 def _canonical(body: bytes) -> Envelope | None:
+    """WeCom's exact shape in a handful of C-level searches, or None to let the general parser decide.
+
+    The closing ``]]></Encrypt>`` is searched from the end (the tail is short), and the ciphertext is then
+    only probed with ``memchr`` for ``<`` and ``]``: with neither inside, the span is one CDATA section
+    holding the sole ``<Encrypt>``, exactly what a full parse would report.
+    """
     if not body.startswith(_HEAD):
         return None
-    middle = body.find(_MIDDLE, len(_HEAD))
+    middle = body.find(_MIDDLE, 26, 26 + 128 + 34)  # len(_HEAD) = 26; ToUserName is at most 128 bytes
     if middle < 0:
         return None
-    to_user = body[len(_HEAD) : middle]
-    start = middle + len(_MIDDLE)
-    end = body.find(_CLOSE, start)
-    if end < 0 or _TO_USER.fullmatch(to_user) is None:
+    start = middle + 34  # len(_MIDDLE)
+    end = body.rfind(_CLOSE, start)
+    if end <= start:
         return None
-    tail = _TAIL.fullmatch(body, end + len(_CLOSE))
     value = body[start:end]
-    if tail is None or not value or b"]]>" in value:
+    if b"<" in value or b"]" in value or not value.isascii():
         return None
-    try:
-        encrypt = value.decode("ascii")
-    except UnicodeDecodeError:
+    to_user = body[26:middle]
+    if not to_user.isalnum() and _TO_USER.fullmatch(to_user) is None:
         return None
-    agent = tail.group(1) or tail.group(2) or b""
-    return _new_tuple(Envelope, (to_user.decode("ascii"), encrypt, agent.decode("ascii")))
+    tail = body[end + 13 :]  # len(_CLOSE) = 13
+    agent = _COMMON_TAILS.get(tail)
+    if agent is None:
+        match = _TAIL.fullmatch(tail)
+        if match is None:
+            return None
+        agent = (match.group(1) or match.group(2) or b"").decode("ascii")
+    return _new_tuple(Envelope, (to_user.decode("ascii"), value.decode("ascii"), agent))
 
 
 def _cut_ciphertext(body: bytes) -> tuple[XmlDict, str] | None:

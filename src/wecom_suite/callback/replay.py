@@ -28,6 +28,8 @@ class ReplayCache:
         self._lock = threading.Lock()
 
     def __contains__(self, digest: object) -> bool:
+        if digest not in self._entries:  # the common miss needs no lock: a dict lookup is atomic
+            return False
         with self._lock:
             seen = self._entries.get(digest)  # type: ignore[call-overload]
             if seen is None:

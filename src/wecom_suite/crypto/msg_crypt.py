@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 import sys
 import threading
@@ -29,9 +30,7 @@ BLOCK_SIZE = 32  # WeCom's padding block (not AES's 16)
 _PADS = [bytes((n,)) * n for n in range(BLOCK_SIZE + 1)]
 
 if sys.version_info >= (3, 11):
-
-    def _b64decode(data: str | bytes) -> bytes:
-        return binascii.a2b_base64(data, strict_mode=True)
+    _b64decode = functools.partial(binascii.a2b_base64, strict_mode=True)  # C all the way: no Python frame
 
 else:  # pragma: no cover - Python 3.10 has no strict mode in C
 
@@ -57,12 +56,12 @@ class MsgCrypt:
     """Encrypts and decrypts with one EncodingAESKey. Immutable and thread-safe.
 
     Decryption reuses one CBC context per thread instead of creating one per message (creating it
-    costs about as much as decrypting a small message). A reused context chains from the previous
-    message's last ciphertext block instead of the IV, which only garbles the first plaintext block;
-    that block is the random prefix, and it is corrected by XOR-ing the difference back in.
+    costs about as much as decrypting a small message). CBC chains each block from the previous
+    ciphertext block, so after each message the IV is fed through the context as a dummy ciphertext
+    block (its output discarded): the next message then chains from the IV exactly like a fresh context.
     """
 
-    __slots__ = ("_cipher", "_iv", "_iv_int", "_local", "encoding_aes_key", "key")
+    __slots__ = ("_cipher", "_iv", "_local", "encoding_aes_key", "key")
 
     def __init__(self, encoding_aes_key: str) -> None:
         try:
@@ -72,7 +71,6 @@ class MsgCrypt:
         self.encoding_aes_key = encoding_aes_key
         self._cipher = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16]))
         self._iv = self.key[:16]
-        self._iv_int = int.from_bytes(self._iv, "big")
         self._local = threading.local()
 
     def __repr__(self) -> str:
@@ -102,16 +100,15 @@ class MsgCrypt:
             )
         if len(raw) < BLOCK_SIZE:
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "ciphertext is shorter than the smallest message")
-        state: list[Any] | None = getattr(self._local, "state", None)  # [context, last ciphertext block]
-        if state is None:
-            state = self._local.state = [self._cipher.decryptor(), self._iv]
-        chained_from: bytes = state[1]
+        context: Any = getattr(self._local, "context", None)
+        if context is None:
+            context = self._local.context = self._cipher.decryptor()
         try:
-            plain: bytes = state[0].update(raw)  # CBC without padding: finalize() would add nothing
+            plain: bytes = context.update(raw)  # CBC without padding: finalize() would add nothing
+            context.update(self._iv)  # the next message chains from the IV again (see the class docstring)
         except Exception as exc:  # pragma: no cover - OpenSSL does not fail on whole blocks
-            self._local.state = None
+            self._local.context = None
             raise CallbackError(CallbackReason.DECRYPT_AES, f"AES decryption failed ({type(exc).__name__})") from None
-        state[1] = raw[-16:]
         pad = plain[-1]
         if not 1 <= pad <= BLOCK_SIZE or pad > len(plain) or not plain.endswith(_PADS[pad]):
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "invalid padding (wrong key or tampered ciphertext)")
@@ -127,8 +124,4 @@ class MsgCrypt:
             receive_id = plain[20 + length : end].decode("utf-8")
         except UnicodeDecodeError:
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "receive id is not UTF-8") from None
-        random = plain[:16]
-        if chained_from != self._iv:
-            fix = int.from_bytes(chained_from, "big") ^ self._iv_int
-            random = (int.from_bytes(random, "big") ^ fix).to_bytes(16, "big")
-        return _new_tuple(DecryptedMessage, (plain[20 : 20 + length], receive_id, random))
+        return _new_tuple(DecryptedMessage, (plain[20 : 20 + length], receive_id, plain[:16]))

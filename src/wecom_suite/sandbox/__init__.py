@@ -4,11 +4,15 @@
 pure layers (crypto, xml, clock, redaction) so that it can stand in for WeCom under any of them.
 """
 
+from .answer import Answer, BinaryAnswer
 from .counters import Counters
 from .directory import Authorization, SimCompany, SimDepartment, SimUser, default_companies
-from .emulator import ENDPOINTS, LIFETIMES, Emulator
+from .emulator import Emulator
+from .endpoint_table import ENDPOINTS
 from .failure import ApiFailure
 from .faults import Fault, FaultKind, Faults
+from .lifetimes import LIFETIMES
+from .orders import Order
 from .pusher import Attempt, Delivery, PushLog
 from .run import run_forever
 from .sandbox import InstallDelivery, Sandbox
@@ -17,9 +21,11 @@ from .settings import SandboxSettings, new_settings
 __all__ = [
     "ENDPOINTS",
     "LIFETIMES",
+    "Answer",
     "ApiFailure",
     "Attempt",
     "Authorization",
+    "BinaryAnswer",
     "Counters",
     "Delivery",
     "Emulator",
@@ -27,6 +33,7 @@ __all__ = [
     "FaultKind",
     "Faults",
     "InstallDelivery",
+    "Order",
     "PushLog",
     "Sandbox",
     "SandboxSettings",

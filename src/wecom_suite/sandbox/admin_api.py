@@ -104,6 +104,14 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
                                      errcode=int(body.get("errcode", -1))))
         return JSONResponse({"faults": [f.as_json() for f in sandbox.faults.armed()]})
 
+    async def throttle(request: Request) -> Response:
+        if request.method == "DELETE":
+            sandbox.throttle.clear()
+        elif request.method == "POST":
+            body = await _json(request)
+            sandbox.throttle.limit(str(body.get("endpoint", "*")), int(body.get("per_minute", 0)))
+        return JSONResponse({"limits": sandbox.throttle.limits()})
+
     async def clock(request: Request) -> Response:
         if request.method == "POST":
             body = await _json(request)
@@ -147,11 +155,14 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         url = body.get("url") or None
         if kind == "data":
             sandbox.set_data_callback_url(url)
+        elif kind == "system":
+            sandbox.set_system_callback_url(url)
         elif kind == "instruction":
             sandbox.set_callback_url(url)
         else:
-            raise AdminError(400, f"unknown callback kind {kind!r}", "use 'instruction' or 'data'")
-        return JSONResponse({"callback_url": sandbox.callback_url, "data_callback_url": sandbox.data_callback_url})
+            raise AdminError(400, f"unknown callback kind {kind!r}", "use 'instruction', 'data' or 'system'")
+        return JSONResponse({"callback_url": sandbox.callback_url, "data_callback_url": sandbox.data_callback_url,
+                             "system_callback_url": sandbox.system_callback_url})
 
     async def company_action(request: Request) -> Response:
         corp_id = request.path_params["corp_id"]
@@ -193,8 +204,8 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         if not isinstance(xml, str) or not xml.strip():
             raise AdminError(400, "'xml' (the plaintext event) is required", "send {\"xml\": \"<xml>...</xml>\"}")
         target = body.get("target", "instruction")
-        if target not in ("instruction", "data"):
-            raise AdminError(400, f"unknown target {target!r}", "use 'instruction' or 'data'")
+        if target not in ("instruction", "data", "system"):
+            raise AdminError(400, f"unknown target {target!r}", "use 'instruction', 'data' or 'system'")
         delivery = await run_in_threadpool(
             lambda: sandbox.push_event(xml, target=target, corp_id=body.get("corp_id"),
                                        agent_id=body.get("agent_id"), label=str(body.get("label", "event"))))
@@ -212,6 +223,7 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
         Route("/sandbox/counters", _guard(counters), methods=["GET", "DELETE"]),
         Route("/sandbox/faults", _guard(faults), methods=["GET", "POST", "DELETE"]),
         Route("/sandbox/clock", _guard(clock), methods=["GET", "POST"]),
+        Route("/sandbox/throttle", _guard(throttle), methods=["GET", "POST", "DELETE"]),
         Route("/sandbox/tokens/{action:str}", _guard(tokens), methods=["POST"]),
         Route("/sandbox/push_ticket", _guard(push_ticket), methods=["POST"]),
         Route("/sandbox/issue_ticket", _guard(issue_ticket), methods=["POST"]),

@@ -15,6 +15,7 @@ from .counters import Counters
 from .emulator import BinaryAnswer, Emulator
 from .failure import ApiFailure
 from .faults import Fault, FaultKind, Faults
+from .throttle import Throttle
 
 __all__ = ["API_PREFIX", "ApiApp", "wecom_json"]
 
@@ -43,11 +44,13 @@ class ApiApp:
         counters: Counters,
         faults: Faults,
         drop_connection: Callable[[Scope], bool],
+        throttle: Throttle | None = None,
     ) -> None:
         self.emulator = emulator
         self.counters = counters
         self.faults = faults
         self.drop_connection = drop_connection
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -59,6 +62,9 @@ class ApiApp:
             await response(scope, receive, send)
             return
         self.counters.hit(path)
+        if self.throttle is not None and not self.throttle.allow(path):
+            await wecom_json(ApiFailure(45009, "over the sandbox's per-minute limit").body())(scope, receive, send)
+            return
         fault = self.faults.take(path)
         if fault is not None and fault.kind is FaultKind.DROP and self.drop_connection(scope):
             while (await receive())["type"] != "http.disconnect":

@@ -44,7 +44,7 @@ def build_asgi_app(sandbox: Sandbox, drop_connection: Callable[[Scope], bool] = 
             *admin_routes(sandbox),
         ]
     )
-    api = ApiApp(sandbox.emulator, sandbox.counters, sandbox.faults, drop_connection)
+    api = ApiApp(sandbox.emulator, sandbox.counters, sandbox.faults, drop_connection, sandbox.throttle)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(API_PREFIX):

@@ -8,7 +8,6 @@ Started from a QR code (``qrcode=1``) or a 代开发 link (``customized_link``) 
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -16,15 +15,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .emulator import LIFETIMES
 from .failure import ApiFailure
+from .lifetimes import LIFETIMES
+from .request_params import STATE_RE
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 __all__ = ["ConsentPage"]
 
-_STATE_RE = re.compile(r"[A-Za-z0-9]{0,128}")
 _FIELDS = ("suite_id", "pre_auth_code", "redirect_uri", "state", "qrcode", "customized_link")
 
 
@@ -64,7 +63,7 @@ class ConsentPage:
         if fields.get("suite_id") != settings.suite_id:
             return _error(f"suite_id {fields.get('suite_id', '')!r} is not this sandbox's suite",
                           f"use suite_id={settings.suite_id}")
-        if not _STATE_RE.fullmatch(fields.get("state", "")):
+        if not STATE_RE.fullmatch(fields.get("state", "")):
             return _error("state 参数错误 (state must be [a-zA-Z0-9], at most 128 bytes)", "fix the state parameter")
         if fields.get("qrcode") == "1":
             return None

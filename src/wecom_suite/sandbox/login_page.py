@@ -7,7 +7,6 @@ The page lists the members of companies that have authorised the suite; choosing
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,13 +14,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .failure import ApiFailure
+from .request_params import STATE_RE
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 __all__ = ["LoginPage"]
 
-_STATE_RE = re.compile(r"[A-Za-z0-9]{0,128}")
 _SCOPES = ("snsapi_base", "snsapi_privateinfo")
 
 
@@ -48,7 +47,7 @@ class LoginPage:
             return _error(f"appid {appid!r} is not this sandbox's suite id")
         if not redirect_uri:
             return _error("redirect_uri is missing")
-        if not _STATE_RE.fullmatch(state):
+        if not STATE_RE.fullmatch(state):
             return _error("state must be [a-zA-Z0-9], at most 128 bytes")
         if scope not in _SCOPES:
             return _error(f"scope must be one of {', '.join(_SCOPES)}")

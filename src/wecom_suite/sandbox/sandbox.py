@@ -17,6 +17,7 @@ import uvicorn
 
 from ..clock import Clock, ManualClock, SystemClock
 from ..crypto import generate_encoding_aes_key
+from ..errors import ConfigError
 from .asgi_app import build_asgi_app
 from .connection_registry import ConnectionRegistry
 from .counters import Counters
@@ -33,6 +34,7 @@ from .notifications import (
 )
 from .pusher import CallbackPusher, Delivery, PushLog
 from .settings import SandboxSettings, new_settings
+from .throttle import Throttle
 
 __all__ = ["InstallDelivery", "Sandbox"]
 
@@ -54,7 +56,8 @@ class Sandbox:
       ``ticket_interval`` seconds, pushes run in a background thread, retries wait 1, 5, 10 s.
 
     Pushes go to ``callback_url`` (instruction, 指令回调; receive id = suite id) and
-    ``data_callback_url`` (数据回调; ``$CORPID$`` is substituted; receive id = the company's corp id).
+    ``data_callback_url`` (数据回调; ``$CORPID$`` is substituted; receive id = the company's corp id) and
+    ``system_callback_url`` (系统事件接收URL; receive id = the provider corp id).
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class Sandbox:
         clock: Clock | None = None,
         callback_url: str | None = None,
         data_callback_url: str | None = None,
+        system_callback_url: str | None = None,
         ticket_interval: float | None = 600.0,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -90,9 +94,11 @@ class Sandbox:
         self.emulator = Emulator(self._settings, self.clock, companies)
         self.counters = Counters()
         self.faults = Faults()
+        self.throttle = Throttle(self.clock)
         self.install_delivery: InstallDelivery = install_delivery
         self.callback_url = callback_url
         self.data_callback_url = data_callback_url
+        self.system_callback_url = system_callback_url
         self.ticket_interval = ticket_interval
         self._next_ticket_at: float | None = None
         self._schedule_thread_wanted = (not manual) if schedule_thread is None else schedule_thread
@@ -119,7 +125,11 @@ class Sandbox:
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else Nagle adds ~40 ms per answer)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._requested_port))
+        try:
+            sock.bind((self.host, self._requested_port))
+        except OSError as exc:
+            sock.close()
+            raise ConfigError("port", f"cannot listen on {self.host}:{self._requested_port} ({exc.strerror})") from None
         sock.listen(128)
         self._socket = sock
         port = sock.getsockname()[1]
@@ -144,6 +154,7 @@ class Sandbox:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the sandbox server did not start (see the log above)")
             time.sleep(0.005)  # polling for our own server thread to come up
+        self._arm_schedule()
         if self._schedule_thread_wanted:
             self._schedule = threading.Thread(target=self._run_schedule, name="wecom-sandbox-tickets", daemon=True)
             self._schedule.start()
@@ -239,6 +250,10 @@ class Sandbox:
             self._next_ticket_at = now + self.ticket_interval
         return self.push_ticket()
 
+    def _arm_schedule(self) -> None:
+        with self._lock:
+            self._next_ticket_at = None if self.ticket_interval is None else self.clock.now() + self.ticket_interval
+
     def _run_schedule(self) -> None:
         if self.callback_url:
             self.push_ticket()
@@ -257,11 +272,14 @@ class Sandbox:
     def set_callback_url(self, url: str | None) -> None:
         """The instruction callback URL (指令回调URL); verified (GET) before the first push."""
         self.callback_url = url
-        with self._lock:
-            self._next_ticket_at = None
+        self._arm_schedule()
 
     def set_data_callback_url(self, url: str | None) -> None:
         self.data_callback_url = url
+
+    def set_system_callback_url(self, url: str | None) -> None:
+        """The provider's system-event URL (系统事件接收URL: register_corp, license events, ...)."""
+        self.system_callback_url = url
 
     def rotate_aes_key(self, new_key: str | None = None) -> str:
         """Switch to a new EncodingAESKey (returned); the old one becomes ``previous_encoding_aes_key``.
@@ -294,18 +312,25 @@ class Sandbox:
         self,
         plaintext: str,
         *,
-        target: Literal["instruction", "data"] = "instruction",
+        target: Literal["instruction", "data", "system"] = "instruction",
         corp_id: str | None = None,
         agent_id: int | str | None = None,
         label: str = "event",
     ) -> Delivery:
-        """Push any plaintext XML: to the instruction URL (receive id = suite id) or to the data URL
-        (receive id = ``ToUserName`` = the company's corp id, ``AgentID`` = its agent)."""
+        """Push any plaintext XML: to the instruction URL (receive id = suite id), the data URL
+        (receive id = ``ToUserName`` = the company's corp id, ``AgentID`` = its agent) or the system-event
+        URL (receive id = ``ToUserName`` = the provider corp id)."""
         if target == "instruction":
             delivery = self._instruction(label, plaintext)
             if delivery is None:
                 raise RuntimeError("no instruction callback URL: call set_callback_url(url) first")
             return delivery
+        if target == "system":
+            if not self.system_callback_url:
+                raise RuntimeError("no system-event URL: call set_system_callback_url(url) first")
+            provider = self._settings.provider_corp_id
+            return self._pusher.deliver(label, self.system_callback_url, plaintext, receive_id=provider,
+                                        to_user_name=provider, agent_id="")
         if not self.data_callback_url:
             raise RuntimeError("no data callback URL: call set_data_callback_url(url) first")
         company = self.company(corp_id)

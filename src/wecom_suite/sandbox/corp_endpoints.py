@@ -1,0 +1,137 @@
+"""Corp APIs called with a company token (scoped to that company), and the legacy 企业号 agent APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .answer import Answer
+from .directory import SimCompany, SimUser
+from .failure import ApiFailure
+from .lifetimes import LIFETIMES
+from .request_params import int_param, text_param
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+__all__ = [
+    "agent_get",
+    "agent_get_permissions",
+    "batch_userid_to_openuserid",
+    "department_list",
+    "get_agent",
+    "get_jsapi_ticket",
+    "set_agent",
+    "ticket_get",
+    "user_get",
+    "user_list",
+    "user_simplelist",
+]
+
+
+def get_jsapi_ticket(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    ticket = emu.book.issue("jsapi_ticket", company.corp_id, LIFETIMES["jsapi_ticket"], reuse=True)
+    return {"errcode": 0, "errmsg": "ok", "ticket": ticket.value, "expires_in": ticket.remaining(emu.now())}
+
+
+def ticket_get(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    if text_param(params, "type") != "agent_config":
+        raise ApiFailure(40058, "type must be agent_config")
+    ticket = emu.book.issue("agent_ticket", company.corp_id, LIFETIMES["agent_ticket"], reuse=True)
+    return {"errcode": 0, "errmsg": "ok", "ticket": ticket.value, "expires_in": ticket.remaining(emu.now())}
+
+
+def user_get(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    user = company.users.get(text_param(params, "userid"))
+    if user is None:
+        raise ApiFailure(60111)
+    return {"errcode": 0, "errmsg": "ok", **user.as_json()}
+
+
+def _department_ids(emu: Emulator, company: SimCompany, params: Mapping[str, Any], name: str) -> set[int]:
+    root = int_param(params, name, 1) if params.get(name) not in (None, "") else 1
+    if root not in company.departments:
+        raise ApiFailure(60123 if root else 40058, f"department {root} not found")
+    ids = {root}
+    if int_param(params, "fetch_child", 0) or name == "id":
+        grew = True
+        while grew:
+            children = {d.id for d in company.departments.values() if d.parentid in ids} - ids
+            grew = bool(children)
+            ids |= children
+    return ids
+
+
+def _users_in(emu: Emulator, company: SimCompany, params: Mapping[str, Any]) -> list[SimUser]:
+    ids = _department_ids(emu, company, params, "department_id")
+    return [u for u in company.users.values() if ids & set(u.department)]
+
+
+def user_simplelist(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    users = [
+        {"userid": u.userid, "name": u.userid, "department": u.department, "open_userid": u.open_userid}
+        for u in _users_in(emu, company, params)
+    ]
+    return {"errcode": 0, "errmsg": "ok", "userlist": users}
+
+
+def user_list(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    return {"errcode": 0, "errmsg": "ok", "userlist": [u.as_json() for u in _users_in(emu, company, params)]}
+
+
+def department_list(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    ids = _department_ids(emu, company, params, "id")
+    return {
+        "errcode": 0,
+        "errmsg": "ok",
+        "department": [d.as_json() for d in company.departments.values() if d.id in ids],
+    }
+
+
+def agent_get(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    if int_param(params, "agentid", 0) != company.agent_id:
+        raise ApiFailure(40056)
+    return {"errcode": 0, "errmsg": "ok", **emu.agent_json(company)}
+
+
+def agent_get_permissions(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    emu.company_of_corp_token(params)
+    return {"errcode": 0, "errmsg": "ok", "app_permissions": ["contact:base", "contact:sensitive:user_name"]}
+
+
+def batch_userid_to_openuserid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    company = emu.company_of_corp_token(params)
+    userids = params.get("userid_list")
+    if not isinstance(userids, list) or not userids:
+        raise ApiFailure(40058, "userid_list must be a non-empty list")
+    if len(userids) > 1000:
+        raise ApiFailure(40058, "at most 1000 userids per call")
+    found = [{"userid": u, "open_userid": company.users[u].open_userid} for u in userids if u in company.users]
+    missing = [u for u in userids if u not in company.users]
+    return {"errcode": 0, "errmsg": "ok", "open_userid_list": found, "invalid_userid_list": missing}
+
+
+def get_agent(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    emu.check_suite_token(params)
+    company = emu.company_by_permanent_code(params)
+    if int_param(params, "agentid", 0) != company.agent_id:
+        raise ApiFailure(40056)
+    return {"errcode": 0, "errmsg": "ok", **emu.agent_json(company)}
+
+
+def set_agent(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    emu.check_suite_token(params)
+    company = emu.company_by_permanent_code(params)
+    agent = params.get("agent")
+    if not isinstance(agent, Mapping):
+        raise ApiFailure(40058, "agent must be an object")
+    if int_param(agent, "agentid", 0) != company.agent_id:
+        raise ApiFailure(40056)
+    return {"errcode": 0, "errmsg": "ok"}

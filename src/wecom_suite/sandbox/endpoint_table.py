@@ -1,0 +1,60 @@
+"""Which function answers which path under ``/cgi-bin/`` (WeCom's paths, wecom-api.md §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import commerce_endpoints as commerce
+from . import corp_endpoints as corp
+from . import identity_endpoints as identity
+from . import install_endpoints as install
+from . import token_endpoints as tokens
+from .answer import Answer
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+__all__ = ["ENDPOINTS", "Endpoint"]
+
+Endpoint = Callable[["Emulator", Mapping[str, Any]], Answer]
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "service/get_provider_token": tokens.get_provider_token,
+    "service/get_suite_token": tokens.get_suite_token,
+    "service/get_corp_token": tokens.get_corp_token,
+    "gettoken": tokens.gettoken,
+    "service/get_pre_auth_code": install.get_pre_auth_code,
+    "service/set_session_info": install.set_session_info,
+    "service/get_permanent_code": install.get_permanent_code,
+    "service/v2/get_permanent_code": install.get_permanent_code_v2,
+    "service/get_auth_info": install.get_auth_info,
+    "service/get_admin_list": install.get_admin_list,
+    "service/get_app_qrcode": install.get_app_qrcode,
+    "service/get_customized_auth_url": install.get_customized_auth_url,
+    "service/get_login_info": identity.get_login_info,
+    "service/auth/getuserinfo3rd": identity.getuserinfo3rd,
+    "service/auth/getuserdetail3rd": identity.getuserdetail3rd,
+    "service/miniprogram/jscode2session": identity.jscode2session,
+    "service/corpid_to_opencorpid": identity.corpid_to_opencorpid,
+    "service/get_register_code": commerce.get_register_code,
+    "service/get_register_info": commerce.get_register_info,
+    "service/get_order": commerce.get_order,
+    "service/get_order_list": commerce.get_order_list,
+    "service/prolong_try": commerce.prolong_try,
+    "license/get_app_license_info": commerce.license_get_app_license_info,
+    "license/list_order": commerce.license_list_order,
+    "license/get_auto_active_status": commerce.license_get_auto_active_status,
+    "license/set_auto_active_status": commerce.license_set_auto_active_status,
+    "service/get_agent": corp.get_agent,
+    "service/set_agent": corp.set_agent,
+    "get_jsapi_ticket": corp.get_jsapi_ticket,
+    "ticket/get": corp.ticket_get,
+    "user/get": corp.user_get,
+    "user/simplelist": corp.user_simplelist,
+    "user/list": corp.user_list,
+    "department/list": corp.department_list,
+    "agent/get": corp.agent_get,
+    "agent/get_permissions": corp.agent_get_permissions,
+    "batch/userid_to_openuserid": corp.batch_userid_to_openuserid,
+}
