@@ -133,3 +133,12 @@ def test_a_port_in_use_is_a_config_error(sandbox: Sandbox, clock: ManualClock) -
     taken = int(sandbox.base_url.rsplit(":", 1)[1])
     with pytest.raises(ConfigError, match="cannot listen"):
         Sandbox(clock=clock, port=taken).start()
+
+
+def test_bad_settings_are_config_errors() -> None:
+    from wecom_suite.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="install_delivery"):
+        Sandbox(clock=ManualClock(), install_delivery="carrier pigeon")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="ticket_interval"):
+        Sandbox(clock=ManualClock(), ticket_interval=0)

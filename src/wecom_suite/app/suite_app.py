@@ -36,9 +36,11 @@ from ..callback.router import EventRouter, Handler
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import CallbackError, CompanyNotFound
 from ..events import CreateAuthEvent, DataEvent, Event, ResetPermanentCodeEvent, SuiteTicketEvent, parse_event
-from ..stores.records import InboxItem
+from ..stores.records import CompanyState, InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
+from ..tokens.manager import TokenManager
+from ..tokens.refresher import TokenRefresher
 from ..web.asgi import ASGIAdapter
 from ..web.callback_endpoint import callback_error_response
 from ..web.request import WebRequest
@@ -80,6 +82,7 @@ class SuiteApp:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         start_worker: bool = True,
+        warm_tokens: bool = False,
         **settings: Any,
     ) -> None:
         if config is None:
@@ -116,8 +119,11 @@ class SuiteApp:
         self.worker = InboxWorker(
             self.store, config.suite_id, self.process, clock=self.clock, lease_seconds=config.inbox_lease_seconds
         )
+        # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
+        # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
+        self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
         if start_worker:
-            self.worker.start()
+            self.start()
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -337,10 +343,21 @@ class SuiteApp:
 
     # -- lifetime -----------------------------------------------------------------------------------
 
+    def warm_token_managers(self) -> list[TokenManager]:
+        """The suite token plus every active company's token: what ``warm_tokens=True`` keeps fresh."""
+        suite_id = self.config.suite_id
+        companies = self.store.list_companies(suite_id, state=CompanyState.ACTIVE)
+        return [self.client.suite_token, *(self.client.corp_token(c.corp_id) for c in companies)]
+
     def start(self) -> None:
+        """Start the inbox worker (and the token refresher when ``warm_tokens=True``)."""
         self.worker.start()
+        if self.refresher is not None:
+            self.refresher.start()
 
     def close(self) -> None:
+        if self.refresher is not None:
+            self.refresher.stop()
         self.worker.stop()
         self.client.close()
         if self._owns_store:

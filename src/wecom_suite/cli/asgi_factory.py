@@ -16,6 +16,7 @@ __all__ = ["create_asgi"]
 
 CONFIG_ENV = "WECOM_SUITE_CONFIG"
 SUITE_ENV = "WECOM_SUITE_SELECT"
+WARM_TOKENS_ENV = "WECOM_WARM_TOKENS"
 
 
 def create_asgi() -> Any:
@@ -24,4 +25,5 @@ def create_asgi() -> Any:
     chosen = os.environ.get(SUITE_ENV)
     if chosen:
         configs = [c for c in configs if chosen in (c.name, c.suite_id)]
-    return SuiteGroup.from_configs(configs).asgi()
+    warm = os.environ.get(WARM_TOKENS_ENV, "").lower() in {"1", "true", "yes"}
+    return SuiteGroup.from_configs(configs, warm_tokens=warm).asgi()

@@ -9,7 +9,7 @@ import click
 from ..app.config import SuiteConfig
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
-from .asgi_factory import CONFIG_ENV, SUITE_ENV
+from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
 from .loading import load_all
 from .log_setup import configure_logging
 
@@ -39,8 +39,13 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
 @click.option("--check", is_flag=True, help="Validate and print the configuration, then exit.")
+@click.option(
+    "--warm-tokens",
+    is_flag=True,
+    help="Refresh the suite token and every active company's token in the background before they expire.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, warm_tokens: bool) -> None:
     """Run the suite service (callbacks, install flow) with uvicorn."""
     configs = load_all(ctx)
     print_summary(configs, f"http://{host}:{port}")
@@ -51,7 +56,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool) -
 
     configure_logging(bool(ctx.obj.get("verbose")))
     if workers == 1:
-        group = SuiteGroup.from_configs(configs)
+        group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
         try:
             uvicorn.run(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
         finally:
@@ -62,6 +67,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool) -
         os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])
     if ctx.obj.get("suite_name"):
         os.environ[SUITE_ENV] = ctx.obj["suite_name"]
+    if warm_tokens:
+        os.environ[WARM_TOKENS_ENV] = "1"
     uvicorn.run(
         "wecom_suite.cli.asgi_factory:create_asgi",
         factory=True,

@@ -93,12 +93,38 @@ def as_enum(enum: type[E], value: str) -> E | str:
 Field = tuple[str, str, Callable[[Any], Any]]  # (attribute, XML tag, converter)
 
 
+def _compile_fill(owner: str, fields: tuple[Field, ...]) -> Callable[[Any, Callable[[str], Any]], None]:
+    """Generate ``_fill(self, get)``: one straight line per field, as ``dataclasses`` generates ``__init__``.
+
+    A loop over the field table costs a tuple unpack, a converter call and a ``setattr`` per field; the
+    generated code stores into the slots directly and inlines ``text``, the most common converter.
+    """
+    lines = ["def _fill(self, get):"]
+    namespace: dict[str, Any] = {}
+    for i, (attr, tag, convert) in enumerate(fields):
+        if not attr.isidentifier():
+            raise TypeError(f"{owner}.FIELDS: {attr!r} is not an attribute name")
+        if convert is text:
+            lines.append(f"    v = get({tag!r})")
+            lines.append(f"    self.{attr} = v if v.__class__ is str else ''")
+        else:
+            namespace[f"convert_{i}"] = convert
+            lines.append(f"    self.{attr} = convert_{i}(get({tag!r}))")
+    lines.append("    return None")
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is built above from the class's own table
+    fill: Callable[[Any, Callable[[str], Any]], None] = namespace["_fill"]
+    fill.__qualname__ = f"{owner}._fill"
+    return fill
+
+
 class Event:
     """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType)."""
 
     __slots__ = ("auth_corp_id", "info_type", "raw", "suite_id", "timestamp")
 
     FIELDS: ClassVar[tuple[Field, ...]] = ()
+    # Fields every class of a family has (e.g. ``ServiceCorpId`` on instruction events), filled before FIELDS.
+    COMMON_FIELDS: ClassVar[tuple[Field, ...]] = ()
 
     info_type: str
     timestamp: int
@@ -119,8 +145,14 @@ class Event:
         self.suite_id = value if value.__class__ is str else ""
         value = get("AuthCorpId")
         self.auth_corp_id = value if value.__class__ is str else ""
-        for attr, tag, convert in self.FIELDS:
-            setattr(self, attr, convert(get(tag)))
+        self._fill(get)
+
+    def _fill(self, get: Callable[[str], Any]) -> None:
+        """Set the FIELDS attributes; every subclass gets a generated one (see ``__init_subclass__``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fill = _compile_fill(cls.__name__, (*cls.COMMON_FIELDS, *cls.FIELDS))  # type: ignore[method-assign]
 
     @property
     def change_type(self) -> str:
@@ -147,11 +179,8 @@ class InstructionEvent(Event):
     __slots__ = ("service_corp_id",)
 
     INFO_TYPE: ClassVar[str] = ""
+    COMMON_FIELDS: ClassVar[tuple[Field, ...]] = (("service_corp_id", "ServiceCorpId", text),)
     service_corp_id: str
-
-    def __init__(self, raw: XmlDict) -> None:
-        super().__init__(raw)
-        self.service_corp_id = text(raw.get("ServiceCorpId"))
 
 
 class UnknownEvent(InstructionEvent):

@@ -17,6 +17,7 @@ from .pusher import Attempt, Delivery, PushLog
 from .run import run_forever
 from .sandbox import InstallDelivery, Sandbox
 from .settings import SandboxSettings, new_settings
+from .throttle import Throttle
 
 __all__ = [
     "ENDPOINTS",
@@ -40,6 +41,7 @@ __all__ = [
     "SimCompany",
     "SimDepartment",
     "SimUser",
+    "Throttle",
     "default_companies",
     "new_settings",
     "run_forever",

@@ -1,4 +1,4 @@
-"""Registration (推广注册), paid-edition orders and interface licenses (接口许可), §3.8-3.9."""
+"""Registration (推广注册) and paid-edition orders, §3.8-3.9 (interface licenses: ``license_endpoints``)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ __all__ = [
     "get_order_list",
     "get_register_code",
     "get_register_info",
-    "license_get_app_license_info",
-    "license_get_auto_active_status",
-    "license_list_order",
-    "license_set_auto_active_status",
     "prolong_try",
 ]
 
@@ -104,40 +100,3 @@ def prolong_try(emu: Emulator, params: Mapping[str, Any]) -> Answer:
         raise ApiFailure(40058, "prolong_days must be 1..60")
     return {"errcode": 0, "errmsg": "ok", "try_end_time": int(emu.now()) + days * 86400}
 
-
-def license_get_app_license_info(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    emu.check_provider_token(params)
-    emu.authorized_company(text_param(params, "corpid"))
-    if text_param(params, "suite_id") != emu.settings.suite_id:
-        raise ApiFailure(40083)
-    now = int(emu.now())
-    return {
-        "errcode": 0,
-        "errmsg": "ok",
-        "license_status": 1,
-        "trail_info": {"start_time": now - 86400, "end_time": now + 14 * 86400},
-        "license_check_time": now,
-    }
-
-
-def license_list_order(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    emu.check_provider_token(params)
-    return {"errcode": 0, "errmsg": "ok", "next_cursor": "", "has_more": 0, "order_list": []}
-
-
-def license_get_auto_active_status(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    emu.check_provider_token(params)
-    corp_id = text_param(params, "corpid")
-    emu.authorized_company(corp_id)
-    return {"errcode": 0, "errmsg": "ok", "auto_active_status": emu.auto_active.get(corp_id, 0)}
-
-
-def license_set_auto_active_status(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    emu.check_provider_token(params)
-    corp_id = text_param(params, "corpid")
-    emu.authorized_company(corp_id)
-    status = int_param(params, "auto_active_status", 0)
-    if status not in (0, 1):
-        raise ApiFailure(40058, "auto_active_status must be 0 or 1")
-    emu.auto_active[corp_id] = status
-    return {"errcode": 0, "errmsg": "ok"}

@@ -22,6 +22,7 @@ from .credentials import CredentialBook, Issued
 from .directory import Authorization, SimCompany, SimDepartment, SimUser, default_companies, open_userid_for
 from .endpoint_table import ENDPOINTS
 from .failure import ApiFailure
+from .license_book import LicenseBook, LicenseOrder
 from .lifetimes import LIFETIMES
 from .orders import Order
 from .request_params import same_secret, text_param
@@ -47,7 +48,7 @@ class Emulator:
         self.tickets: list[Issued] = []
         self.orders: dict[str, Order] = {}
         self.registrations: dict[str, str] = {}  # register_code -> corp_id once "registered"
-        self.auto_active: dict[str, int] = {}
+        self.licenses = LicenseBook()  # 接口许可: orders, accounts, renewal jobs, auto-active per company
 
     # ------------------------------------------------------------------ dispatch
     def handles(self, path: str) -> bool:
@@ -337,3 +338,10 @@ class Emulator:
             )
             self.orders[order.orderid] = order
             return order
+
+    # ------------------------------------------------------------------ interface licenses (接口许可, §3.9)
+    def pay_license_order(self, order_id: str) -> LicenseOrder:
+        """The provider paid a license order in its console: a new purchase gets one active code per
+        account (``order.active_codes``), a renewal extends its accounts' ``expire_time``."""
+        with self.lock:
+            return self.licenses.pay(order_id, int(self.now()))

@@ -9,6 +9,7 @@ from . import commerce_endpoints as commerce
 from . import corp_endpoints as corp
 from . import identity_endpoints as identity
 from . import install_endpoints as install
+from . import license_endpoints as licenses
 from . import token_endpoints as tokens
 from .answer import Answer
 
@@ -42,10 +43,22 @@ ENDPOINTS: dict[str, Endpoint] = {
     "service/get_order": commerce.get_order,
     "service/get_order_list": commerce.get_order_list,
     "service/prolong_try": commerce.prolong_try,
-    "license/get_app_license_info": commerce.license_get_app_license_info,
-    "license/list_order": commerce.license_list_order,
-    "license/get_auto_active_status": commerce.license_get_auto_active_status,
-    "license/set_auto_active_status": commerce.license_set_auto_active_status,
+    "license/create_new_order": licenses.create_new_order,
+    "license/create_renew_order_job": licenses.create_renew_order_job,
+    "license/submit_order_job": licenses.submit_order_job,
+    "license/list_order": licenses.list_order,
+    "license/get_order": licenses.get_order,
+    "license/list_order_account": licenses.list_order_account,
+    "license/active_account": licenses.active_account,
+    "license/batch_active_account": licenses.batch_active_account,
+    "license/get_active_info_by_code": licenses.get_active_info_by_code,
+    "license/batch_get_active_info_by_code": licenses.batch_get_active_info_by_code,
+    "license/list_actived_account": licenses.list_actived_account,
+    "license/get_active_info_by_user": licenses.get_active_info_by_user,
+    "license/batch_transfer_license": licenses.batch_transfer_license,
+    "license/get_app_license_info": licenses.get_app_license_info,
+    "license/set_auto_active_status": licenses.set_auto_active_status,
+    "license/get_auto_active_status": licenses.get_auto_active_status,
     "service/get_agent": corp.get_agent,
     "service/set_agent": corp.set_agent,
     "get_jsapi_ticket": corp.get_jsapi_ticket,

@@ -47,6 +47,19 @@ ERRMSG: dict[int, str] = {
     84022: "invalid register_code",
     84024: "no register info",
     84025: "invalid state",
+    # interface licenses (接口许可), as WeCom words them
+    701002: "invalid license account",
+    701003: "active code already bound",
+    701005: "invalid license order",
+    701007: "invalid account type",
+    701010: "all active codes are invalid",
+    701011: "userid already bound",
+    701012: "active code beyond its binding period",
+    701015: "no third-party or customized-app authorisation, ordering not allowed",
+    701016: "account not activated or expired",
+    701017: "account transferred within 30 days",
+    701018: "takeover user already has an account of the same type",
+    701019: "invalid userid or userid of another corp",
 }
 
 

@@ -81,9 +81,9 @@ class Sandbox:
         sleep: Callable[[float], object] | None = None,
     ) -> None:
         if install_delivery not in ("both", "redirect", "callback"):
-            raise ValueError("install_delivery must be 'both', 'redirect' or 'callback'")
+            raise ConfigError("install_delivery", "must be 'both', 'redirect' or 'callback'")
         if ticket_interval is not None and ticket_interval <= 0:
-            raise ValueError("ticket_interval must be positive seconds (or None for no schedule)")
+            raise ConfigError("ticket_interval", "must be positive seconds (or None for no schedule)")
         self.clock: Clock = clock if clock is not None else SystemClock()
         manual = isinstance(self.clock, ManualClock)
         if retry_delays is None:
