@@ -9,7 +9,6 @@ billion-laughs; undefined entity references are then rejected by expat itself.
 
 from __future__ import annotations
 
-import operator
 import re
 import xml.etree.ElementTree as ET
 from typing import Union
@@ -43,21 +42,6 @@ _TOKENS = re.compile(
     r"|[ \t\n]+"  # whitespace between elements
     r"|([\s\S])"  # anything else: junk
 )
-# Flatter still: a document whose root holds at most _FLAT_SLOTS leaves and nothing else (suite_ticket, most
-# auth events) is matched by ONE ``fullmatch`` with a group per slot, and its dict is built by ``zip``/``map``
-# at C speed, with no Python-level loop at all. Same token grammar as above; anything else falls through.
-_FLAT_SLOTS = 16
-_FLAT = re.compile(
-    r"[ \t\n]*<(" + _NAME + r")>"
-    + "".join(  # nested optional slots: slot i+1 is tried only after slot i, so a miss backtracks linearly
-        rf"(?:[ \t\n]*<(?P<t{i}>" + _NAME + r")>(?:<!\[CDATA\[(" + _CDATA_TEXT + r"*(?:\](?!\]>)" + _CDATA_TEXT
-        + rf"*)*)\]\]>|(" + _TEXT + rf"*))</(?P=t{i})>"
-        for i in range(_FLAT_SLOTS)
-    )
-    + ")?" * _FLAT_SLOTS
-    + r"[ \t\n]*</\1>[ \t\n]*"
-)
-_concat = operator.concat
 _XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
 
 
@@ -119,14 +103,6 @@ def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
         doc = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    flat = _FLAT.fullmatch(doc)
-    if flat is not None:
-        groups = flat.groups("")
-        tags = groups[1::3]
-        n = _FLAT_SLOTS - tags.count("")  # matched slots come first (they are nested)
-        fields: XmlDict = dict(zip(tags[:n], map(_concat, groups[2 : 2 + 3 * n : 3], groups[3 : 3 + 3 * n : 3])))
-        if len(fields) == n:  # else a repeated tag (a list): the loop below handles it
-            return groups[0], fields
     top: XmlDict = {}
     current = top
     parents: list[XmlDict] = []
