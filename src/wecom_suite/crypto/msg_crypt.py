@@ -12,6 +12,7 @@ import base64
 import binascii
 import functools
 import os
+import struct
 import sys
 import threading
 from typing import Any, NamedTuple
@@ -27,7 +28,8 @@ __all__ = ["BLOCK_SIZE", "DecryptedMessage", "MsgCrypt"]
 BLOCK_SIZE = 32  # WeCom's padding block (not AES's 16)
 
 
-_PADS = [bytes((n,)) * n for n in range(BLOCK_SIZE + 1)]
+_PADDING_OF = {n: bytes((n,)) * n for n in range(1, BLOCK_SIZE + 1)}  # last byte -> the whole padding
+_LENGTH = struct.Struct(">I")  # the big-endian message length after the 16 random bytes
 
 if sys.version_info >= (3, 11):
     _b64decode = functools.partial(binascii.a2b_base64, strict_mode=True)  # C all the way: no Python frame
@@ -94,29 +96,31 @@ class MsgCrypt:
             raw = _b64decode(encrypted)
         except (binascii.Error, ValueError) as exc:
             raise CallbackError(CallbackReason.DECODE_BASE64, f"ciphertext is not valid base64 ({exc})") from None
-        if not raw or len(raw) % 16:
-            raise CallbackError(
-                CallbackReason.DECRYPT_AES, f"ciphertext length {len(raw)} is not a positive multiple of 16"
-            )
-        if len(raw) < BLOCK_SIZE:
+        size = len(raw)
+        if size % 16 or size < BLOCK_SIZE:
+            if not size or size % 16:
+                raise CallbackError(
+                    CallbackReason.DECRYPT_AES, f"ciphertext length {size} is not a positive multiple of 16"
+                )
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "ciphertext is shorter than the smallest message")
-        context: Any = getattr(self._local, "context", None)
-        if context is None:
+        try:
+            context: Any = self._local.context
+        except AttributeError:
             context = self._local.context = self._cipher.decryptor()
         try:
             plain: bytes = context.update(raw)  # CBC without padding: finalize() would add nothing
             context.update(self._iv)  # the next message chains from the IV again (see the class docstring)
         except Exception as exc:  # pragma: no cover - OpenSSL does not fail on whole blocks
-            self._local.context = None
+            del self._local.context
             raise CallbackError(CallbackReason.DECRYPT_AES, f"AES decryption failed ({type(exc).__name__})") from None
-        pad = plain[-1]
-        if not 1 <= pad <= BLOCK_SIZE or pad > len(plain) or not plain.endswith(_PADS[pad]):
+        padding = _PADDING_OF.get(plain[-1])  # None unless the last byte is 1..32
+        if padding is None or not plain.endswith(padding):
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "invalid padding (wrong key or tampered ciphertext)")
-        end = len(plain) - pad
-        if end < 20:
-            raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "decrypted buffer is shorter than its header")
-        length = int.from_bytes(plain[16:20], "big")
+        end = size - plain[-1]
+        (length,) = _LENGTH.unpack_from(plain, 16)
         if length > end - 20:
+            if end < 20:  # (reading the prefix was still safe: there are at least 32 bytes)
+                raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "decrypted buffer is shorter than its header")
             raise CallbackError(
                 CallbackReason.ILLEGAL_BUFFER, f"length prefix {length} exceeds the {end - 20} bytes present"
             )

@@ -185,7 +185,8 @@ def list_order_account(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     """获取订单中的帐号列表: empty until the order is paid."""
     emu.check_provider_token(params)
     order = emu.licenses.order(text_param(params, "order_id"))
-    accounts, paging = _page(emu.licenses.order_accounts(order) if order.order_status is OrderStatus.PAID else [], params)
+    paid = order.order_status is OrderStatus.PAID
+    accounts, paging = _page(emu.licenses.order_accounts(order) if paid else [], params)
     listed = [{"active_code": a.active_code, "type": int(a.type), **({"userid": a.userid} if a.userid else {})}
               for a in accounts]
     return {**OK, **paging, "account_list": listed}
