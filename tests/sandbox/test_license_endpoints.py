@@ -290,3 +290,34 @@ def test_counters_and_faults_cover_every_license_api(sandbox: Sandbox, http: htt
     assert after.status_code == 200
     assert after.json()["errcode"] not in (-1, 40082, 42009)  # faults used up: the license rules answer again
     assert sandbox.counters[f"license/{name}"] == 3
+
+
+def test_paying_pushes_license_pay_success_to_the_system_event_url(lic: Licenses) -> None:
+    """``Sandbox.pay_license_order`` plays the provider paying in its console: WeCom then tells the provider's
+    系统事件接收URL (receive id = ToUserName = the provider corp id), which our own receiver and events parse."""
+    from wecom_suite.callback import CallbackReceiver
+    from wecom_suite.events import LicensePaySuccessEvent
+
+    from .conftest import Receiver
+
+    sandbox = lic.sandbox
+    system = Receiver(sandbox)
+    sandbox.set_system_callback_url(system.url)
+    try:
+        order_id = lic.ok("create_new_order", corpid=lic.corp_id, buyer_userid="boss",
+                          account_count={"base_count": 1}, account_duration={"months": 1})["order_id"]
+        order = sandbox.pay_license_order(order_id)
+        assert len(order.active_codes) == 1
+        posts = [r for r in system.requests if r.method == "POST"]
+        assert len(posts) == 1
+        assert posts[0].error == ""
+        settings = sandbox.settings
+        assert posts[0].outer["ToUserName"] == settings.provider_corp_id
+        ours = CallbackReceiver(settings.token, settings.encoding_aes_key, settings.provider_corp_id,
+                                clock=sandbox.clock)
+        event = ours.open(posts[0].query, posts[0].body).event
+        assert isinstance(event, LicensePaySuccessEvent)
+        assert (event.service_corp_id, event.auth_corp_id) == (settings.provider_corp_id, lic.corp_id)
+        assert (event.order_id, event.buyer_user_id) == (order_id, "boss")
+    finally:
+        system.close()

@@ -14,6 +14,7 @@ __all__ = [
     "change_contact_xml",
     "create_auth_xml",
     "data_event_xml",
+    "license_pay_success_xml",
     "reset_permanent_code_xml",
     "suite_ticket_xml",
 ]
@@ -41,6 +42,20 @@ def change_auth_xml(suite_id: str, corp_id: str, state: str, timestamp: int) -> 
 
 def cancel_auth_xml(suite_id: str, corp_id: str, timestamp: int) -> str:
     return to_xml({"SuiteId": suite_id, "InfoType": "cancel_auth", "TimeStamp": timestamp, "AuthCorpId": corp_id})
+
+
+def license_pay_success_xml(provider_corp_id: str, corp_id: str, order_id: str, buyer: str, timestamp: int) -> str:
+    """接口许可 payment: a system event (系统事件), so keyed by ``ServiceCorpId`` rather than ``SuiteId``."""
+    return to_xml(
+        {
+            "ServiceCorpId": provider_corp_id,
+            "InfoType": "license_pay_success",
+            "AuthCorpId": corp_id,
+            "OrderId": order_id,
+            "BuyerUserId": buyer,
+            "TimeStamp": timestamp,
+        }
+    )
 
 
 def reset_permanent_code_xml(suite_id: str, auth_code: str, timestamp: int) -> str:

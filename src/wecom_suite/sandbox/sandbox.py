@@ -24,11 +24,13 @@ from .counters import Counters
 from .directory import SimCompany, SimDepartment, SimUser, open_userid_for
 from .emulator import Emulator
 from .faults import Faults
+from .license_book import LicenseOrder
 from .notifications import (
     cancel_auth_xml,
     change_auth_xml,
     change_contact_xml,
     create_auth_xml,
+    license_pay_success_xml,
     reset_permanent_code_xml,
     suite_ticket_xml,
 )
@@ -338,6 +340,17 @@ class Sandbox:
         agent = str(agent_id if agent_id is not None else company.agent_id)
         return self._pusher.deliver(label, url, plaintext, receive_id=company.corp_id,
                                     to_user_name=company.corp_id, agent_id=agent, instruction=False)
+
+    def pay_license_order(self, order_id: str) -> LicenseOrder:
+        """The provider pays a license order (接口许可) in its console: the accounts are created (or a
+        renewal applied) and, when a system-event URL is set, ``license_pay_success`` is pushed to it."""
+        order = self.emulator.pay_license_order(order_id)
+        if self.system_callback_url:
+            plaintext = license_pay_success_xml(
+                self._settings.provider_corp_id, order.corp_id, order.order_id, order.buyer_userid, self._ts()
+            )
+            self.push_event(plaintext, target="system", label="license_pay_success")
+        return order
 
     def _ts(self) -> int:
         return int(self.clock.now())
