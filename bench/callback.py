@@ -99,7 +99,7 @@ def floor_fn(encrypted: str, ts: str, nonce: str) -> Callable[[], object]:
 
 
 def interleaved(
-    floor: Callable[[], object], ours: Callable[[], object], number: int, rounds: int = 9
+    floor: Callable[[], object], ours: Callable[[], object], number: int, rounds: int = 15
 ) -> tuple[float, float]:
     """Best-of-``rounds`` per call for both, alternating so that machine noise hits both alike."""
     best_floor = best_ours = float("inf")

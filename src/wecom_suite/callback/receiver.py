@@ -158,11 +158,11 @@ class CallbackReceiver:
             decrypted, crypt = self._decrypt(encrypted)
             message, rid, random = decrypted
         fields = parse_xml(message)
-        get = fields.get
-        inner_suite = get("SuiteId")
+        field = fields.get
+        inner_suite = field("SuiteId")
         if (  # only what could fail goes through the full check
-            get("ToUserName") is not None
-            or get("InfoType").__class__ not in _STR_OR_NONE
+            field("ToUserName") is not None
+            or field("InfoType").__class__ not in _STR_OR_NONE
             or (
                 inner_suite is not None
                 and (inner_suite.__class__ is not str or (self.suite_id is not None and inner_suite != self.suite_id))

@@ -59,8 +59,8 @@ class MsgCrypt:
 
     Decryption reuses one CBC context per thread instead of creating one per message (creating it
     costs about as much as decrypting a small message). CBC chains each block from the previous
-    ciphertext block, so after each message the IV is fed through the context as a dummy ciphertext
-    block (its output discarded): the next message then chains from the IV exactly like a fresh context.
+    ciphertext block, so before each message the IV is fed through the context as a dummy ciphertext
+    block (its output discarded): the message then chains from the IV exactly as in a fresh context.
     """
 
     __slots__ = ("_cipher", "_iv", "_local", "encoding_aes_key", "key")
@@ -108,8 +108,8 @@ class MsgCrypt:
         except AttributeError:
             context = self._local.context = self._cipher.decryptor()
         try:
+            context.update(self._iv)  # this message chains from the IV, whatever came before (class docstring)
             plain: bytes = context.update(raw)  # CBC without padding: finalize() would add nothing
-            context.update(self._iv)  # the next message chains from the IV again (see the class docstring)
         except Exception as exc:  # pragma: no cover - OpenSSL does not fail on whole blocks
             del self._local.context
             raise CallbackError(CallbackReason.DECRYPT_AES, f"AES decryption failed ({type(exc).__name__})") from None

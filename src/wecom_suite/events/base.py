@@ -49,14 +49,20 @@ def integer(value: XmlValue | None) -> int | None:
 def csv_strs(value: XmlValue | None) -> tuple[str, ...]:
     """``"a,b,c"`` -> ``("a", "b", "c")``; empty -> ``()``."""
     if isinstance(value, str) and value:
-        return tuple(part for part in value.split(",") if part)
+        parts = value.split(",")
+        return tuple(part for part in parts if part) if "" in parts else tuple(parts)
     return ()
 
 
 def csv_ints(value: XmlValue | None) -> tuple[int, ...]:
     """``"1,2,3"`` -> ``(1, 2, 3)``; entries that are not integers are skipped (``raw`` keeps them)."""
+    parts = csv_strs(value)
+    try:
+        return tuple(map(int, parts))  # the common case, at C speed
+    except ValueError:
+        pass
     out: list[int] = []
-    for part in csv_strs(value):
+    for part in parts:
         try:
             out.append(int(part))
         except ValueError:
@@ -152,7 +158,7 @@ class Event:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._fill = _compile_fill(cls.__name__, (*cls.COMMON_FIELDS, *cls.FIELDS))  # type: ignore[method-assign]
+        cls._fill = _compile_fill(cls.__name__, (*cls.COMMON_FIELDS, *cls.FIELDS))  # type: ignore[method-assign,assignment]
 
     @property
     def change_type(self) -> str:

@@ -112,7 +112,7 @@ def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
             if leaf in current:
                 prev = current[leaf]
                 if prev.__class__ is list:
-                    prev.append(cdata or text)  # type: ignore[union-attr]
+                    prev.append(cdata or text)
                 else:
                     current[leaf] = [prev, cdata or text]
             else:
@@ -131,7 +131,7 @@ def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
             if closing in current:
                 prev = current[closing]
                 if prev.__class__ is list:
-                    prev.append(child)  # type: ignore[union-attr]
+                    prev.append(child)
                 else:
                     current[closing] = [prev, child]
             else:
@@ -142,7 +142,7 @@ def _parse_fast(raw: bytes) -> tuple[str, XmlDict] | None:
         return None
     ((tag, value),) = top.items()
     if value.__class__ is dict:
-        return tag, value  # type: ignore[return-value]
+        return tag, value
     if value.__class__ is str:  # the root itself is a leaf: ``<xml>text</xml>`` has no fields
         return tag, {}
     return None  # the root element repeated
@@ -155,13 +155,15 @@ def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:
     become ``dict``, repeated tags become ``list``. Attributes are not used by WeCom and are ignored.
     Raises ``CallbackError`` with reason ``forbidden_xml`` or ``malformed_xml``; nothing else.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if data.__class__ is bytes:
+        raw: bytes = data
+    else:
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     fast = _parse_fast(raw)
     if fast is not None:
-        tag, fields = fast
-        if root is not None and tag != root:
-            raise CallbackError(CallbackReason.MALFORMED_XML, f"root element is <{tag}>, expected <{root}>")
-        return fields
+        if fast[0] == root or root is None:
+            return fast[1]
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"root element is <{fast[0]}>, expected <{root}>")
     screen_xml(raw)
     try:
         parser = ET.XMLParser()  # noqa: S314 - screened above
