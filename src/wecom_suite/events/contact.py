@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import ClassVar
 
 from ..xml import XmlDict, XmlValue, as_list
 from .base import Field, InstructionEvent, as_enum, csv_ints, csv_strs, integer, node, text
 from .info_type import InfoType
+from .wire_enum import WireEnum
 
 __all__ = [
     "BatchJobResultEvent",
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-class ContactChangeType(str, Enum):
+class ContactChangeType(WireEnum):
     """``ChangeType`` of change_contact (通讯录变更)."""
 
     CREATE_USER = "create_user"
@@ -36,8 +36,6 @@ class ContactChangeType(str, Enum):
     DELETE_PARTY = "delete_party"
     UPDATE_TAG = "update_tag"
 
-    def __str__(self) -> str:
-        return self.value
 
 
 def _ext_attr(value: XmlValue | None) -> list[XmlValue]:

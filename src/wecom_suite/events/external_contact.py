@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 from ..xml import XmlValue
 from .base import InstructionEvent, as_enum, integer, items, text
 from .info_type import InfoType
+from .wire_enum import WireEnum
 
 __all__ = [
     "ChangeExternalChatEvent",
@@ -22,7 +21,7 @@ __all__ = [
 ]
 
 
-class ExternalContactChangeType(str, Enum):
+class ExternalContactChangeType(WireEnum):
     """``ChangeType`` of change_external_contact."""
 
     ADD_EXTERNAL_CONTACT = "add_external_contact"
@@ -33,22 +32,18 @@ class ExternalContactChangeType(str, Enum):
     TRANSFER_FAIL = "transfer_fail"
     MSG_AUDIT_APPROVED = "msg_audit_approved"
 
-    def __str__(self) -> str:
-        return self.value
 
 
-class ExternalChatChangeType(str, Enum):
+class ExternalChatChangeType(WireEnum):
     """``ChangeType`` of change_external_chat (客户群)."""
 
     CREATE = "create"
     UPDATE = "update"
     DISMISS = "dismiss"
 
-    def __str__(self) -> str:
-        return self.value
 
 
-class ExternalChatUpdateDetail(str, Enum):
+class ExternalChatUpdateDetail(WireEnum):
     """``UpdateDetail`` of a change_external_chat ``update``."""
 
     ADD_MEMBER = "add_member"
@@ -57,11 +52,9 @@ class ExternalChatUpdateDetail(str, Enum):
     CHANGE_NAME = "change_name"
     CHANGE_NOTICE = "change_notice"
 
-    def __str__(self) -> str:
-        return self.value
 
 
-class ExternalTagChangeType(str, Enum):
+class ExternalTagChangeType(WireEnum):
     """``ChangeType`` of change_external_tag (客户标签)."""
 
     CREATE = "create"
@@ -69,21 +62,17 @@ class ExternalTagChangeType(str, Enum):
     DELETE = "delete"
     SHUFFLE = "shuffle"
 
-    def __str__(self) -> str:
-        return self.value
 
 
-class ExternalTagType(str, Enum):
+class ExternalTagType(WireEnum):
     """``TagType`` of change_external_tag."""
 
     TAG = "tag"
     TAG_GROUP = "tag_group"
 
-    def __str__(self) -> str:
-        return self.value
 
 
-class CustomerAcquisitionChangeType(str, Enum):
+class CustomerAcquisitionChangeType(WireEnum):
     """``ChangeType`` of customer_acquisition (获客助手)."""
 
     BALANCE_LOW = "balance_low"
@@ -92,8 +81,6 @@ class CustomerAcquisitionChangeType(str, Enum):
     OPEN_PROFILE = "open_profile"
     FRIEND_REQUEST = "friend_request"
 
-    def __str__(self) -> str:
-        return self.value
 
 
 class ChangeExternalContactEvent(InstructionEvent):

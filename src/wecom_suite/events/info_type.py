@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from .wire_enum import WireEnum
 
 __all__ = ["InfoType"]
 
 
-class InfoType(str, Enum):
+class InfoType(WireEnum):
     """``InfoType`` values from the protocol reference (§2). Compares equal to the plain string."""
 
     # Suite lifecycle (授权)
@@ -53,5 +53,3 @@ class InfoType(str, Enum):
     ADVANCED_API_INSUFFICIENT = "advanced_api_insufficient"
     ADVANCED_API_TRIAL_EXPIRED = "advanced_api_trial_expired"
 
-    def __str__(self) -> str:
-        return self.value
