@@ -12,7 +12,7 @@ import pytest
 from callback_helpers import CORP, KEY, NOW, OTHER_KEY, PROVIDER, SUITE, TOKEN, get, post, raw_post, sign, ticket_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cb_xml import BILLION_LAUGHS, XXE
+from test_cb_xml import BILLION_LAUGHS, UTF16_DTD, UTF16LE_DTD_NO_BOM, UTF32_DTD, XXE
 from wechatpy.crypto import WeChatCrypto
 
 from wecom_suite.callback import CallbackReceiver, ReplayCache
@@ -161,10 +161,14 @@ def test_malformed_and_forbidden_outer_xml(receiver: CallbackReceiver) -> None:
     rejects(CallbackReason.MALFORMED_XML, receiver.open, query, b"")
     rejects(CallbackReason.FORBIDDEN_XML, receiver.open, query, XXE)
     rejects(CallbackReason.FORBIDDEN_XML, receiver.open, query, BILLION_LAUGHS)
+    # An entity holding the ciphertext, in UTF-16 so that "<!" is not the bytes b"<!".
+    encrypted = str(parse_xml(post(ticket_xml())[1])["Encrypt"])
+    smuggled = f'<!DOCTYPE xml [<!ENTITY e "{encrypted}">]><xml><Encrypt>&e;</Encrypt></xml>'.encode("utf-16")
+    rejects(CallbackReason.FORBIDDEN_XML, receiver.open, query, smuggled)
 
 
 def test_forbidden_and_malformed_xml_inside_the_ciphertext(receiver: CallbackReceiver) -> None:
-    for payload in (XXE, BILLION_LAUGHS):
+    for payload in (XXE, BILLION_LAUGHS, UTF16_DTD, UTF16LE_DTD_NO_BOM, UTF32_DTD):
         rejects(CallbackReason.FORBIDDEN_XML, receiver.open, *post(payload))
     rejects(CallbackReason.MALFORMED_XML, receiver.open, *post(b"<xml><SuiteId>x</xml>"))
     rejects(CallbackReason.MALFORMED_XML, receiver.open, *post(b"plain text, not xml"))

@@ -20,6 +20,12 @@ BILLION_LAUGHS = (
     b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><xml><A>&lol3;</A></xml>'
 )
 XXE = b'<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;</A></xml>'
+# The same attacks in encodings expat detects by itself, where "<!" is not the bytes b"<!" (audit finding).
+_ENTITY_DOC = '<!DOCTYPE xml [<!ENTITY a "AAAA"><!ENTITY b "&a;&a;&a;&a;">]><xml><SuiteId>&b;</SuiteId></xml>'
+UTF16_DTD = ('<?xml version="1.0" encoding="UTF-16"?>' + _ENTITY_DOC).encode("utf-16")
+UTF16LE_DTD_NO_BOM = ('<?xml version="1.0" encoding="UTF-16LE"?>' + _ENTITY_DOC).encode("utf-16-le")
+UTF32_DTD = _ENTITY_DOC.encode("utf-32")
+LATIN1_DECLARED = b'<?xml version="1.0" encoding="ISO-8859-1"?><xml><A>caf\xe9</A></xml>'
 
 
 @pytest.mark.parametrize(
@@ -27,6 +33,12 @@ XXE = b'<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;<
     [
         (BILLION_LAUGHS, CallbackReason.FORBIDDEN_XML),
         (XXE, CallbackReason.FORBIDDEN_XML),
+        (UTF16_DTD, CallbackReason.FORBIDDEN_XML),
+        (UTF16LE_DTD_NO_BOM, CallbackReason.FORBIDDEN_XML),
+        (UTF32_DTD, CallbackReason.FORBIDDEN_XML),
+        (LATIN1_DECLARED, CallbackReason.FORBIDDEN_XML),
+        (b"<xml><A>\x00</A></xml>", CallbackReason.FORBIDDEN_XML),
+        (b"<xml><A>\xc3\x28</A></xml>", CallbackReason.MALFORMED_XML),
         (b"<xml><?php evil ?><A>1</A></xml>", CallbackReason.FORBIDDEN_XML),
         (b'<!ENTITY x "y"><xml/>', CallbackReason.FORBIDDEN_XML),
         (b"<xml><A>&undefined;</A></xml>", CallbackReason.MALFORMED_XML),

@@ -45,9 +45,31 @@ _TOKENS = re.compile(
 _XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
 
 
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
+_UTF8_NAMES = frozenset({b"utf-8", b"utf8"})
+
+
+def _require_utf8(data: bytes, decl: re.Match[bytes] | None) -> None:
+    """Only UTF-8 is accepted. The byte-level scan below looks for ``<!`` and ``<?``; in UTF-16 or UTF-32
+    those are spelt with NUL bytes in between, and expat detects such encodings by itself, so a DTD
+    could otherwise be smuggled past the scan. WeCom only ever sends UTF-8."""
+    if b"\x00" in data:
+        raise CallbackError(CallbackReason.FORBIDDEN_XML, "only UTF-8 XML is accepted (NUL bytes: UTF-16/32?)")
+    if decl is not None:
+        declared = _DECLARED_ENCODING.search(decl.group())
+        if declared is not None and declared.group(1).lower() not in _UTF8_NAMES:
+            name = declared.group(1)[:20].decode("ascii", "replace")
+            raise CallbackError(CallbackReason.FORBIDDEN_XML, f"only UTF-8 XML is accepted, not {name!r}")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CallbackError(CallbackReason.MALFORMED_XML, f"XML is not valid UTF-8 (byte {exc.start})") from None
+
+
 def screen_xml(data: bytes) -> None:
-    """Raise ``CallbackError(forbidden_xml)`` if ``data`` holds a DTD, declaration or PI."""
+    """Raise ``CallbackError(forbidden_xml)`` if ``data`` holds a DTD, declaration or PI, or is not UTF-8."""
     decl = _XML_DECL.match(data)
+    _require_utf8(data, decl)
     pos = decl.end() if decl else 0
     while True:
         m = _MARKUP.search(data, pos)
@@ -166,7 +188,7 @@ def parse_xml(data: bytes | str, *, root: str | None = "xml") -> XmlDict:
         raise CallbackError(CallbackReason.MALFORMED_XML, f"root element is <{fast[0]}>, expected <{root}>")
     screen_xml(raw)
     try:
-        parser = ET.XMLParser()  # noqa: S314 - screened above
+        parser = ET.XMLParser(encoding="utf-8")  # noqa: S314 - screened above (UTF-8 only, no DTD)
         parser.feed(raw)
         elem = parser.close()
     except ET.ParseError as exc:
