@@ -1,7 +1,9 @@
 """Receiving WeCom callbacks: verify, decrypt, parse (sans-I/O), then route to handlers."""
 
 from .context import CallbackContext
+from .delivery import DeliveryOutcome, dispatch_once
 from .envelope import Envelope, parse_envelope
+from .in_flight import InFlight
 from .receive_id import ReceiveIdSpec, receive_id_matcher
 from .receiver import CallbackReceiver
 from .replay import ReplayCache
@@ -10,11 +12,14 @@ from .router import EventRouter, Handler
 __all__ = [
     "CallbackContext",
     "CallbackReceiver",
+    "DeliveryOutcome",
     "Envelope",
     "EventRouter",
     "Handler",
+    "InFlight",
     "ReceiveIdSpec",
     "ReplayCache",
+    "dispatch_once",
     "parse_envelope",
     "receive_id_matcher",
 ]

@@ -21,6 +21,7 @@ from ..xml import parse_xml, to_xml
 from .context import CallbackContext
 from .envelope import _canonical as _canonical_envelope
 from .envelope import parse_envelope
+from .in_flight import InFlight
 from .receive_id import ReceiveIdSpec, receive_id_matcher
 from .replay import ReplayCache
 
@@ -67,6 +68,7 @@ class CallbackReceiver:
         self.max_body_size = max_body_size
         self.suite_id = suite_id or None
         self.replay_cache = replay_cache if replay_cache is not None else ReplayCache(clock=self.clock)
+        self.in_flight = InFlight()  # deliveries whose handlers are running (see callback/delivery.py)
         self._key_lock = threading.Lock()
 
     def __repr__(self) -> str:

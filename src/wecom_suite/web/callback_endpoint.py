@@ -6,7 +6,9 @@ answers ``success`` (or an encrypted reply). The status codes are the contract w
 * 400 for a callback we reject (``CallbackError``): ``reason: detail`` in the body, never a 5xx,
   because resending a bad request cannot make it good;
 * 500 when a handler raised: WeCom then delivers the callback again, so nothing is lost;
-* 200 ``success`` for a duplicate delivery of content already handled (it is not dispatched again).
+* 200 ``success`` for a duplicate delivery of content already handled (it is not dispatched again);
+* 503 for a copy that arrives while the first delivery's handler is still running and does not finish
+  (successfully) within ``duplicate_wait``: WeCom delivers it again later (``callback/delivery.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from ..callback import CallbackReceiver, EventRouter
+from ..callback.delivery import DeliveryOutcome, dispatch_once
 from ..errors import CallbackError
 from .request import WebRequest
 from .response import WebResponse
@@ -47,8 +50,10 @@ class CallbackEndpoint:
         *,
         error_handler: ErrorHandler | None = None,
         interceptor: Interceptor | None = None,
+        duplicate_wait: float = 4.0,
     ) -> None:
         self.receiver = receiver
+        self.duplicate_wait = duplicate_wait
         self.router = router
         self.error_handler = error_handler
         self.interceptor = interceptor
@@ -69,11 +74,8 @@ class CallbackEndpoint:
                 "callback rejected: %s (%s %s from %s)", exc, request.method, request.path, request.remote_addr or "?"
             )
             return self._on_error(request, exc) or callback_error_response(exc)
-        if ctx.duplicate:
-            logger.info("duplicate callback %s (%s) acknowledged without dispatch", ctx.digest[:12], ctx.info_type)
-            return WebResponse.text("success")
         try:
-            reply = self.router.dispatch(ctx)
+            outcome, reply = dispatch_once(self.receiver, self.router, ctx, duplicate_wait=self.duplicate_wait)
         except Exception as exc:
             logger.exception(
                 "callback handler for %r failed; answering 500 so that WeCom delivers it again", ctx.info_type
@@ -81,7 +83,13 @@ class CallbackEndpoint:
             return self._on_error(request, exc) or WebResponse.text(
                 f"handler failed ({type(exc).__name__}); WeCom will deliver this callback again", 500
             )
-        self.receiver.acknowledge(ctx)
+        if outcome is DeliveryOutcome.PENDING:
+            logger.info("copy of callback %s arrived while the first is unfinished; asking for redelivery",
+                        ctx.digest[:12])
+            return WebResponse.text("an identical delivery is still being handled; deliver again", 503)
+        if outcome is DeliveryOutcome.DUPLICATE:
+            logger.info("duplicate callback %s (%s) acknowledged without dispatch", ctx.digest[:12], ctx.info_type)
+            return WebResponse.text("success")
         if reply is None:
             return WebResponse.text("success")
         return WebResponse.xml(self.receiver.encrypt_reply(reply, ctx.receive_id, nonce=ctx.nonce))
