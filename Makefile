@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit bench system-deps venv clean
+.PHONY: run test lint bench system-deps python-venv venv clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | python-venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -U pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
@@ -16,8 +16,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+## Debian's own python3 needs python3-venv to build .venv (a python.org or pyenv build has it built in).
+python-venv:
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { \
+	  echo "installing Debian package: python3-venv"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends python3-venv; }
+
 ## Debian packages the tests use for real: a Redis server and Chromium for the browser tests.
-system-deps:
+system-deps: python-venv
 	@need=""; \
 	command -v redis-server >/dev/null 2>&1 || need="$$need redis-server"; \
 	test -x /usr/bin/chromium || need="$$need chromium"; \
@@ -34,7 +40,7 @@ lint: venv
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy --strict src/wecom_suite
 
-test: venv system-deps lint
+test: system-deps venv lint
 	$(VENV)/bin/pytest
 
 bench: venv system-deps

@@ -7,6 +7,7 @@ apart while debugging.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 __all__ = ["SECRET_QUERY_PARAMS", "redact", "redact_url"]
@@ -36,13 +37,22 @@ _QUERY_RE = re.compile(
 )
 
 
-def redact(value: str | None, *, keep: int = 4) -> str:
-    """``'abcdefgh12345'`` -> ``'abcd…(13)'``; short or empty values become ``'…'``."""
+FINGERPRINT_MIN_LENGTH = 24
+
+
+def redact(value: str | None) -> str:
+    """A secret as its length, never any of its characters: ``'…(43)#3fa9c1'``.
+
+    Values of at least 24 characters (tokens, tickets, permanent codes, EncodingAESKeys: long and random)
+    also get a 6-hex-digit SHA-256 fingerprint, so two values can be told apart while debugging without
+    revealing anything usable; shorter values (a callback Token, a password) get only their length, since
+    a fingerprint of a short secret could be brute-forced.
+    """
     if not value:
         return "''"
-    if len(value) <= keep * 2:
+    if len(value) < FINGERPRINT_MIN_LENGTH:
         return f"…({len(value)})"
-    return f"{value[:keep]}…({len(value)})"
+    return f"…({len(value)})#{hashlib.sha256(value.encode()).hexdigest()[:6]}"
 
 
 def redact_url(url: str) -> str:

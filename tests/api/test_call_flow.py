@@ -133,7 +133,7 @@ def test_request_description_redacts_the_token() -> None:
     request = CALLS.get_pre_auth_code().request("SECRET-TOKEN-0123456789")
     assert "SECRET-TOKEN-0123456789" not in request.describe()
     assert "SECRET-TOKEN-0123456789" not in repr(request)
-    assert "suite_access_token=SECR" in request.describe()
+    assert "suite_access_token=…(23)" in request.describe()  # length only, no characters
 
 
 def test_agent_config_ticket_asks_for_type_agent_config() -> None:

@@ -59,6 +59,12 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def run_streams(*args: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr apart (progress lines go to stderr, results to stdout)."""
+    result = CliRunner().invoke(cli, list(args), env={}, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def test_keygen_prints_a_valid_token_and_key() -> None:
     code, out = run("keygen")
     assert code == 0
@@ -79,7 +85,7 @@ def test_serve_check_prints_redacted_config_and_console_urls(config_file: Path) 
     code, out = run("--config", str(config_file), "serve", "--check")
     assert code == 0, out
     assert SECRET not in out
-    assert "cli-…" in out
+    assert "suite_secret               …(33)#" in out  # length and fingerprint, no characters
     assert "https://suite.example.com/wecom/callback/instruction" in out
     assert "https://suite.example.com/wecom/callback/data" in out
     assert "configuration OK" in out
@@ -124,17 +130,17 @@ def test_ticket_and_tokens_are_redacted_unless_revealed(filled_store: Path) -> N
     code, out = run("--config", str(filled_store), "ticket", "show")
     assert code == 0
     assert TICKET not in out
-    assert "tick…" in out
+    assert "ticket:    …(" in out  # length (and fingerprint), no characters
     assert "EXPIRED" in out
     assert TICKET in run("--config", str(filled_store), "ticket", "show", "--reveal")[1]
     code, out = run("--config", str(filled_store), "token", "suite")
     assert code == 0
     assert TOKEN not in out
-    assert "suit…" in out
+    assert "suite_access_token: …(" in out  # no characters of the token
     assert TOKEN in run("--config", str(filled_store), "token", "suite", "--reveal")[1]
     code, out = run("--config", str(filled_store), "token", "corp", "wwcorpA")
     assert code == 0
-    assert "corp…" in out
+    assert "access_token: …(" in out  # the company token, no characters of it
     code, out = run("--config", str(filled_store), "token", "provider")
     assert code == 1
     assert "no provider_access_token cached" in out
@@ -195,14 +201,32 @@ def test_token_fetch_asks_the_sandbox_once_then_reads_the_cache(tmp_path: Path) 
         code, out = run("--config", str(config), "token", "suite")
         assert code == 1
         assert "--fetch" in out
-        code, out = run("--config", str(config), "token", "suite", "--fetch", "--reveal")
-        assert code == 0, out
+        code, out, err = run_streams("--config", str(config), "token", "suite", "--fetch", "--reveal")
+        assert code == 0, out + err
+        assert err.splitlines() == [
+            f"==> getting the suite_access_token (asking WeCom at {s.api_base_url} unless the store has a valid one)"
+        ]
         assert sandbox.counters["service/get_suite_token"] == 1
         fetched = out.splitlines()[0].split(": ", 1)[1]
-        code, out = run("--config", str(config), "token", "suite", "--fetch", "--reveal")
+        code, out, err = run_streams("--config", str(config), "token", "suite", "--fetch", "--reveal")
         assert out.splitlines()[0].endswith(fetched)  # cached: WeCom is not asked again
         assert sandbox.counters["service/get_suite_token"] == 1
-        code, out = run("--config", str(config), "token", "corp", corp_id, "--fetch")
-        assert code == 0, out
+        code, out, err = run_streams("--config", str(config), "token", "corp", corp_id, "--fetch")
+        assert code == 0, out + err
+        assert f"==> getting the access_token of {corp_id}" in err
         assert sandbox.counters["service/get_corp_token"] == 1
         assert out.startswith("access_token: ")
+
+
+def test_serve_on_a_busy_port_is_one_clear_error_line(config_file: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, out = run("--config", str(config_file), "serve", "--port", str(port))
+    assert code == 1
+    assert out.count("\n") == 1, out
+    assert out.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port" in out
