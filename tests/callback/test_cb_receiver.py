@@ -23,7 +23,8 @@ from wecom_suite.events import ChangeAppAdminEvent, SuiteTicketEvent
 from wecom_suite.xml import parse_xml, to_xml
 
 # Reasons the receive path cannot produce: -40003/-40009/-40011 are failures of SHA-1, base64 encoding and
-# string formatting, which cannot fail in Python; -40005 is reported as our more specific receive_id_mismatch.
+# string formatting, which cannot fail in Python; -40005 is reported as our more specific receive_id_mismatch
+# (whose ``official_code`` is -40005).
 NEVER_ON_RECEIVE = {
     CallbackReason.COMPUTE_SIGNATURE,
     CallbackReason.ENCODE_BASE64,
@@ -210,6 +211,28 @@ def test_suite_id_mismatch(receiver: CallbackReceiver) -> None:
     assert unchecked.open(*post(ticket_xml(suite="wwanothersuite"))).event.suite_id == "wwanothersuite"
 
 
+def test_corp_id_mismatch() -> None:
+    """Inner AuthCorpId/PaidCorpId against an allowed set, ServiceCorpId against the provider (when configured)."""
+    allowed = CallbackReceiver(TOKEN, KEY, SUITE, clock=ManualClock(NOW), auth_corp_id={"wwcorpA"})
+    change = {"SuiteId": SUITE, "InfoType": "change_auth", "TimeStamp": NOW}
+    assert allowed.open(*post(to_xml({**change, "AuthCorpId": "wwcorpA"}))).event.auth_corp_id == "wwcorpA"
+    rejects(CallbackReason.CORP_ID_MISMATCH, allowed.open, *post(to_xml({**change, "AuthCorpId": "wwcorpB"})))
+    order = {"SuiteId": SUITE, "InfoType": "open_order", "TimeStamp": NOW, "OrderId": "O1"}
+    rejects(CallbackReason.CORP_ID_MISMATCH, allowed.open, *post(to_xml({**order, "PaidCorpId": "wwcorpB"})))
+    system = CallbackReceiver(TOKEN, KEY, "wwprovider", clock=ManualClock(NOW), provider_corp_id="wwprovider")
+    event = {"InfoType": "license_pay_success", "TimeStamp": NOW, "AuthCorpId": "wwcorpA", "OrderId": "OI1"}
+    ok = system.open(*post(to_xml({"ServiceCorpId": "wwprovider", **event}), receive_id="wwprovider"))
+    assert ok.event.info_type == "license_pay_success"
+    rejects(
+        CallbackReason.CORP_ID_MISMATCH,
+        system.open,
+        *post(to_xml({"ServiceCorpId": "wwsomeoneelse", **event}), receive_id="wwprovider"),
+    )
+    # Unconfigured, nothing is checked (instruction callbacks name any company that installed the suite).
+    unchecked = CallbackReceiver(TOKEN, KEY, SUITE, clock=ManualClock(NOW))
+    assert unchecked.open(*post(to_xml({**change, "AuthCorpId": "wwcorpB"}))).event.auth_corp_id == "wwcorpB"
+
+
 def test_stale_and_future_timestamps(receiver: CallbackReceiver, clock: ManualClock) -> None:
     query, body = post(ticket_xml())
     clock.advance(301)
@@ -247,6 +270,12 @@ def test_bad_configuration_is_reported() -> None:
     with pytest.raises(TypeError):
         CallbackReceiver(TOKEN, KEY, 42)  # type: ignore[arg-type]
     rejects(CallbackReason.ENCRYPT_AES, lambda: MsgCrypt(KEY).encrypt("x", SUITE, random=b"short"))
+
+
+def test_receive_id_mismatch_carries_the_official_code() -> None:
+    assert CallbackError(CallbackReason.RECEIVE_ID_MISMATCH).official_code == -40005
+    assert CallbackError(CallbackReason.VALIDATE_RECEIVE_ID).official_code == -40005
+    assert CallbackError(CallbackReason.STALE_TIMESTAMP).official_code is None
 
 
 def test_every_receive_reason_has_a_negative_test() -> None:

@@ -38,7 +38,9 @@ class CallbackReceiver:
 
     ``receive_id`` is the receive id the plaintext must end with: a string, a collection of strings
     or a predicate (see protocol reference §1.7). ``suite_id`` (optional) is checked against the
-    ``SuiteId`` inside instruction callbacks. ``max_timestamp_skew=None`` disables the age check.
+    ``SuiteId`` inside instruction callbacks; ``auth_corp_id`` (optional, same forms as ``receive_id``)
+    against the ``AuthCorpId``/``PaidCorpId`` inside, when present; ``provider_corp_id`` (optional) against
+    the ``ServiceCorpId`` of provider system events. ``max_timestamp_skew=None`` disables the age check.
     """
 
     def __init__(
@@ -52,6 +54,8 @@ class CallbackReceiver:
         max_timestamp_skew: float | None = 300,
         max_body_size: int = 1 << 20,
         suite_id: str | None = None,
+        auth_corp_id: ReceiveIdSpec | None = None,
+        provider_corp_id: str | None = None,
         replay_cache: ReplayCache | None = None,
     ) -> None:
         if not token:
@@ -67,6 +71,8 @@ class CallbackReceiver:
         self.max_timestamp_skew = max_timestamp_skew
         self.max_body_size = max_body_size
         self.suite_id = suite_id or None
+        self._auth_corp_ok = receive_id_matcher(auth_corp_id) if auth_corp_id is not None else None
+        self.provider_corp_id = provider_corp_id or None
         self.replay_cache = replay_cache if replay_cache is not None else ReplayCache(clock=self.clock)
         self.in_flight = InFlight()  # deliveries whose handlers are running (see callback/delivery.py)
         self._key_lock = threading.Lock()
@@ -169,6 +175,8 @@ class CallbackReceiver:
                 inner_suite is not None
                 and (inner_suite.__class__ is not str or (self.suite_id is not None and inner_suite != self.suite_id))
             )
+            or (self._auth_corp_ok is not None and (field("AuthCorpId") is not None or field("PaidCorpId") is not None))
+            or (self.provider_corp_id is not None and field("ServiceCorpId") is not None)
         ):
             self._check_inner(fields, to_user_name, rid)
         digest = _sha256(rid.encode("utf-8") + message).hexdigest()
@@ -279,6 +287,22 @@ class CallbackReceiver:
                     CallbackReason.TO_USER_NAME_MISMATCH,
                     f"inner ToUserName {inner_to[:64]!r} disagrees with the envelope or the receive id",
                 )
+        if self._auth_corp_ok is not None:
+            for tag in ("AuthCorpId", "PaidCorpId"):
+                corp = fields.get(tag)
+                if corp is not None and not (isinstance(corp, str) and self._auth_corp_ok(corp)):
+                    shown = corp[:64] if isinstance(corp, str) else "(not a single text element)"
+                    raise CallbackError(
+                        CallbackReason.CORP_ID_MISMATCH,
+                        f"{tag} {shown!r} inside the ciphertext is not an allowed company",
+                    )
+        service = fields.get("ServiceCorpId")
+        if self.provider_corp_id is not None and service is not None and service != self.provider_corp_id:
+            shown = service[:64] if isinstance(service, str) else "(not a single text element)"
+            raise CallbackError(
+                CallbackReason.CORP_ID_MISMATCH,
+                f"ServiceCorpId {shown!r} inside the ciphertext is not this provider ({self.provider_corp_id})",
+            )
         info_type = fields.get("InfoType")
         if info_type is not None and not isinstance(info_type, str):
             raise CallbackError(CallbackReason.MALFORMED_XML, "InfoType must be a single text element")

@@ -29,13 +29,16 @@ class CallbackReason(str, Enum):
     RECEIVE_ID_MISMATCH = "receive_id_mismatch"
     TO_USER_NAME_MISMATCH = "to_user_name_mismatch"
     SUITE_ID_MISMATCH = "suite_id_mismatch"
+    CORP_ID_MISMATCH = "corp_id_mismatch"  # inner AuthCorpId/PaidCorpId/ServiceCorpId not allowed by the configuration
     MALFORMED_XML = "malformed_xml"
     FORBIDDEN_XML = "forbidden_xml"
     MISSING_PARAMETER = "missing_parameter"
 
     @property
     def official_code(self) -> int | None:
-        """The WXBizMsgCrypt ``ierror`` code (-40001..-40011), or None for our own reasons."""
+        """The WXBizMsgCrypt ``ierror`` code (-40001..-40011), or None for our own reasons.
+
+        ``receive_id_mismatch`` is our name for the official -40005 (ValidateCorpid_Error) and carries it."""
         return _OFFICIAL.get(self)
 
 
@@ -57,6 +60,7 @@ _OFFICIAL: dict[CallbackReason, int] = {
         ]
     )
 }
+_OFFICIAL[CallbackReason.RECEIVE_ID_MISMATCH] = -40005
 
 
 _HINTS: dict[CallbackReason, str] = {
@@ -77,6 +81,8 @@ _HINTS: dict[CallbackReason, str] = {
     CallbackReason.TO_USER_NAME_MISMATCH: "the callback is addressed to another suite or corp: check which URL "
     "it was configured on, and receive_id",
     CallbackReason.SUITE_ID_MISMATCH: "this URL receives another suite's callbacks: check suite_id and the console",
+    CallbackReason.CORP_ID_MISMATCH: "the callback names a company (or provider) this receiver is not configured "
+    "for: check auth_corp_id / provider_corp_id",
     CallbackReason.MALFORMED_XML: "the payload is not well-formed XML; nothing to do unless it comes from WeCom",
     CallbackReason.FORBIDDEN_XML: "DTDs and entities are never sent by WeCom: this request is hostile or broken",
     CallbackReason.MISSING_PARAMETER: "WeCom always sends msg_signature, timestamp and nonce (and echostr on GET): "
