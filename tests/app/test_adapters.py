@@ -10,9 +10,10 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
-from suite_world import START, config_for
+from suite_world import START, config_for, parse_page
 
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback.context import CallbackContext
@@ -22,6 +23,7 @@ from wecom_suite.sandbox import Sandbox
 from wecom_suite.sandbox.envelope import seal_post, seal_verification
 from wecom_suite.sandbox.notifications import create_auth_xml, suite_ticket_xml
 from wecom_suite.stores.memory import MemoryStore
+from wecom_suite.stores.records import SuiteTicket
 from wecom_suite.xml import parse_xml, to_xml
 
 Get = Callable[[str], tuple[int, str]]
@@ -220,3 +222,39 @@ def test_full_callback_path_through_the_adapter(
     status, body = client.get("/wecom/install")
     assert status == 200
     assert "/3rdapp/install?" in body
+
+
+def test_install_callback_through_the_flask_adapter(suite: tuple[Sandbox, SuiteApp, ManualClock]) -> None:
+    """/install and /install/callback behind Flask: state issued, WeCom's consent page, redirect back, redeemed."""
+    import httpx
+    from flask import Flask
+
+    from wecom_suite.adapter.flask import register
+
+    sandbox, app, clock = suite
+    s = sandbox.settings
+    web = Flask("wecom_install_test")
+    register(web, app, prefix="/wecom")
+    test = web.test_client()
+    app.store.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), clock.now()))
+
+    start = test.get("/wecom/install")
+    assert start.status_code == 200
+    link = parse_page(start.get_data(as_text=True)).links["install"]
+    with httpx.Client(timeout=10, trust_env=False) as http:
+        consent = http.get(link)
+        form = parse_page(consent.text)
+        corp_id = sandbox.company().corp_id
+        authorised = http.post(sandbox.base_url + form.action, data={**form.fields, "corp_id": corp_id})
+    assert authorised.status_code == 302, authorised.text
+    back = urlsplit(authorised.headers["location"])
+    assert back.path == "/wecom/install/callback"
+    done = test.get(f"{back.path}?{back.query}")
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert corp_id in done.get_data(as_text=True)
+    record = app.store.get_company(s.suite_id, corp_id)
+    assert record is not None
+    assert record.active
+    again = test.get(f"{back.path}?{back.query}")  # the state is single use
+    assert again.status_code == 400
+    assert "expired or was already used" in again.get_data(as_text=True)

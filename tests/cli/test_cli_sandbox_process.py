@@ -15,6 +15,8 @@ import httpx
 
 from wecom_suite.stores.sqlite import SQLiteStore
 
+CONSOLE_SCRIPT = Path(sys.executable).with_name("wecom-suite")  # what `pip install` puts on PATH
+
 
 class Page(HTMLParser):
     def __init__(self) -> None:
@@ -50,14 +52,13 @@ def wait_for(predicate: object, what: str, log: Path, timeout: float = 30) -> No
 
 
 def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
+    assert CONSOLE_SCRIPT.is_file(), f"the console script is not installed: pip install -e . ({CONSOLE_SCRIPT})"
     log = tmp_path / "sandbox.log"
     db = tmp_path / "sandbox.db"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
-                sys.executable,
-                "-c",
-                "from wecom_suite.cli.main import main; main()",
+                str(CONSOLE_SCRIPT),
                 "sandbox",
                 "--port",
                 "0",
@@ -76,6 +77,13 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
         match = re.search(r"Open (http://\S+/install) ", log.read_text())
         assert match is not None
         install = match.group(1)
+        steps = [line for line in log.read_text().splitlines() if line.startswith("==> ")]
+        assert steps[0] == "==> starting the WeCom sandbox (authorisation callbacks must be answered within 1 s)"
+        assert re.fullmatch(r"==> sandbox \(WeCom\) at http://127\.0\.0\.1:\d+, suite ww[0-9a-f]{16}", steps[1])
+        service = re.fullmatch(r"==> starting the suite service at (http://127\.0\.0\.1:\d+) \(store (.+)\)", steps[2])
+        assert service is not None, steps
+        assert install.startswith(service.group(1) + "/wecom/")
+        assert service.group(2) == f"sqlite:///{db}"
         with httpx.Client(timeout=10) as http:
             wait_for(lambda: http.get(install).status_code == 200, "the first suite_ticket", log)
             start = parsed(http.get(install).text)
@@ -87,7 +95,10 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
             assert done.status_code == 200, done.text
             assert chosen in done.text
         wait_for(lambda: "callback create_auth" in log.read_text(), "the create_auth callback log line", log)
+        wait_for(lambda: "pushed create_auth" in log.read_text(), "the create_auth delivery", log)
         text = log.read_text()
+        (pushed,) = [line for line in text.splitlines() if "pushed create_auth" in line]
+        assert pushed.endswith("(1 attempt(s))"), pushed  # `success` within the 1 s deadline, first try
         assert "callback suite_ticket recorded" in text
         assert "refreshed suite_token" in text
         proc.send_signal(signal.SIGINT)

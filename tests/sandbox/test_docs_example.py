@@ -1,36 +1,43 @@
-"""The user-facing example of docs/sandbox.md, run as written: a user's own test with ``wecom_sandbox``."""
+"""docs/sandbox.md's user-facing example, extracted from the document and run: what users read is what runs.
+
+The block is a user's own test module using the ``wecom_sandbox`` fixtures of the shipped pytest plugin;
+its test functions are called here with those fixtures, exactly as pytest would.
+"""
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from wecom_suite.api.client import SuiteClient
-from wecom_suite.clock import ManualClock
-from wecom_suite.errors import WeComError
-from wecom_suite.sandbox import Sandbox
-from wecom_suite.stores.memory import MemoryStore
-from wecom_suite.stores.records import SuiteTicket
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+HEADING = "## In your own tests: the `wecom_sandbox` fixture"
 
 
-def test_my_code_exchanges_an_auth_code(wecom_sandbox: Sandbox, wecom_sandbox_clock: ManualClock) -> None:
-    s = wecom_sandbox.settings
-    store = MemoryStore(clock=wecom_sandbox_clock)
-    store.save_ticket(SuiteTicket(s.suite_id, wecom_sandbox.issue_ticket(), wecom_sandbox_clock.now()))
-    with SuiteClient(s.suite_id, s.suite_secret, store=store, base_url=s.api_base_url,
-                     clock=wecom_sandbox_clock) as client:
-        corp = wecom_sandbox.company()
-        auth_code = wecom_sandbox.install(corp.corp_id, state="t1")  # the company authorises the app
-        info = client.get_permanent_code(auth_code)
-        assert info.corp_id == corp.corp_id
-        assert info.state == "t1"
-        with pytest.raises(WeComError) as error:  # auth codes are single use
-            client.get_permanent_code(auth_code)
-        assert error.value.errcode == 40078
+def doc_block(heading: str) -> str:
+    """The first ```python block under ``heading`` in docs/sandbox.md."""
+    text = DOC.read_text(encoding="utf-8")
+    assert f"{heading}\n" in text, f"docs/sandbox.md lost its section {heading!r}"
+    section = text.split(f"{heading}\n", 1)[1].split("\n## ", 1)[0]
+    assert "```python\n" in section, f"no python example under {heading!r}"
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
 
-        client.get_pre_auth_code()
-        client.get_pre_auth_code()
-        assert wecom_sandbox.counters["service/get_suite_token"] == 1  # the token was cached
 
-        wecom_sandbox.faults.errcode("service/get_pre_auth_code", -1, times=1)  # "system busy" once
-        assert client.get_pre_auth_code().pre_auth_code  # the client retried
-        assert wecom_sandbox.counters["service/get_pre_auth_code"] == 4
+def example_tests() -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "docs_sandbox_example"}
+    exec(compile(doc_block(HEADING), str(DOC), "exec"), namespace)  # noqa: S102 - our own document
+    return {name: value for name, value in namespace.items() if name.startswith("test_") and callable(value)}
+
+
+def test_the_docs_example_defines_a_test() -> None:
+    assert list(example_tests()) == ["test_my_code_exchanges_an_auth_code"]
+
+
+@pytest.mark.parametrize("name", sorted(example_tests()))
+def test_docs_example_runs(name: str, request: pytest.FixtureRequest) -> None:
+    test = example_tests()[name]
+    fixtures = {param: request.getfixturevalue(param) for param in inspect.signature(test).parameters}
+    assert set(fixtures) <= {"wecom_sandbox", "wecom_sandbox_clock"}, "the example may use only the plugin's fixtures"
+    test(**fixtures)

@@ -8,6 +8,7 @@ import pytest
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt
+from wecom_suite.errors import ConfigError
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.xml import parse_xml
 
@@ -70,20 +71,63 @@ def test_a_body_other_than_success_is_a_failure(sandbox: Sandbox, receiver: Rece
     assert [a.body for a in delivery.attempts] == ["ok", "success"]
 
 
-def test_a_slow_answer_misses_the_deadline_and_is_retried(clock: ManualClock) -> None:
-    with Sandbox(clock=clock, push_timeout=0.3) as sandbox:
+def test_an_authorisation_callback_answered_after_1_2_s_fails_and_is_retried(
+    sandbox: Sandbox, receiver: Receiver
+) -> None:
+    """wecom-api.md §1.10: create_auth & co must be answered `success` within 1000 ms (the default)."""
+    sandbox.push_ticket()  # verified and delivered
+    receiver.delay_next(1, 1.2)  # really slow: that is what is under test
+    sandbox.install(sandbox.company().corp_id)
+    (delivery,) = sandbox.pushes.labelled("create_auth")
+    assert delivery.deadline == 1.0
+    assert delivery.ok
+    assert len(delivery.attempts) == 2
+    assert "1 s deadline" in delivery.attempts[0].error
+    assert delivery.attempts[1].error == ""
+    posts = receiver.posts()  # the first create_auth's handler may still be asleep: read only the retry
+    assert len(posts) == 3
+    assert posts[2].event["InfoType"] == "create_auth"
+
+
+def test_each_info_type_gets_its_deadline(sandbox: Sandbox, receiver: Receiver) -> None:
+    corp_id = sandbox.company().corp_id
+    sandbox.install(corp_id)
+    sandbox.change_auth(corp_id)
+    sandbox.add_user(corp_id, "u1", "U1")
+    sandbox.reset_permanent_code(corp_id)
+    sandbox.cancel_auth(corp_id)
+    sandbox.push_ticket()
+    sandbox.push_event("<xml><InfoType><![CDATA[create_auth]]></InfoType></xml>", label="by-hand")
+    sandbox.set_data_callback_url(receiver.url)
+    sandbox.push_event("<xml><MsgType>text</MsgType></xml>", target="data")
+    deadlines = {d.label: d.deadline for d in sandbox.pushes.all()}
+    assert deadlines == {"create_auth": 1.0, "change_auth": 1.0, "change_contact/create_user": 5.0,
+                         "reset_permanent_code": 1.0, "cancel_auth": 1.0, "suite_ticket": 1.0, "by-hand": 1.0,
+                         "event": 5.0}
+    assert all(d.ok for d in sandbox.pushes.all())
+
+
+def test_both_deadlines_are_configurable(clock: ManualClock) -> None:
+    with Sandbox(clock=clock, push_timeout=0.3, auth_push_timeout=3.0) as sandbox:
         receiver = Receiver(sandbox)
         try:
             sandbox.set_callback_url(receiver.url)
             sandbox.push_ticket()
-            receiver.delay_next(1, 1.0)
-            delivery = sandbox.push_ticket()
-            assert delivery is not None
-            assert delivery.ok
-            assert "Timeout" in delivery.attempts[0].error
-            assert len(delivery.attempts) == 2
+            receiver.delay_next(1, 0.6)
+            slow_ticket = sandbox.push_ticket()  # within its 3 s
+            assert slow_ticket is not None
+            assert slow_ticket.ok
+            assert len(slow_ticket.attempts) == 1
+            receiver.delay_next(1, 0.6)
+            slow_contact = sandbox.add_user(sandbox.company().corp_id, "u2", "U2")  # past its 0.3 s
+            assert slow_contact is not None
+            assert slow_contact.ok
+            assert "0.3 s deadline" in slow_contact.attempts[0].error
+            assert len(slow_contact.attempts) == 2
         finally:
             receiver.close()
+    with pytest.raises(ConfigError, match="auth_push_timeout"):
+        Sandbox(clock=clock, auth_push_timeout=0)
 
 
 def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: ManualClock) -> None:
@@ -210,14 +254,33 @@ def test_admin_api_pushes(sandbox: Sandbox, receiver: Receiver, http: httpx.Clie
     assert contacts["delivery"]["ok"] is True
     event = http.post("/sandbox/events", json={"xml": "<xml><InfoType>custom_thing</InfoType></xml>"}).json()
     assert event["delivery"]["ok"] is True
-    assert [p.event["InfoType"] for p in receiver.posts()] == ["suite_ticket", "create_auth", "change_contact",
-                                                               "custom_thing"]
+    changed = http.post(f"/sandbox/companies/{corp_id}/change_auth", json={"auth_mode": 1})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["delivery"]["ok"] is True
+    assert changed.json()["delivery"]["deadline"] == 1.0
+    reset = http.post(f"/sandbox/companies/{corp_id}/reset_permanent_code")
+    assert reset.status_code == 200, reset.text
+    reset_code = reset.json()["auth_code"]
+    cancelled = http.post(f"/sandbox/companies/{corp_id}/cancel_auth")
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["delivery"]["ok"] is True
+    events = [p.event for p in receiver.posts()]
+    assert [e["InfoType"] for e in events] == ["suite_ticket", "create_auth", "change_contact", "custom_thing",
+                                               "change_auth", "reset_permanent_code", "cancel_auth"]
+    assert events[4]["AuthCorpId"] == corp_id
+    assert events[5]["AuthCode"] == reset_code
+    assert events[6]["AuthCorpId"] == corp_id
+    authorization = sandbox.company(corp_id).authorization
+    assert authorization is not None
+    assert authorization.cancelled
+    assert authorization.auth_mode == 1
     assert http.post("/sandbox/companies/wwnobody/cancel_auth").status_code == 404
     missing = http.post(f"/sandbox/companies/{corp_id}/contacts", json={"change_type": "delete_user"})
     assert missing.status_code == 400
     assert "'userid' is required" in missing.json()["error"]
     pushes = http.get("/sandbox/pushes").json()["pushes"]
-    assert [p["label"] for p in pushes] == ["suite_ticket", "create_auth", "change_contact/create_user", "event"]
+    assert [p["label"] for p in pushes] == ["suite_ticket", "create_auth", "change_contact/create_user", "event",
+                                            "change_auth", "reset_permanent_code", "cancel_auth"]
     rotated = http.post("/sandbox/rotate_aes_key").json()
     assert rotated["encoding_aes_key"] == sandbox.settings.encoding_aes_key
 

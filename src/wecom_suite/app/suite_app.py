@@ -30,6 +30,7 @@ import httpx
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
 from ..callback.context import CallbackContext
+from ..callback.delivery import DeliveryOutcome, dispatch_once
 from ..callback.receive_id import ReceiveIdSpec
 from ..callback.receiver import CallbackReceiver
 from ..callback.router import EventRouter, Handler
@@ -303,10 +304,13 @@ class SuiteApp:
             logger.warning("suite %s: data callback rejected: %s", self.config.name, exc)
             return callback_error_response(exc)
         logger.info("suite %s: data callback %s from %s", self.config.name, ctx.event.info_type, ctx.receive_id)
-        if ctx.duplicate:
-            return WebResponse.text("success")
-        reply = self.router.dispatch(ctx)
-        self._data.acknowledge(ctx)
+        try:
+            outcome, reply = dispatch_once(self._data, self.router, ctx)
+        except Exception as exc:
+            logger.exception("suite %s: data callback handler failed; WeCom will deliver it again", self.config.name)
+            return WebResponse.text(f"handler failed ({type(exc).__name__}); WeCom will deliver this again", 500)
+        if outcome is DeliveryOutcome.PENDING:
+            return WebResponse.text("an identical delivery is still being handled; deliver again", 503)
         if reply is None:
             return WebResponse.text("success")
         return WebResponse.xml(self._data.encrypt_reply(reply, ctx.receive_id))

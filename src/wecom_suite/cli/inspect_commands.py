@@ -12,7 +12,7 @@ import click
 from ..api.client import SuiteClient
 from ..app.config import SuiteConfig
 from ..errors import CompanyNotFound, StoreError
-from ..redaction import redact
+from ..redaction import redact, redact_url
 from ..stores.records import CompanyState, StoredToken
 from ..stores.store import Store
 from ..stores.url import open_store
@@ -137,8 +137,12 @@ _REVEAL = click.option("--reveal", is_flag=True, help="Print the token in full."
 _FETCH = click.option("--fetch", is_flag=True, help="Ask WeCom for one if none is cached (or it is due).")
 
 
-def _fetch(config: SuiteConfig, store: Store, which: Callable[[SuiteClient], TokenManager]) -> None:
-    """Get a token through the same manager the service uses (single-flight, cached in the store)."""
+def _fetch(config: SuiteConfig, store: Store, kind: str, which: Callable[[SuiteClient], TokenManager]) -> None:
+    """Get a token through the same manager the service uses (single-flight, cached in the store).
+
+    A progress line goes to stderr first: a network call can take seconds, and stdout stays the token."""
+    click.echo(f"==> getting the {kind} (asking WeCom at {redact_url(config.api_base_url)} "
+               "unless the store has a valid one)", err=True)
     client = SuiteClient(
         config.suite_id,
         config.suite_secret,
@@ -159,7 +163,7 @@ def token_suite(ctx: click.Context, reveal: bool, fetch: bool) -> None:
     """The suite_access_token (第三方应用凭证)."""
     with opened(ctx) as (config, store):
         if fetch:
-            _fetch(config, store, lambda client: client.suite_token)
+            _fetch(config, store, "suite_access_token", lambda client: client.suite_token)
         stored = store.get_token(suite_token_key(config.suite_id))
         _print_token("suite_access_token", f"suite {config.suite_id}", stored, reveal)
 
@@ -174,7 +178,7 @@ def token_provider(ctx: click.Context, reveal: bool, fetch: bool) -> None:
         if not config.provider_corp_id:
             raise StoreError("no provider corp id configured", hint="set WECOM_PROVIDER_CORP_ID / provider_corp_id")
         if fetch:
-            _fetch(config, store, lambda client: client.provider_token)
+            _fetch(config, store, "provider_access_token", lambda client: client.provider_token)
         key = provider_token_key(config.provider_corp_id)
         _print_token("provider_access_token", f"provider {config.provider_corp_id}", store.get_token(key), reveal)
 
@@ -190,6 +194,6 @@ def token_corp(ctx: click.Context, corp_id: str, reveal: bool, fetch: bool) -> N
         if store.get_company(config.suite_id, corp_id) is None:
             raise CompanyNotFound(config.suite_id, corp_id)
         if fetch:
-            _fetch(config, store, lambda client: client.corp_token(corp_id))
+            _fetch(config, store, f"access_token of {corp_id}", lambda client: client.corp_token(corp_id))
         key = corp_token_key(config.suite_id, corp_id)
         _print_token("access_token", f"company {corp_id}", store.get_token(key), reveal)

@@ -8,7 +8,6 @@ the sandbox, and tickets are pushed every few seconds. Open the printed install 
 from __future__ import annotations
 
 import signal
-import socket
 import threading
 import time
 
@@ -20,6 +19,7 @@ from ..app.paths import INSTALL_PATH, INSTRUCTION_PATH
 from ..app.suite_app import SuiteApp
 from ..clock import SystemClock
 from ..sandbox import Sandbox
+from .listening import bind_listening_socket
 from .log_setup import configure_logging
 
 __all__ = ["DEFAULT_SANDBOX_STORE", "sandbox"]
@@ -31,41 +31,45 @@ def _step(text: str) -> None:
     click.echo(f"==> {text}", err=True)
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """Bind the service's socket before the sandbox starts pushing, so no early push is refused."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        message = f"cannot listen on {host}:{port}: {exc.strerror} (choose another with --port)"
-        raise click.ClickException(message) from None
-    sock.listen(128)
-    return sock
-
-
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
 @click.option("--store-url", default=DEFAULT_SANDBOX_STORE, show_default=True)
 @click.option("--ticket-interval", default=5.0, show_default=True, type=click.FloatRange(0.5), help="Seconds.")
 @click.option("--prefix", "url_prefix", default="/wecom", show_default=True)
+@click.option(
+    "--auth-deadline",
+    "auth_deadline",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.05),
+    help="Seconds the service has to answer create_auth/change_auth/cancel_auth/reset_permanent_code/suite_ticket "
+    "with 'success' (WeCom: 1000 ms); a later answer is a failed push.",
+)
 @click.pass_context
-def sandbox(ctx: click.Context, host: str, port: int, store_url: str, ticket_interval: float, url_prefix: str) -> None:
+def sandbox(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    store_url: str,
+    ticket_interval: float,
+    url_prefix: str,
+    auth_deadline: float,
+) -> None:
     """Run the WeCom sandbox and the suite service wired to it, until Ctrl-C."""
     configure_logging(bool(ctx.obj.get("verbose")) if ctx.obj else False)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    sock = bind(host, port)  # listening already: the sandbox's first pushes wait in the backlog
+    sock = bind_listening_socket(host, port)  # listening already: the sandbox's first pushes wait in the backlog
     service_url = f"http://{host}:{sock.getsockname()[1]}"
-    _step("starting the WeCom sandbox")
+    _step(f"starting the WeCom sandbox (authorisation callbacks must be answered within {auth_deadline:g} s)")
     emulator = Sandbox(
         clock=SystemClock(),
         callback_url=f"{service_url}{url_prefix}{INSTRUCTION_PATH}",
         ticket_interval=ticket_interval,
         host=host,
+        auth_push_timeout=auth_deadline,
         background_pushes=True,
         schedule_thread=True,
     )

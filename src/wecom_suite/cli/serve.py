@@ -10,6 +10,7 @@ from ..app.config import SuiteConfig
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
+from .listening import bind_listening_socket
 from .loading import load_all
 from .log_setup import configure_logging
 
@@ -48,20 +49,25 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
 def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, warm_tokens: bool) -> None:
     """Run the suite service (callbacks, install flow) with uvicorn."""
     configs = load_all(ctx)
-    print_summary(configs, f"http://{host}:{port}")
     if check:
+        print_summary(configs, f"http://{host}:{port}")
         click.echo("configuration OK")
         return
+    sock = bind_listening_socket(host, port)  # a busy port: one error line, before any output or worker
+    print_summary(configs, f"http://{host}:{sock.getsockname()[1]}")
     import uvicorn
 
     configure_logging(bool(ctx.obj.get("verbose")))
     if workers == 1:
         group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
         try:
-            uvicorn.run(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
+            config = uvicorn.Config(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
+            uvicorn.Server(config).run(sockets=[sock])
         finally:
             group.close()
+            sock.close()
         return
+    sock.close()  # uvicorn's supervisor binds again (the port was free a moment ago) and shares it with workers
     # Several processes: each imports the app and reads the configuration again from the environment.
     if ctx.obj.get("config_path"):
         os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])

@@ -3,13 +3,18 @@
 A delivery succeeds when the receiver answers HTTP 200 with the body ``success`` (instruction URL) or
 any HTTP 200 (data URL) within the deadline. Anything else is a failure and is retried after each of
 ``retry_delays`` (WeCom documents 3 retries). Every attempt is recorded in :class:`PushLog`.
+
+Two deadlines (wecom-api.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
+answered within 1000 ms; every other push (change_contact, data and system events) gets WeCom's 5 s.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +26,24 @@ from ..redaction import redact_url
 from .envelope import SealedCallback, seal_post, seal_verification
 from .settings import SandboxSettings
 
-__all__ = ["Attempt", "CallbackPusher", "Delivery", "PushLog"]
+__all__ = ["AUTHORISATION_INFO_TYPES", "Attempt", "CallbackPusher", "Delivery", "PushLog", "info_type_of"]
 
 logger = logging.getLogger("wecom_suite.sandbox")
+
+AUTHORISATION_INFO_TYPES = frozenset(
+    {"create_auth", "change_auth", "cancel_auth", "reset_permanent_code", "suite_ticket"}
+)
+"""Instruction callbacks (指令回调) held to the short deadline: WeCom documents "answer ``success`` within
+1000 ms" for the four authorisation notices; suite_ticket is held to it too (a handler that only stores
+the ticket has no reason to be slower, and a strict emulator catches a slow one before WeCom does)."""
+
+_INFO_TYPE = re.compile(r"<InfoType>\s*(?:<!\[CDATA\[)?\s*([A-Za-z0-9_]+)")
+
+
+def info_type_of(plaintext: str) -> str:
+    """The ``InfoType`` of a plaintext callback (``""`` for data events, which have none)."""
+    match = _INFO_TYPE.search(plaintext)
+    return match.group(1) if match else ""
 
 
 @dataclass
@@ -35,15 +55,17 @@ class Attempt:
     body: str
     error: str = ""
     delay_before: float = 0.0
+    elapsed: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {"method": self.method, "status": self.status, "body": self.body[:200], "error": self.error,
-                "delay_before": self.delay_before}
+                "delay_before": self.delay_before, "elapsed": round(self.elapsed, 3)}
 
 
 @dataclass
 class Delivery:
-    """One callback and its fate. ``plaintext`` is the XML before encryption (for tests to compare)."""
+    """One callback and its fate. ``plaintext`` is the XML before encryption (for tests to compare);
+    ``deadline`` is the seconds each POST had to be answered in."""
 
     label: str
     url: str
@@ -52,6 +74,7 @@ class Delivery:
     to_user_name: str = ""
     agent_id: str = ""
     instruction: bool = True
+    deadline: float = 5.0
     attempts: list[Attempt] = field(default_factory=list)
     verification: list[Attempt] = field(default_factory=list)
     ok: bool = False
@@ -59,7 +82,7 @@ class Delivery:
 
     def as_json(self) -> dict[str, Any]:
         return {"label": self.label, "url": redact_url(self.url), "receive_id": self.receive_id, "ok": self.ok,
-                "done": self.done, "attempts": [a.as_json() for a in self.attempts],
+                "done": self.done, "deadline": self.deadline, "attempts": [a.as_json() for a in self.attempts],
                 "verification": [a.as_json() for a in self.verification]}
 
 
@@ -104,6 +127,8 @@ class CallbackPusher:
 
     ``background=True`` queues deliveries to one worker thread (in order), so a browser redirect or an
     admin request never waits for a slow receiver; otherwise ``deliver`` returns when done.
+    ``timeout`` is the deadline of ordinary pushes, ``auth_timeout`` that of
+    :data:`AUTHORISATION_INFO_TYPES` on the instruction URL; an answer after it counts as a failure.
     """
 
     def __init__(
@@ -113,6 +138,7 @@ class CallbackPusher:
         *,
         retry_delays: tuple[float, ...] = (0.0, 0.0, 0.0),
         timeout: float = 5.0,
+        auth_timeout: float = 1.0,
         verify_urls: bool = True,
         background: bool = False,
         sleep: Callable[[float], object] | None = None,
@@ -121,6 +147,7 @@ class CallbackPusher:
         self._clock = clock
         self.retry_delays = tuple(retry_delays)
         self.timeout = timeout
+        self.auth_timeout = auth_timeout
         self.verify_urls = verify_urls
         self._closing = threading.Event()
         self._sleep: Callable[[float], object] = sleep if sleep is not None else self._closing.wait
@@ -149,7 +176,8 @@ class CallbackPusher:
 
     def deliver(self, label: str, url: str, plaintext: str, *, receive_id: str, to_user_name: str,
                 agent_id: str = "", instruction: bool = True) -> Delivery:
-        delivery = Delivery(label, url, plaintext, receive_id, to_user_name, agent_id, instruction)
+        delivery = Delivery(label, url, plaintext, receive_id, to_user_name, agent_id, instruction,
+                            deadline=self.deadline_for(plaintext, instruction=instruction))
         self.log.add(delivery)
         if self._queue is not None:
             with self._lock:
@@ -160,6 +188,12 @@ class CallbackPusher:
         else:
             self._run(delivery)
         return delivery
+
+    def deadline_for(self, plaintext: str, *, instruction: bool = True) -> float:
+        """Seconds the receiver has to answer this push (1 s for authorisation notices, else 5 s)."""
+        if instruction and info_type_of(plaintext) in AUTHORISATION_INFO_TYPES:
+            return self.auth_timeout
+        return self.timeout
 
     def _work(self) -> None:
         assert self._queue is not None
@@ -184,7 +218,7 @@ class CallbackPusher:
                     receive_id=delivery.receive_id, to_user_name=delivery.to_user_name, agent_id=delivery.agent_id,
                     plaintext=delivery.plaintext, timestamp=int(self._clock.now()),
                 )
-                attempt = self._send(sealed, delay or 0.0)
+                attempt = self._send(sealed, delay or 0.0, delivery.deadline)
                 delivery.attempts.append(attempt)
                 body_ok = attempt.body.strip() == "success" if delivery.instruction else True
                 if attempt.status == 200 and not attempt.error and body_ok:
@@ -221,7 +255,7 @@ class CallbackPusher:
                 delivery.url, token=settings.token, encoding_aes_key=settings.encoding_aes_key,
                 receive_id=settings.provider_corp_id, timestamp=int(self._clock.now()),
             )
-            attempt = self._send(sealed, delay or 0.0)
+            attempt = self._send(sealed, delay or 0.0, self.timeout)
             delivery.verification.append(attempt)
             if attempt.status == 200 and not attempt.error and attempt.body == sealed.expected_echo:
                 with self._lock:
@@ -229,13 +263,21 @@ class CallbackPusher:
                 return True
         return False
 
-    def _send(self, sealed: SealedCallback, delay: float) -> Attempt:
+    def _send(self, sealed: SealedCallback, delay: float, deadline: float) -> Attempt:
+        """One request; an answer later than ``deadline`` (wall time, as WeCom measures it) is a failure."""
+        started = time.monotonic()
         try:
             if sealed.method == "GET":
-                response = self._http.get(sealed.url)
+                response = self._http.get(sealed.url, timeout=deadline)
             else:
-                response = self._http.post(sealed.url, content=sealed.body,
+                response = self._http.post(sealed.url, content=sealed.body, timeout=deadline,
                                            headers={"Content-Type": "text/xml; charset=utf-8"})
         except httpx.HTTPError as exc:
-            return Attempt(sealed.method, None, "", error=f"{type(exc).__name__}: {exc}", delay_before=delay)
-        return Attempt(sealed.method, response.status_code, response.text, delay_before=delay)
+            error = f"{type(exc).__name__}: {exc} (no answer within the {deadline:g} s deadline)" \
+                if isinstance(exc, httpx.TimeoutException) else f"{type(exc).__name__}: {exc}"
+            return Attempt(sealed.method, None, "", error=error, delay_before=delay,
+                           elapsed=time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        late = f"answered after {elapsed:.2f} s, past the {deadline:g} s deadline" if elapsed > deadline else ""
+        return Attempt(sealed.method, response.status_code, response.text, error=late, delay_before=delay,
+                       elapsed=elapsed)

@@ -22,6 +22,7 @@ def run_forever(
     settings: SandboxSettings | None = None,
     install_delivery: InstallDelivery = "both",
     retry_delays: tuple[float, ...] = (1.0, 5.0, 10.0),
+    auth_push_timeout: float = 1.0,
     announce: Callable[[Sandbox], None] | None = None,
     stop: threading.Event | None = None,
 ) -> None:
@@ -33,7 +34,7 @@ def run_forever(
     sandbox = Sandbox(
         clock=SystemClock(), host=host, port=port, callback_url=callback_url, data_callback_url=data_callback_url,
         ticket_interval=ticket_interval, settings=settings, install_delivery=install_delivery,
-        retry_delays=retry_delays,
+        retry_delays=retry_delays, auth_push_timeout=auth_push_timeout,
     )
     stop = stop or threading.Event()
     with sandbox:

@@ -60,6 +60,10 @@ class Sandbox:
     Pushes go to ``callback_url`` (instruction, 指令回调; receive id = suite id) and
     ``data_callback_url`` (数据回调; ``$CORPID$`` is substituted; receive id = the company's corp id) and
     ``system_callback_url`` (系统事件接收URL; receive id = the provider corp id).
+
+    Deadlines (wecom-api.md §1.10): create_auth, change_auth, cancel_auth, reset_permanent_code and
+    suite_ticket must be answered within ``auth_push_timeout`` (1.0 s, WeCom's 1000 ms); every other push
+    within ``push_timeout`` (5 s). A later answer is a failed attempt and is retried.
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class Sandbox:
         install_delivery: InstallDelivery = "both",
         retry_delays: Iterable[float] | None = None,
         push_timeout: float = 5.0,
+        auth_push_timeout: float = 1.0,
         verify_urls: bool = True,
         background_pushes: bool | None = None,
         schedule_thread: bool | None = None,
@@ -86,6 +91,9 @@ class Sandbox:
             raise ConfigError("install_delivery", "must be 'both', 'redirect' or 'callback'")
         if ticket_interval is not None and ticket_interval <= 0:
             raise ConfigError("ticket_interval", "must be positive seconds (or None for no schedule)")
+        for name, value in (("push_timeout", push_timeout), ("auth_push_timeout", auth_push_timeout)):
+            if value <= 0:
+                raise ConfigError(name, "must be positive seconds (the receiver's deadline to answer a push)")
         self.clock: Clock = clock if clock is not None else SystemClock()
         manual = isinstance(self.clock, ManualClock)
         if retry_delays is None:
@@ -106,8 +114,8 @@ class Sandbox:
         self._schedule_thread_wanted = (not manual) if schedule_thread is None else schedule_thread
         self._pusher = CallbackPusher(
             lambda: self._settings, self.clock, retry_delays=tuple(retry_delays), timeout=push_timeout,
-            verify_urls=verify_urls, background=(not manual) if background_pushes is None else background_pushes,
-            sleep=sleep,
+            auth_timeout=auth_push_timeout, verify_urls=verify_urls,
+            background=(not manual) if background_pushes is None else background_pushes, sleep=sleep,
         )
         self._connections = ConnectionRegistry()
         self._server: uvicorn.Server | None = None
