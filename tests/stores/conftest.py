@@ -17,6 +17,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     clock = ManualClock(START)
     kind: str = request.param
     opener: Callable[[], Store]
+    url: str | None = None
     if kind == "memory":
         shared = MemoryStore(clock)
 
@@ -31,11 +32,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         from wecom_suite.stores import RedisStore
 
         url = request.getfixturevalue("redis_url")
+        redis_url: str = url
 
         def opener() -> Store:
-            return RedisStore(url, clock)
+            return RedisStore(redis_url, clock)
 
-    b = Backend(kind, opener(), clock, opener)
+    b = Backend(kind, opener(), clock, opener, redis_url=url if kind == "redis" else None)
     try:
         yield b
     finally:

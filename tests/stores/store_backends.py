@@ -6,10 +6,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis
+
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import Store
 
 START = 1_700_000_000.0
+REDIS_PREFIX = "wecom-suite"  # RedisStore's default key prefix: leases live at {prefix}:lease:{name}
 
 
 @dataclass
@@ -18,6 +21,7 @@ class Backend:
     store: Store
     clock: ManualClock
     _reopen: Callable[[], Store]
+    redis_url: str | None = None
 
     def reopen(self) -> Store:
         """Close the store and open the same data again, as after a process restart."""
@@ -26,16 +30,26 @@ class Backend:
         return self.store
 
     def pass_lease(self, name: str, lease_seconds: float) -> None:
-        """Let the lease ``name`` (taken for ``lease_seconds``) run out: move the store's clock, or, on
-        Redis, whose leases expire on the server, poll until the server has dropped it."""
+        """Let the lease ``name`` (taken for ``lease_seconds``) run out without waiting for it.
+
+        Memory and SQLite judge leases by the store's clock, so the ManualClock moves. Redis leases
+        expire on the server (``SET NX PX``), which no test clock reaches: the server itself is told to
+        expire the key in 1 ms (PEXPIRE), so it is Redis's own expiry that frees it, not a DEL by us.
+        """
         if self.kind != "redis":
             self.clock.advance(lease_seconds)
             return
-        deadline = time.monotonic() + lease_seconds + 5
-        while time.monotonic() < deadline:
-            probe = self.store.try_acquire(name, lease_seconds=lease_seconds)
-            if probe is not None:
-                assert self.store.release(probe)
-                return
-            time.sleep(0.01)  # polling the server's own expiry, not a test clock
-        raise AssertionError(f"Redis never expired lease {name}")
+        assert self.redis_url is not None, "a redis backend needs its URL"
+        key = f"{REDIS_PREFIX}:lease:{name}"
+        server = redis.Redis.from_url(self.redis_url)
+        try:
+            ttl_ms = int(server.pttl(key))
+            # The store must have set the lease with a server-side TTL (PX), roughly lease_seconds long.
+            assert 0 < ttl_ms <= lease_seconds * 1000, f"lease {key} has PTTL {ttl_ms}, not a {lease_seconds}s lease"
+            assert server.pexpire(key, 1)
+            deadline = time.monotonic() + 2
+            while server.exists(key):
+                assert time.monotonic() < deadline, f"Redis never expired lease {key}"
+                time.sleep(0.001)  # brief: the server drops the key 1 ms after PEXPIRE
+        finally:
+            server.close()

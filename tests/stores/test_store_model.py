@@ -54,7 +54,8 @@ def apply(store: Store, clock: ManualClock, op: tuple[Any, ...]) -> object:
         return None
     if name == "save_ticket":
         suite, ticket, offset = args
-        return store.save_ticket(SuiteTicket(suite, ticket, T0 + offset))
+        store.save_ticket(SuiteTicket(suite, ticket, T0 + offset))
+        return None
     if name == "get_ticket":
         suite, allow_expired = args
         try:
@@ -63,7 +64,8 @@ def apply(store: Store, clock: ManualClock, op: tuple[Any, ...]) -> object:
             return type(exc).__name__
     if name == "set_token":
         key, token, offset = args
-        return store.set_token(key, StoredToken(token, T0 + 7200 + offset, T0 + offset))
+        store.set_token(key, StoredToken(token, T0 + 7200 + offset, T0 + offset))
+        return None
     if name == "get_token":
         return store.get_token(args[0])
     if name == "delete_token":
@@ -74,14 +76,17 @@ def apply(store: Store, clock: ManualClock, op: tuple[Any, ...]) -> object:
     if name == "claim":
         return store.claim(args[0], now=now, lease_seconds=args[1])
     if name == "complete":
-        return store.complete(args[0])
+        store.complete(args[0])
+        return None
     if name == "retry_later":
-        return store.retry_later(args[0], not_before=now + args[1], error=f"error at {args[1]}")
+        store.retry_later(args[0], not_before=now + args[1], error=f"error at {args[1]}")
+        return None
     if name == "pending_count":
         return store.pending_count(args[0])
     if name == "issue_state":
         state, suite, lifetime = args
-        return store.issue_state(state, expires_at=now + lifetime, data=f"{state}@{suite}", suite_id=suite)
+        store.issue_state(state, expires_at=now + lifetime, data=f"{state}@{suite}", suite_id=suite)
+        return None
     if name == "consume_state":
         return store.consume_state(args[0], now=now, suite_id=args[1])
     raise AssertionError(name)

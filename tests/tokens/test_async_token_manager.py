@@ -107,7 +107,7 @@ async def test_invalidate_during_an_async_read_is_not_undone_by_it(clock: Manual
     reader = asyncio.create_task(manager.token())
     assert await asyncio.to_thread(store.parked.wait, 10)
     await manager.invalidate("rejected")
-    store.release.set()
+    store.resume.set()
     assert await reader == "atok-1"
     assert await manager.token() == "atok-1"
 
@@ -123,6 +123,6 @@ async def test_async_refresh_waits_out_an_ordinary_read(clock: ManualClock) -> N
     assert await asyncio.to_thread(store.parked.wait, 10)
     refreshing = asyncio.create_task(manager.refresh())
     await asyncio.sleep(0)
-    store.release.set()
+    store.resume.set()
     assert await reader == "rejected"
     assert await refreshing == "atok-1"

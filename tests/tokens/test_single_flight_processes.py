@@ -147,6 +147,9 @@ def test_processes_threads_and_tasks_asking_at_expiry_cause_exactly_one_fetch(
 
 
 def test_a_refresher_killed_mid_fetch_is_replaced_after_its_lease(sandbox: Sandbox, store_url: str) -> None:
+    """The one test that waits for real time, on purpose: the lease holder is a separate process that is
+    SIGKILLed, so no ManualClock of ours reaches it or its store; what is under test is that the
+    survivor takes over once the real 2 s lease (wall clock / Redis server TTL) has run out."""
     lease = 2.0  # short, to keep the test fast; long enough that a loaded box still sees it held
     ticket = sandbox.issue_ticket()
     suite_id = sandbox.settings.suite_id

@@ -235,7 +235,7 @@ def test_refresh_does_not_adopt_a_token_an_ordinary_read_is_bringing_back(clock:
     refreshed: list[str] = []
     refresher = threading.Thread(target=lambda: refreshed.append(manager.refresh()))
     refresher.start()
-    store.release.set()
+    store.resume.set()
     reader.join(10)
     refresher.join(10)
     assert refreshed == ["tok-1"]
@@ -253,7 +253,7 @@ def test_invalidate_during_a_read_is_not_undone_by_it(clock: ManualClock) -> Non
     reader.start()
     assert store.parked.wait(10)
     manager.invalidate("rejected")  # WeCom said so while the read was in flight
-    store.release.set()
+    store.resume.set()
     reader.join(10)
     assert got == ["tok-1"]
     assert manager.token() == "tok-1"

@@ -69,13 +69,13 @@ class GatedStore(MemoryStore):
         super().__init__(clock)
         self.armed = False
         self.parked = threading.Event()
-        self.release = threading.Event()
+        self.resume = threading.Event()  # not `release`: that is the lease-release method it would shadow
 
     def get_token(self, key: str) -> StoredToken | None:
         found = super().get_token(key)
         if self.armed:
             self.armed = False
             self.parked.set()
-            if not self.release.wait(timeout=30):
+            if not self.resume.wait(timeout=30):
                 raise TimeoutError("test never released the store")
         return found
