@@ -66,6 +66,13 @@ class ApiApp:
             await wecom_json(ApiFailure(45009, "over the sandbox's per-minute limit").body())(scope, receive, send)
             return
         fault = self.faults.take(path)
+        if fault is not None and fault.kind is FaultKind.DROP:
+            # Read the whole request first: hanging up with request bytes unread makes the kernel send a
+            # reset (the client sees ECONNRESET) instead of a plain close, nondeterministically.
+            try:
+                await request.body()
+            except ClientDisconnect:
+                return
         if fault is not None and fault.kind is FaultKind.DROP and self.drop_connection(scope):
             while (await receive())["type"] != "http.disconnect":
                 pass  # let the server see the hang-up before this call returns without a response

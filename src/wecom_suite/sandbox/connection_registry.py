@@ -48,7 +48,7 @@ class ConnectionRegistry:
             self._transports.pop(client, None)
 
     def drop(self, scope: Scope) -> bool:
-        """Abort the connection that carried this request (no response at all); False if unknown."""
+        """Close the connection that carried this request (no response at all); False if unknown."""
         client: Any = scope.get("client")
         if not client:
             return False
@@ -56,5 +56,5 @@ class ConnectionRegistry:
             transport = self._transports.get((client[0], client[1]))
         if transport is None:
             return False
-        transport.abort()
+        transport.close()  # a plain FIN: the client sees "disconnected without a response"
         return True
