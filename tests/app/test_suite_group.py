@@ -13,7 +13,7 @@ from wecom_suite.clock import ManualClock
 from wecom_suite.errors import ConfigError
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.sandbox.envelope import seal_post
-from wecom_suite.sandbox.notifications import create_auth_xml, suite_ticket_xml
+from wecom_suite.sandbox.notifications import create_auth_xml, license_pay_success_xml, suite_ticket_xml
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.web import WebRequest
 
@@ -136,3 +136,43 @@ def test_uvicorn_worker_factory_reads_the_config_file(
         assert group.apps[0].store is group.apps[1].store  # one store URL, one connection
     finally:
         group.close()
+
+
+def test_system_events_of_one_provider_go_to_its_first_suite(
+    two_sandboxes: tuple[Sandbox, Sandbox, ManualClock],
+) -> None:
+    """WeCom has one system-event URL per provider: whichever suite's URL receives an event, the first
+    suite configured with that provider corp id records and handles it."""
+    crm_box, hr_box, clock = two_sandboxes
+    provider = crm_box.settings.provider_corp_id
+    store = MemoryStore(clock)
+    crm = SuiteApp(config_for(crm_box, name="crm", url_prefix="/crm"), store=store, clock=clock, start_worker=False)
+    hr = SuiteApp(
+        config_for(hr_box, name="hr", url_prefix="/hr", provider_corp_id=provider),
+        store=store,
+        clock=clock,
+        start_worker=False,
+    )
+    seen: dict[str, list[str]] = {"crm": [], "hr": []}
+    crm.on("license_pay_success")(lambda ctx: seen["crm"].append(ctx.event.raw["OrderId"]))
+    hr.on("license_pay_success")(lambda ctx: seen["hr"].append(ctx.event.raw["OrderId"]))
+    with SuiteGroup([crm, hr]) as group:
+        assert group.system_event_app(provider) is crm
+        s = hr_box.settings  # posted to hr's URL, so sealed with hr's Token and EncodingAESKey
+        sealed = seal_post(
+            "/hr/callback/system",
+            token=s.token,
+            encoding_aes_key=s.encoding_aes_key,
+            receive_id=provider,
+            to_user_name=provider,
+            agent_id="",
+            plaintext=license_pay_success_xml(provider, "wwcorp", "order7", "boss", int(clock.now())),
+            timestamp=int(clock.now()),
+        )
+        path_only, _, query = sealed.url.partition("?")
+        request = WebRequest.from_raw("POST", path_only, query, {"content-type": "text/xml"}, sealed.body)
+        response = group.handle(request)
+        assert (response.status, response.body) == (200, b"success")
+        assert (store.pending_count(crm.config.suite_id), store.pending_count(hr.config.suite_id)) == (1, 0)
+        assert crm.process_pending() == 1
+        assert seen == {"crm": ["order7"], "hr": []}

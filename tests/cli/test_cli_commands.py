@@ -88,7 +88,17 @@ def test_serve_check_prints_redacted_config_and_console_urls(config_file: Path) 
     assert "suite_secret               …(33)#" in out  # length and fingerprint, no characters
     assert "https://suite.example.com/wecom/callback/instruction" in out
     assert "https://suite.example.com/wecom/callback/data" in out
+    assert re.search(r"system event URL \(系统事件接收URL\)\s+https://suite.example.com/wecom/callback/system", out)
     assert "configuration OK" in out
+
+
+def test_serve_check_prints_no_system_url_without_provider_corp_id(config_file: Path) -> None:
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace('provider_corp_id = "wwprov"\n', ""))
+    code, out = run("--config", str(config_file), "serve", "--check")
+    assert code == 0, out
+    assert "https://suite.example.com/wecom/callback/instruction" in out
+    assert "/callback/system" not in out
+    assert "system event URL (系统事件接收URL) is off" in out
 
 
 def test_bad_config_exits_non_zero_with_one_line(tmp_path: Path) -> None:

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-__all__ = ["DATA_PATH", "INSTALL_CALLBACK_PATH", "INSTALL_PATH", "INSTRUCTION_PATH", "console_urls"]
+__all__ = [
+    "DATA_PATH",
+    "INSTALL_CALLBACK_PATH",
+    "INSTALL_PATH",
+    "INSTRUCTION_PATH",
+    "SYSTEM_PATH",
+    "SYSTEM_URL_LABEL",
+    "console_urls",
+]
 
 INSTRUCTION_PATH = "/callback/instruction"  # 指令回调URL
 DATA_PATH = "/callback/data"  # 数据回调URL
+SYSTEM_PATH = "/callback/system"  # 系统事件接收URL: provider-level events keyed by ServiceCorpId
 INSTALL_PATH = "/install"  # where an admin starts an install from the provider's site
 INSTALL_CALLBACK_PATH = "/install/callback"  # 授权完成回调: WeCom redirects here with the auth_code
 
+SYSTEM_URL_LABEL = "system event URL (系统事件接收URL)"
 
-def console_urls(base_url: str, url_prefix: str) -> dict[str, str]:
-    """What to enter in the provider console (服务商管理后台), and the page admins start installs from."""
+
+def console_urls(base_url: str, url_prefix: str, *, system_events: bool = False) -> dict[str, str]:
+    """What to enter in the provider console (服务商管理后台), and the page admins start installs from.
+
+    The system-event URL is listed only with ``system_events=True``: it needs ``provider_corp_id``.
+    """
     root = base_url.rstrip("/") + url_prefix
-    return {
+    urls = {
         "instruction callback URL (指令回调URL)": root + INSTRUCTION_PATH,
         "data callback URL (数据回调URL)": root + DATA_PATH,
-        "install redirect (授权完成回调)": root + INSTALL_CALLBACK_PATH,
-        "install page for admins": root + INSTALL_PATH,
     }
+    if system_events:
+        urls[SYSTEM_URL_LABEL] = root + SYSTEM_PATH
+    urls["install redirect (授权完成回调)"] = root + INSTALL_CALLBACK_PATH
+    urls["install page for admins"] = root + INSTALL_PATH
+    return urls

@@ -9,6 +9,9 @@ serves it, under ``config.url_prefix``:
 ``POST {prefix}/callback/instruction``  instruction callbacks: recorded, ``success``, processed after
 ``GET  {prefix}/callback/data``         URL verification (数据回调URL), provider corp id
 ``POST {prefix}/callback/data``         data callbacks from installed companies, handled at once
+``GET  {prefix}/callback/system``       URL verification (系统事件接收URL), provider corp id
+``POST {prefix}/callback/system``       provider system events (``ServiceCorpId``): recorded, ``success``,
+                                        then the handlers (needs ``provider_corp_id``)
 ``GET  {prefix}/install``               start an install (pre_auth_code, state, WeCom's install page)
 ``GET  {prefix}/install/callback``      WeCom's redirect back with the auth_code
 =====================================  ==================================================
@@ -36,7 +39,15 @@ from ..callback.receiver import CallbackReceiver
 from ..callback.router import EventRouter, Handler
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import CallbackError, CompanyNotFound
-from ..events import CreateAuthEvent, DataEvent, Event, ResetPermanentCodeEvent, SuiteTicketEvent, parse_event
+from ..events import (
+    CreateAuthEvent,
+    DataEvent,
+    Event,
+    InstructionEvent,
+    ResetPermanentCodeEvent,
+    SuiteTicketEvent,
+    parse_event,
+)
 from ..stores.records import CompanyState, InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
@@ -52,7 +63,7 @@ from .config import SuiteConfig, redact_store_url
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
-from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, console_urls
+from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, SYSTEM_PATH, console_urls
 
 __all__ = ["SuiteApp"]
 
@@ -72,6 +83,10 @@ class SuiteApp:
     processed by a worker thread: first the default lifecycle (tickets, installs, changes,
     cancellations), then the handlers registered with :meth:`on`. Handlers may therefore run again
     after a crash or a failure (they are retried with backoff): make them idempotent.
+
+    Provider system events (系统事件: ``license_pay_success``, ``register_corp``, ...) arriving at
+    ``{prefix}/callback/system`` take the same path, without a built-in lifecycle: only the handlers
+    registered with :meth:`on` run. The endpoint needs ``provider_corp_id``.
     """
 
     def __init__(
@@ -117,6 +132,12 @@ class SuiteApp:
         self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
         self._verification = self._receiver(self._verification_receive_id)
         self._data = self._receiver(self._is_installed_corp)
+        # System events are encrypted with the provider corp id and carry it as ServiceCorpId (§1.7).
+        provider = config.provider_corp_id
+        self._system = self._receiver(provider, provider_corp_id=provider) if provider else None
+        # Whose inbox (and so whose handlers) gets the system events this URL receives; a SuiteGroup points
+        # every suite of one provider at the same app, since WeCom has one system-event URL per provider.
+        self.system_event_app: SuiteApp = self
         self.worker = InboxWorker(
             self.store, config.suite_id, self.process, clock=self.clock, lease_seconds=config.inbox_lease_seconds
         )
@@ -195,7 +216,11 @@ class SuiteApp:
 
     def urls(self, base_url: str | None = None) -> dict[str, str]:
         """The URLs to enter in the provider console, under ``base_url`` (default: ``public_base_url``)."""
-        return console_urls(base_url or self.config.public_base_url or "http://localhost:8000", self.config.url_prefix)
+        return console_urls(
+            base_url or self.config.public_base_url or "http://localhost:8000",
+            self.config.url_prefix,
+            system_events=bool(self.config.provider_corp_id),
+        )
 
     def route(self, path: str) -> str | None:
         """The endpoint a request path names, with or without the prefix (adapters may strip it)."""
@@ -203,7 +228,7 @@ class SuiteApp:
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix) :]
         path = path.rstrip("/")
-        if path in (INSTRUCTION_PATH, DATA_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH):
+        if path in (INSTRUCTION_PATH, DATA_PATH, SYSTEM_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH):
             return path
         return None
 
@@ -219,10 +244,16 @@ class SuiteApp:
             if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
                 return _method_not_allowed("GET")
             return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
-        if method == "GET":
-            return self._verify_url(request)
-        if method != "POST":
+        if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
+        if endpoint == SYSTEM_PATH:
+            if self._system is None:
+                return _system_events_off()
+            if method == "GET":
+                return self._verify_url(request, self._system)
+            return self._receive_system(request, self._system)
+        if method == "GET":
+            return self._verify_url(request, self._verification)
         if endpoint == INSTRUCTION_PATH:
             return self._receive_instruction(request)
         return self._receive_data(request)
@@ -237,7 +268,9 @@ class SuiteApp:
 
     # -- callbacks ----------------------------------------------------------------------------------
 
-    def _receiver(self, receive_id: ReceiveIdSpec, suite_id: str | None = None) -> CallbackReceiver:
+    def _receiver(
+        self, receive_id: ReceiveIdSpec, suite_id: str | None = None, *, provider_corp_id: str | None = None
+    ) -> CallbackReceiver:
         return CallbackReceiver(
             self.config.token,
             self.config.encoding_aes_key,
@@ -245,6 +278,7 @@ class SuiteApp:
             previous_encoding_aes_key=self.config.previous_encoding_aes_key,
             clock=self.clock,
             suite_id=suite_id,
+            provider_corp_id=provider_corp_id,
         )
 
     def _verification_receive_id(self, receive_id: str) -> bool:
@@ -258,9 +292,9 @@ class SuiteApp:
         record = self.store.get_company(self.config.suite_id, receive_id)
         return record is not None and record.active
 
-    def _verify_url(self, request: WebRequest) -> WebResponse:
+    def _verify_url(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
         try:
-            return WebResponse.text(self._verification.verify_url(request.query))
+            return WebResponse.text(receiver.verify_url(request.query))
         except CallbackError as exc:
             logger.warning("suite %s: URL verification rejected: %s", self.config.name, exc)
             return callback_error_response(exc)
@@ -277,17 +311,32 @@ class SuiteApp:
             # Stored before answering: it is one small write, and the worker itself may need the ticket
             # (a suite token) to process an install that arrives right behind it.
             self.lifecycle.store_ticket(event)
+        return self._record(ctx, "callback")
+
+    def _receive_system(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
+        """A provider system event: the same inbox and worker as instruction callbacks."""
+        try:
+            ctx = receiver.open(request.query, request.body)
+        except CallbackError as exc:
+            logger.warning("suite %s: system event rejected: %s", self.config.name, exc)
+            return callback_error_response(exc)
+        return self.system_event_app._record(ctx, "system event")
+
+    def _record(self, ctx: CallbackContext, kind: str) -> WebResponse:
+        """Write to the inbox (once per content digest), answer ``success``, wake the worker."""
+        event = ctx.event
         item = InboxItem(
             id=ctx.digest, suite_id=self.config.suite_id, payload=ctx.raw_xml, received_at=self.clock.now()
         )
         try:
             recorded = self.store.put(item)
         except Exception:
-            logger.exception("suite %s: could not record a %s callback", self.config.name, event.info_type)
+            logger.exception("suite %s: could not record a %s %s", self.config.name, event.info_type, kind)
             return WebResponse.text("store unavailable; WeCom will retry", status=503)
         logger.info(
-            "suite %s: callback %s%s %s",
+            "suite %s: %s %s%s %s",
             self.config.name,
+            kind,
             event.info_type,
             f" from {event.auth_corp_id}" if event.auth_corp_id else "",
             "recorded" if recorded else "already recorded (redelivery ignored)",
@@ -318,24 +367,26 @@ class SuiteApp:
     # -- processing ---------------------------------------------------------------------------------
 
     def process(self, item: InboxItem) -> None:
-        """Process one recorded instruction callback: the lifecycle, then the user's handlers."""
+        """Process one recorded callback: the lifecycle (instruction callbacks only), then the user's handlers."""
         event = parse_event(item.payload)
-        if not isinstance(event, DataEvent):  # data events are not expected here; handlers only
+        system = _is_system_event(event)
+        if not system and not isinstance(event, DataEvent):  # data events are not expected here; handlers only
             self.lifecycle.apply(event)
+        addressee = self.config.provider_corp_id if system else self.config.suite_id
         ctx = CallbackContext(
             token=self.config.token,
             query={},
             msg_signature="",
             timestamp=event.timestamp,
             nonce="",
-            to_user_name=self.config.suite_id,
+            to_user_name=addressee,
             agent_id=None,
             encrypted="",
             raw_xml=item.payload,
             event=event,
             aes_key=b"",
             random=b"",
-            receive_id=self.config.suite_id,
+            receive_id=addressee,
             digest=item.id,
             duplicate=False,
         )
@@ -391,4 +442,20 @@ class SuiteApp:
 def _method_not_allowed(allowed: str) -> WebResponse:
     response = WebResponse.text("method not allowed", status=405)
     response.headers["allow"] = allowed
+    return response
+
+
+def _is_system_event(event: Event) -> bool:
+    """A provider system event (系统事件): its envelope names the provider (``ServiceCorpId``), not a suite."""
+    return isinstance(event, InstructionEvent) and bool(event.service_corp_id) and not event.suite_id
+
+
+def _system_events_off() -> WebResponse:
+    """The system-event URL without ``provider_corp_id``: say which setting turns it on."""
+    response = WebResponse.text(
+        "the system event URL (系统事件接收URL) is off: set provider_corp_id (WECOM_PROVIDER_CORP_ID) to your "
+        "provider corp id (服务商CorpID, from the provider console), then restart",
+        status=404,
+    )
+    response.headers["x-wecom-callback-reason"] = "provider_corp_id_required"
     return response

@@ -21,12 +21,22 @@ __all__ = ["SuiteGroup"]
 
 
 class SuiteGroup:
-    """A :class:`~wecom_suite.web.WebHandler` that sends each request to the suite whose prefix matches."""
+    """A :class:`~wecom_suite.web.WebHandler` that sends each request to the suite whose prefix matches.
+
+    WeCom has one system-event URL (系统事件接收URL) per provider, shared by all its suites. Each suite
+    still serves ``{prefix}/callback/system`` (decrypting with its own Token/EncodingAESKey), but the events
+    are recorded for, and handled by, the *first suite in configuration order* with the same
+    ``provider_corp_id``: register system-event handlers (``license_pay_success``, ...) on that suite.
+    """
 
     def __init__(self, apps: Sequence[SuiteApp]) -> None:
         if not apps:
             raise ValueError("a SuiteGroup needs at least one SuiteApp")
         check_distinct([app.config for app in apps])
+        for app in apps:
+            app.system_event_app = next(
+                first for first in apps if first.config.provider_corp_id == app.config.provider_corp_id
+            )
         # Longest prefix first, so /wecom/crm wins over /wecom.
         self.apps = sorted(apps, key=lambda app: len(app.config.url_prefix), reverse=True)
         self._stores: list[Store] = []
@@ -45,6 +55,13 @@ class SuiteGroup:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], **options: Any) -> SuiteGroup:
         return cls.from_configs(load_configs(path), **options)
+
+    def system_event_app(self, provider_corp_id: str) -> SuiteApp:
+        """The suite whose handlers get the system events of provider ``provider_corp_id``."""
+        for app in self.apps:
+            if app.config.provider_corp_id == provider_corp_id:
+                return app.system_event_app
+        raise KeyError(f"no suite has provider_corp_id {provider_corp_id!r}")
 
     def __iter__(self) -> Iterator[SuiteApp]:
         return iter(self.apps)

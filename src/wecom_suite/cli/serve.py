@@ -25,12 +25,17 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
         for name, value in config.describe():
             click.echo(f"  {name.ljust(width)}  {value}")
         click.echo("  URLs for the provider console (服务商管理后台):")
-        urls = console_urls(config.public_base_url or base_url, config.url_prefix)
+        urls = console_urls(
+            config.public_base_url or base_url, config.url_prefix, system_events=bool(config.provider_corp_id)
+        )
         label_width = max(len(label) for label in urls)
         for label, url in urls.items():
             click.echo(f"    {label.ljust(label_width)}  {url}")
         if not config.provider_corp_id:
-            click.echo("  (no provider_corp_id: URL verification accepts any receive id; set it to check)")
+            click.echo(
+                "  (no provider_corp_id: URL verification accepts any receive id, and the system event URL"
+                " (系统事件接收URL) is off; set it to enable both)"
+            )
         if not config.public_base_url:
             click.echo("  (set public_base_url to the https address WeCom reaches; these use the listen address)")
 
