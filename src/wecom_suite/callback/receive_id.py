@@ -19,8 +19,7 @@ ReceiveIdSpec = Union[str, Collection[str], Callable[[str], bool]]
 def receive_id_matcher(spec: ReceiveIdSpec) -> Callable[[str], bool]:
     """Normalise a receive-id spec into a predicate. ``""`` matches only the empty receive id."""
     if isinstance(spec, str):
-        expected = spec
-        return lambda rid: rid == expected
+        return frozenset((spec,)).__contains__  # a C-level predicate: it runs twice per callback
     if callable(spec):
         return spec
     if isinstance(spec, Collection):
