@@ -7,11 +7,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 import uvicorn
 
+from html_pages import LinkAndForm, parse_page  # noqa: F401 - re-exported for the app tests
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
@@ -87,32 +87,4 @@ class World:
         return f"{self.service.url}{PREFIX}{path}"
 
 
-class LinkAndForm(HTMLParser):
-    """The first ``<a id=install>`` href and the first form's action + fields (+ radio choices)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: dict[str, str] = {}
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.radios: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and "id" in a:
-            self.links[a["id"]] = a.get("href", "")
-        elif tag == "form":
-            self.action = a.get("action", "")
-        elif tag == "input" and a.get("type") == "hidden":
-            self.fields[a["name"]] = a.get("value", "")
-        elif tag == "input" and a.get("type") == "radio":
-            self.radios.append(a.get("value", ""))
-
-
 WorldFactory = Callable[..., World]
-
-
-def parse_page(html: str) -> LinkAndForm:
-    parser = LinkAndForm()
-    parser.feed(html)
-    return parser

@@ -8,40 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 
+from html_pages import parse_page
 from wecom_suite.stores.sqlite import SQLiteStore
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("wecom-suite")  # what `pip install` puts on PATH
-
-
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: dict[str, str] = {}
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.radios: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and "id" in a:
-            self.links[a["id"]] = a.get("href", "")
-        elif tag == "form":
-            self.action = a.get("action", "")
-        elif tag == "input" and a.get("type") == "hidden":
-            self.fields[a["name"]] = a.get("value", "")
-        elif tag == "input" and a.get("type") == "radio":
-            self.radios.append(a.get("value", ""))
-
-
-def parsed(html: str) -> Page:
-    page = Page()
-    page.feed(html)
-    return page
 
 
 def wait_for(predicate: object, what: str, log: Path, timeout: float = 30) -> None:
@@ -86,9 +60,9 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
         assert service.group(2) == f"sqlite:///{db}"
         with httpx.Client(timeout=10) as http:
             wait_for(lambda: http.get(install).status_code == 200, "the first suite_ticket", log)
-            start = parsed(http.get(install).text)
+            start = parse_page(http.get(install).text)
             consent_url = start.links["install"]
-            consent = parsed(http.get(consent_url).text)
+            consent = parse_page(http.get(consent_url).text)
             base = consent_url.split("/3rdapp/")[0]
             chosen = consent.radios[0]
             done = http.post(base + consent.action, data={**consent.fields, "corp_id": chosen}, follow_redirects=True)
