@@ -1,62 +1,80 @@
 """Where tickets, tokens, leases, the company registry, the callback inbox and install states live.
 
-Protocols (one per concern) plus backends that implement all of them: :class:`MemoryStore`,
-:class:`SQLiteStore` (embedded default) and :class:`RedisStore` (many hosts; needs the ``redis``
-extra, so it is imported only when first used). :func:`open_store` picks one from a URL.
+A :class:`Store` is a bundle of small parts, one protocol each (:class:`Tickets`, :class:`Tokens`,
+:class:`Leases`, :class:`Companies`, :class:`Inbox`, :class:`InstallStates`). Backends supply them:
+:class:`MemoryStore`, :class:`SQLiteStore` (the embedded default), :class:`RedisStore` (needs the
+``redis`` extra) and :class:`PostgresStore` (needs the ``postgres`` extra); the last two are imported
+only when first used. :func:`open_store` picks backends from URLs.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .company_registry import CompanyRegistry
-from .inbox import CallbackInbox
-from .install_state_store import InstallStateStore
-from .lock import LockProvider
+from .companies import Companies
+from .inbox import Inbox
+from .install_states import InstallStates
+from .leases import Leases
 from .memory import MemoryStore
 from .records import (
+    SUITE_QUEUE,
     SUITE_TICKET_VALIDITY,
+    CallbackSource,
     CompanyRecord,
     CompanyState,
+    InboxClaim,
     InboxItem,
+    InboxStats,
+    ItemState,
     Lease,
     StoredToken,
     SuiteTicket,
 )
-from .sqlite import SQLiteStore
-from .store import Store
-from .ticket_store import TicketStore
-from .token_store import TokenStore
+from .store import PART_NAMES, Store
+from .tickets import Tickets
+from .tokens import Tokens
 from .url import open_store
 
 if TYPE_CHECKING:
+    from .postgres import PostgresStore
     from .redis import RedisStore
+    from .sqlite import SQLiteStore
 
 __all__ = [
+    "PART_NAMES",
+    "SUITE_QUEUE",
     "SUITE_TICKET_VALIDITY",
-    "CallbackInbox",
+    "CallbackSource",
+    "Companies",
     "CompanyRecord",
-    "CompanyRegistry",
     "CompanyState",
+    "Inbox",
+    "InboxClaim",
     "InboxItem",
-    "InstallStateStore",
+    "InboxStats",
+    "InstallStates",
+    "ItemState",
     "Lease",
-    "LockProvider",
+    "Leases",
     "MemoryStore",
+    "PostgresStore",
     "RedisStore",
     "SQLiteStore",
     "Store",
     "StoredToken",
     "SuiteTicket",
-    "TicketStore",
-    "TokenStore",
+    "Tickets",
+    "Tokens",
     "open_store",
 ]
 
+_LAZY = {"RedisStore": ".redis", "PostgresStore": ".postgres", "SQLiteStore": ".sqlite"}
+
 
 def __getattr__(name: str) -> Any:
-    if name == "RedisStore":
-        from .redis import RedisStore
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return RedisStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module, __name__), name)

@@ -9,10 +9,15 @@ from typing import Any
 from ..redaction import redact
 
 __all__ = [
+    "SUITE_QUEUE",
     "SUITE_TICKET_VALIDITY",
     "CompanyRecord",
     "CompanyState",
+    "CallbackSource",
+    "InboxClaim",
     "InboxItem",
+    "InboxStats",
+    "ItemState",
     "Lease",
     "StoredToken",
     "SuiteTicket",
@@ -82,6 +87,9 @@ class CompanyRecord:
     installed_at: float = 0.0
     updated_at: float = 0.0
     revoked_at: float | None = None
+    # WeCom's TimeStamp of the newest authorisation event (create_auth, cancel_auth, ...) applied to this record:
+    # an older event processed late (a cancel_auth after the reinstall that followed it) must not undo a newer one.
+    auth_event_time: int = 0
 
     @property
     def active(self) -> bool:
@@ -94,14 +102,70 @@ class CompanyRecord:
         )
 
 
+class ItemState(str, Enum):
+    """Where an inbox item is in its life: waiting (or being processed), finished, or given up on."""
+
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"
+
+
+class CallbackSource(str, Enum):
+    """Which callback URL an item arrived on (it decides the receive id and the default handling)."""
+
+    INSTRUCTION = "instruction"  # 指令回调URL: suite_ticket, authorisation changes, contact changes, ...
+    DATA = "data"  # 数据回调URL: messages and events from members of installed companies
+    SYSTEM = "system"  # 系统事件接收URL: provider-level events (licences, register_corp, ...)
+
+
+SUITE_QUEUE = ""  # the ordering queue of suite-level events (suite_ticket, create_auth without a corp id, ...)
+
+
 @dataclass(frozen=True, slots=True)
 class InboxItem:
-    """A durably recorded callback waiting to be processed (or being processed under a lease)."""
+    """A durably recorded callback: waiting, being processed under a lease, done, or a dead letter.
 
-    id: str  # the content digest: identical deliveries share it, so they are recorded once
+    Ordering: the items of one ``queue`` (the company's corp id; :data:`SUITE_QUEUE` for suite-level
+    events) are handed out one at a time, in WeCom's order: ``event_time`` (the plaintext's
+    ``TimeStamp``, Unix seconds), then ``received_at``, then ``id``. Different queues are independent.
+    """
+
+    id: str  # the content digest (receive id + plaintext): identical deliveries share it, so they are recorded once
     suite_id: str
-    payload: bytes = field(repr=False)  # the decrypted plaintext XML
-    received_at: float
-    attempts: int = 0
-    not_before: float = 0.0
-    last_error: str = ""
+    payload: bytes = field(repr=False)  # the decrypted plaintext XML (may hold a suite_ticket or an auth code)
+    received_at: float  # Unix seconds, by the recording host's clock
+    queue: str = SUITE_QUEUE
+    source: CallbackSource = CallbackSource.INSTRUCTION
+    event_time: int = 0  # WeCom's TimeStamp inside the plaintext; 0 when it has none
+    attempts: int = 0  # failed processing attempts so far
+    not_before: float = 0.0  # not handed out before this time (backoff, or a synchronous handler's deadline)
+    last_error: str = ""  # the last failure, or why it is a dead letter (no secrets: exception type and message)
+    state: ItemState = ItemState.PENDING
+    leased_until: float = 0.0  # > now while a worker holds it
+    finished_at: float = 0.0  # when it became DONE or DEAD (the purge window counts from here)
+
+    @property
+    def order_key(self) -> tuple[int, float, str]:
+        """The position in its queue: WeCom's TimeStamp, then arrival, then id."""
+        return (self.event_time, self.received_at, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxClaim:
+    """An item handed to one worker, and the proof (``owner``) it needs to renew the lease."""
+
+    item: InboxItem
+    owner: str
+    leased_until: float
+
+
+@dataclass(frozen=True, slots=True)
+class InboxStats:
+    """What an operator (console, metrics, readiness probe) wants to know about one suite's inbox."""
+
+    pending: int  # waiting or being processed
+    in_progress: int  # pending items whose lease is held now
+    dead: int
+    done: int  # finished and still kept for the dedup window
+    oldest_pending_at: float | None  # ``received_at`` of the oldest pending item
+    queues: int  # distinct queues (companies) with pending items

@@ -8,7 +8,10 @@ from .store import Store
 
 __all__ = ["open_store", "redact_store_url", "sqlite_path"]
 
-_EXAMPLES = "memory://, sqlite:///var/lib/wecom-suite.db, sqlite:///./relative.db, redis://host:6379/0"
+_EXAMPLES = (
+    "memory://, sqlite:///var/lib/wecom-suite.db, sqlite:///./relative.db, redis://host:6379/0, "
+    "postgresql://user:password@host:5432/dbname"
+)
 
 
 def _bad(url: str, problem: str) -> ConfigError:
@@ -37,8 +40,35 @@ def sqlite_path(url: str) -> str:
     return "/" + rest.lstrip("/")
 
 
-def open_store(url: str, clock: Clock | None = None) -> Store:
-    """Open the store ``url`` names. Redis needs the ``redis`` extra (``pip install wecom-suite[redis]``)."""
+def open_store(url: str, clock: Clock | None = None, *, cache_url: str | None = None) -> Store:
+    """Open the store ``url`` names; with ``cache_url``, the tokens, leases and install states live there.
+
+    ``url`` holds what must not be lost (tickets, the company registry, the inbox); ``cache_url`` what
+    can be fetched again (tokens, leases, short-lived install/login states). So a deployment can keep
+    the registry in PostgreSQL and the tokens in Redis (``WECOM_STORE_URL`` + ``WECOM_CACHE_URL``).
+    Redis needs the ``redis`` extra, PostgreSQL the ``postgres`` extra.
+    """
+    main = _open_one(url, clock)
+    if not cache_url or cache_url == url:
+        return main
+    try:
+        cache = _open_one(cache_url, clock)
+    except BaseException:
+        main.close()
+        raise
+    return Store(
+        tickets=main.tickets,
+        tokens=cache.tokens,
+        leases=cache.leases,
+        companies=main.companies,
+        inbox=main.inbox,
+        install_states=cache.install_states,
+        url=f"{url} (cache: {cache_url})",
+        closers=(main.close, cache.close),
+    )
+
+
+def _open_one(url: str, clock: Clock | None) -> Store:
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     if scheme == "memory":
         from .memory import MemoryStore
@@ -52,4 +82,8 @@ def open_store(url: str, clock: Clock | None = None) -> Store:
         from .redis import RedisStore
 
         return RedisStore(url, clock)
+    if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+        from .postgres import PostgresStore
+
+        return PostgresStore(url, clock)
     raise _bad(url, "unknown store URL scheme")

@@ -1,4 +1,4 @@
-"""Where cached tokens live, keyed by opaque strings built by :mod:`wecom_suite.tokens.keys`."""
+"""The tokens part: where cached tokens live, keyed by opaque strings built by :mod:`wecom_suite.tokens.keys`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from typing import Protocol, runtime_checkable
 
 from .records import StoredToken
 
-__all__ = ["TokenStore"]
+__all__ = ["Tokens"]
 
 
 @runtime_checkable
-class TokenStore(Protocol):
+class Tokens(Protocol):
+    """The tokens part of a store: cached credentials by key (expiry kept, never enforced here)."""
+
     def get_token(self, key: str) -> StoredToken | None: ...
 
     def set_token(self, key: str, token: StoredToken) -> None: ...

@@ -6,11 +6,13 @@ from typing import Protocol, runtime_checkable
 
 from .records import Lease
 
-__all__ = ["LockProvider"]
+__all__ = ["Leases"]
 
 
 @runtime_checkable
-class LockProvider(Protocol):
+class Leases(Protocol):
+    """The leases part of a store: named locks with an expiry, shared by every process using the store."""
+
     def try_acquire(self, name: str, *, lease_seconds: float) -> Lease | None:
         """Take the lock now if free (or its lease ran out); never blocks."""
         ...

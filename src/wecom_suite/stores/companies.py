@@ -7,11 +7,13 @@ from typing import Protocol, runtime_checkable
 
 from .records import CompanyRecord, CompanyState
 
-__all__ = ["CompanyRegistry"]
+__all__ = ["Companies"]
 
 
 @runtime_checkable
-class CompanyRegistry(Protocol):
+class Companies(Protocol):
+    """The companies part of a store: the registry of authorising companies (授权企业) per suite."""
+
     def save_company(self, company: CompanyRecord) -> None:
         """Insert or replace the record for (suite_id, corp_id)."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["InstallStateStore"]
+__all__ = ["InstallStates"]
 
 
 @runtime_checkable
-class InstallStateStore(Protocol):
+class InstallStates(Protocol):
     """``suite_id`` scopes the values, so suites sharing one store cannot consume each other's states."""
 
     def issue_state(self, state: str, *, expires_at: float, data: str = "", suite_id: str = "") -> None: ...

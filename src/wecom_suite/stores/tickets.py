@@ -1,4 +1,4 @@
-"""Where suite_tickets live (the seed's TicketGetter / TicketCache / TicketCache2)."""
+"""The tickets part: where suite_tickets live (the seed's TicketGetter / TicketCache / TicketCache2)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Protocol, runtime_checkable
 from ..errors.store import TicketExpired, TicketNotFound
 from .records import SuiteTicket
 
-__all__ = ["TicketStore", "checked_ticket"]
+__all__ = ["Tickets", "checked_ticket"]
 
 
 @runtime_checkable
-class TicketStore(Protocol):
+class Tickets(Protocol):
+    """The tickets part of a store: the newest suite_ticket of each suite."""
+
     def save_ticket(self, ticket: SuiteTicket) -> None:
         """Keep ``ticket`` as the suite's newest unless a newer one (by ``received_at``) is stored."""
 
