@@ -76,10 +76,10 @@ def main() -> None:
     with Sandbox(ticket_interval=None) as sandbox:
         settings = sandbox.settings
         store = MemoryStore()
-        store.save_ticket(SuiteTicket(settings.suite_id, sandbox.issue_ticket(), time.time()))
+        store.tickets.save_ticket(SuiteTicket(settings.suite_id, sandbox.issue_ticket(), time.time()))
         client = SuiteClient(settings.suite_id, settings.suite_secret, store=store, base_url=settings.api_base_url)
         client.get_pre_auth_code()  # fetch and cache the suite token (not part of the per-call cost)
-        stored = store.get_token(suite_token_key(settings.suite_id))
+        stored = store.tokens.get_token(suite_token_key(settings.suite_id))
         assert stored is not None
         bare = httpx.Client(base_url=settings.api_base_url)
         params = {"suite_access_token": stored.token}

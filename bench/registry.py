@@ -136,11 +136,11 @@ def child(kind: str, url: str) -> dict[str, Any]:
     corp_ids = [f"wx{n:016x}" for n in range(COMPANIES)]
     started = time.perf_counter()
     for n, corp_id in enumerate(corp_ids):
-        store.save_company(
+        store.companies.save_company(
             CompanyRecord(SUITE, corp_id, f"permanent-code-{n:040d}", f"测试企业{n}", auth_info(corp_id, n),
                           installed_at=now, updated_at=now)
         )
-        store.set_token(corp_token_key(SUITE, corp_id), StoredToken(f"corp-token-{n:0100d}", now + 7200, now))
+        store.tokens.set_token(corp_token_key(SUITE, corp_id), StoredToken(f"corp-token-{n:0100d}", now + 7200, now))
     fill_seconds = time.perf_counter() - started
 
     fetches = 0
@@ -153,7 +153,7 @@ def child(kind: str, url: str) -> dict[str, Any]:
     managers = {c: TokenManager(store, corp_token_key(SUITE, c), fetch) for c in corp_ids}
     for manager in managers.values():
         manager.token()
-    assert store.count_companies(SUITE) == COMPANIES
+    assert store.companies.count_companies(SUITE) == COMPANIES
     loaded = rss_mb()
 
     rng = random.Random(7)
@@ -170,10 +170,10 @@ def child(kind: str, url: str) -> dict[str, Any]:
 
     def cold() -> None:
         for c in sample[:200]:
-            company = store.get_company(SUITE, c)
+            company = store.companies.get_company(SUITE, c)
             assert company is not None
             assert company.active
-            store.get_token(corp_token_key(SUITE, c))
+            store.tokens.get_token(corp_token_key(SUITE, c))
 
     floors, cacheds, ratios = [], [], []
     for _ in range(15):  # interleaved, so load from other processes hits floor and subject alike

@@ -65,9 +65,9 @@ def wecoms() -> Iterator[list[WeCom]]:
 def shared_store(wecoms: list[WeCom], clock: ManualClock) -> MemoryStore:
     store = MemoryStore(clock=clock)
     for wecom in wecoms:
-        store.save_ticket(SuiteTicket(wecom.suite_id, wecom.sandbox.issue_ticket(), clock.now()))
+        store.tickets.save_ticket(SuiteTicket(wecom.suite_id, wecom.sandbox.issue_ticket(), clock.now()))
         for corp_id, code in wecom.permanent_codes.items():
-            store.save_company(CompanyRecord(wecom.suite_id, corp_id, code))
+            store.companies.save_company(CompanyRecord(wecom.suite_id, corp_id, code))
     return store
 
 
@@ -123,11 +123,11 @@ def test_each_pair_gets_the_token_wecom_issued_for_it(
     for suite, corp_id, token in answers:
         pair = (wecoms[suite].suite_id, corp_id)
         assert token == issued[pair], f"{pair} got another pair's token"
-        held = store.get_token(corp_token_key(*pair))
+        held = store.tokens.get_token(corp_token_key(*pair))
         assert held is not None
         assert held.token == issued[pair]
     for wecom in wecoms:  # and nothing was stored for a pair nobody asked about
         for corp_id in CORP_IDS:
             if (wecom.suite_id, corp_id) not in issued:
-                assert store.get_token(corp_token_key(wecom.suite_id, corp_id)) is None
+                assert store.tokens.get_token(corp_token_key(wecom.suite_id, corp_id)) is None
 

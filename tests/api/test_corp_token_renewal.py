@@ -27,7 +27,7 @@ def issued_corp_token(sandbox: Sandbox, corp_id: str) -> str:
 
 
 def stored(store: MemoryStore, key: str) -> str:
-    token = store.get_token(key)
+    token = store.tokens.get_token(key)
     assert token is not None, f"nothing stored under {key}"
     return token.token
 
@@ -38,7 +38,7 @@ async def two_companies_with_tokens(api: Any, sandbox: Sandbox, store: MemorySto
     suite_id = sandbox.settings.suite_id
     target = sandbox.company().corp_id
     bystander = list(sandbox.companies.values())[1].corp_id
-    store.save_company(CompanyRecord(suite_id, bystander, sandbox.authorize(bystander)))
+    store.companies.save_company(CompanyRecord(suite_id, bystander, sandbox.authorize(bystander)))
     assert await api.corp(bystander).access_token() == issued_corp_token(sandbox, bystander)
     assert await api.corp(target).access_token() == issued_corp_token(sandbox, target)
     await api.get_pre_auth_code()  # caches the suite token too

@@ -43,7 +43,7 @@ def record_of(suite_id: str, info: PermanentCodeInfo) -> CompanyRecord:
 
 # -- tokens ----------------------------------------------------------------------------------------
 async def test_token_endpoints(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
-    ticket = store.get_ticket(sandbox.settings.suite_id).ticket
+    ticket = store.tickets.get_ticket(sandbox.settings.suite_id).ticket
     suite = await api.get_suite_token(ticket)
     assert isinstance(suite, SuiteAccessToken)
     assert suite.expires_in == 7200
@@ -51,7 +51,7 @@ async def test_token_endpoints(api: Any, sandbox: Sandbox, store: MemoryStore) -
     assert isinstance(provider, ProviderAccessToken)
     assert provider.provider_access_token
     company = sandbox.company()
-    permanent_code = store.get_company(sandbox.settings.suite_id, company.corp_id).permanent_code  # type: ignore[union-attr]
+    permanent_code = store.companies.get_company(sandbox.settings.suite_id, company.corp_id).permanent_code  # type: ignore[union-attr]
     corp = await api.get_corp_token(company.corp_id, permanent_code)
     assert isinstance(corp, CorpAccessTokenInfo)
     assert corp.access_token
@@ -198,7 +198,7 @@ async def test_orders_and_licenses(api: Any, sandbox: Sandbox) -> None:
 # -- legacy 企业号 ----------------------------------------------------------------------------------
 async def test_legacy_get_and_set_agent(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
     corp = sandbox.company()
-    permanent_code = store.get_company(sandbox.settings.suite_id, corp.corp_id).permanent_code  # type: ignore[union-attr]
+    permanent_code = store.companies.get_company(sandbox.settings.suite_id, corp.corp_id).permanent_code  # type: ignore[union-attr]
     agent = await api.get_agent(corp.corp_id, permanent_code, corp.agent_id)
     assert isinstance(agent, AgentInfo)
     assert agent.agent_id == corp.agent_id
@@ -211,7 +211,7 @@ async def test_get_json_and_post_json(api: Any, sandbox: Sandbox, store: MemoryS
     pre = await api.get_json("service/get_pre_auth_code")
     assert pre["pre_auth_code"]
     corp = sandbox.company()
-    permanent_code = store.get_company(sandbox.settings.suite_id, corp.corp_id).permanent_code  # type: ignore[union-attr]
+    permanent_code = store.companies.get_company(sandbox.settings.suite_id, corp.corp_id).permanent_code  # type: ignore[union-attr]
     body = {"auth_corpid": corp.corp_id, "permanent_code": permanent_code}
     auth = await api.post_json("service/get_auth_info", body, idempotent=True)
     assert auth["auth_corp_info"]["corpid"] == corp.corp_id
@@ -252,7 +252,7 @@ async def test_corp_client_for_a_customized_app_uses_gettoken(api: Any, sandbox:
     direct = await api.get_customized_corp_token(company.corp_id, info.permanent_code)
     assert direct.access_token
     sandbox.counters.reset()
-    store.save_company(record_of(sandbox.settings.suite_id, info))
+    store.companies.save_company(record_of(sandbox.settings.suite_id, info))
     ticket = await api.corp(company.corp_id).get_jsapi_ticket()
     assert ticket.ticket
     assert sandbox.counters["gettoken"] == 1
@@ -264,9 +264,9 @@ async def test_corp_client_needs_an_installed_company(api: Any, sandbox: Sandbox
         await api.corp("wwnotinstalled").get_jsapi_ticket()
     assert "install" in missing.value.hint
     company = sandbox.company()
-    record = store.get_company(sandbox.settings.suite_id, company.corp_id)
+    record = store.companies.get_company(sandbox.settings.suite_id, company.corp_id)
     assert record is not None
-    store.save_company(CompanyRecord(record.suite_id, record.corp_id, record.permanent_code,
+    store.companies.save_company(CompanyRecord(record.suite_id, record.corp_id, record.permanent_code,
                                      state=CompanyState.REVOKED))
     with pytest.raises(CompanyNotFound) as revoked:
         await api.corp(company.corp_id).get_jsapi_ticket()
@@ -283,7 +283,7 @@ async def test_js_sdk_tickets_are_cached(api: Any, sandbox: Sandbox, store: Memo
     assert agent != first
     assert sandbox.counters["get_jsapi_ticket"] == 1
     assert sandbox.counters["ticket/get"] == 1
-    assert store.get_token(jsapi_ticket_key(sandbox.settings.suite_id, company.corp_id)) is not None
+    assert store.tokens.get_token(jsapi_ticket_key(sandbox.settings.suite_id, company.corp_id)) is not None
 
 
 async def test_concurrent_callers_share_one_token_fetch(api: Any, sandbox: Sandbox) -> None:

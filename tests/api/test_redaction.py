@@ -55,12 +55,12 @@ async def test_nothing_secret_reaches_logs_reprs_or_errors(
     secrets = {
         "suite_secret": settings.suite_secret,
         "provider_secret": settings.provider_secret,
-        "suite_ticket": store.get_ticket(settings.suite_id).ticket,
+        "suite_ticket": store.tickets.get_ticket(settings.suite_id).ticket,
         "pre_auth_code": pre.pre_auth_code,
         "auth_code": auth_code,
         "oauth code": code,
         "user_ticket": user.user_ticket,
-        "permanent_code (installed)": store.get_company(settings.suite_id, company.corp_id).permanent_code,  # type: ignore[union-attr]
+        "permanent_code (installed)": store.companies.get_company(settings.suite_id, company.corp_id).permanent_code,  # type: ignore[union-attr]
         "permanent_code (new)": info.permanent_code,
         "corp token from get_permanent_code": info.access_token,
     }
@@ -69,7 +69,7 @@ async def test_nothing_secret_reaches_logs_reprs_or_errors(
         ("provider token", provider_token_key(settings.provider_corp_id)),
         ("corp token", corp_token_key(settings.suite_id, company.corp_id)),
     ]:
-        stored = store.get_token(key)
+        stored = store.tokens.get_token(key)
         assert stored is not None, f"{name} was never fetched: the test would prove nothing"
         secrets[name] = stored.token
 

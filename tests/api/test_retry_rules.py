@@ -29,21 +29,21 @@ DELAYS = [0.25 * 0.75, 0.5 * 0.75, 1.0 * 0.75]  # RetryPolicy defaults with rand
 
 
 def fresh_ticket(sandbox: Sandbox, store: MemoryStore, clock: ManualClock) -> None:
-    store.save_ticket(SuiteTicket(sandbox.settings.suite_id, sandbox.issue_ticket(), clock.now()))
+    store.tickets.save_ticket(SuiteTicket(sandbox.settings.suite_id, sandbox.issue_ticket(), clock.now()))
 
 
 async def test_token_expired_at_wecom_mid_use_is_renewed_once(
     api: Any, sandbox: Sandbox, store: MemoryStore, clock: ManualClock, wecom_clock: ManualClock, sleeps: Any
 ) -> None:
     await api.get_pre_auth_code()
-    used = store.get_token(suite_token_key(sandbox.settings.suite_id))
+    used = store.tokens.get_token(suite_token_key(sandbox.settings.suite_id))
     assert used is not None
     wecom_clock.advance(7300)  # WeCom's time runs on: our cached token is now expired there, not here
     fresh_ticket(sandbox, store, clock)  # (and the old ticket with it; a new push arrived)
     assert (await api.get_pre_auth_code()).pre_auth_code
     assert sandbox.counters[PRE_AUTH] == 3  # ok, 42009, ok
     assert sandbox.counters["service/get_suite_token"] == 2
-    renewed = store.get_token(suite_token_key(sandbox.settings.suite_id))
+    renewed = store.tokens.get_token(suite_token_key(sandbox.settings.suite_id))
     assert renewed is not None
     assert renewed.token != used.token
     assert sleeps.calls == []

@@ -175,7 +175,7 @@ def test_full_callback_path_through_the_adapter(
     assert app.corp(corp_id).client.access_token()
 
     # A data callback from that company, answered with an encrypted passive reply.
-    @app.on("text")
+    @app.on("text", reply=True)
     def reply(ctx: CallbackContext) -> str:
         return to_xml({"MsgType": "text", "Content": "re: " + str(ctx.event.raw["Content"])})
 
@@ -236,7 +236,7 @@ def test_install_callback_through_the_flask_adapter(suite: tuple[Sandbox, SuiteA
     web = Flask("wecom_install_test")
     register(web, app, prefix="/wecom")
     test = web.test_client()
-    app.store.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), clock.now()))
+    app.store.tickets.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), clock.now()))
 
     start = test.get("/wecom/install")
     assert start.status_code == 200
@@ -252,7 +252,7 @@ def test_install_callback_through_the_flask_adapter(suite: tuple[Sandbox, SuiteA
     done = test.get(f"{back.path}?{back.query}")
     assert done.status_code == 200, done.get_data(as_text=True)
     assert corp_id in done.get_data(as_text=True)
-    record = app.store.get_company(s.suite_id, corp_id)
+    record = app.store.companies.get_company(s.suite_id, corp_id)
     assert record is not None
     assert record.active
     again = test.get(f"{back.path}?{back.query}")  # the state is single use

@@ -33,7 +33,7 @@ class Exchanger:
             raise RuntimeError("40078 auth_code already used")
         self.used.append(auth_code)
         record = CompanyRecord(suite_id=SUITE, corp_id="wwcorp", permanent_code="perm-" + auth_code[:4])
-        self.store.save_company(record)
+        self.store.companies.save_company(record)
         return record
 
 
@@ -86,7 +86,7 @@ def test_concurrent_paths_across_two_processes_exchange_once(
 
 def test_waiting_for_a_holder_that_never_finishes_times_out() -> None:
     store = MemoryStore(ManualClock(0))
-    store.try_acquire(auth_code_key(SUITE, "stuck"), lease_seconds=600)
+    store.leases.try_acquire(auth_code_key(SUITE, "stuck"), lease_seconds=600)
     redemption = AuthCodeRedemption(store, SUITE, Exchanger(store), wait_timeout=0.2, poll_interval=0.01)
     with pytest.raises(LockTimeout, match="redeeming"):
         redemption.redeem("stuck")

@@ -31,9 +31,9 @@ def test_admin_installs_the_app_in_a_browser(world: World, chromium: Any) -> Non
         assert "expired or was already used" in page.text_content("#title")
     finally:
         context.close()
-    record = world.app.store.get_company(world.app.config.suite_id, corp.corp_id)
+    record = world.app.store.companies.get_company(world.app.config.suite_id, corp.corp_id)
     assert record is not None
     assert record.active
     assert world.app.process_pending() == 1  # the create_auth with the same auth_code: a no-op
-    assert world.sandbox.counters["service/get_permanent_code"] == 1
+    assert world.sandbox.counters["service/v2/get_permanent_code"] == 1
     assert world.app.corp(corp.corp_id).client.access_token()

@@ -95,7 +95,7 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
                 service.wait(10)
         try:
             assert other_instance.get_company(sandbox.settings.suite_id, corp_id) is None
-            assert other_instance.pending_count(sandbox.settings.suite_id) == 1
+            assert other_instance.inbox.stats(sandbox.settings.suite_id).pending == 1
             assert other_instance.release(lease)  # the other instance gave up without exchanging
         finally:
             other_instance.close()
@@ -105,17 +105,17 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
             store = SQLiteStore(str(store_path))
             try:
                 deadline = time.monotonic() + 30
-                while store.get_company(sandbox.settings.suite_id, corp_id) is None:
+                while store.companies.get_company(sandbox.settings.suite_id, corp_id) is None:
                     assert time.monotonic() < deadline, "not recovered:\n" + log.read_text()
                     time.sleep(0.1)  # polling the other process's progress
-                record = store.get_company(sandbox.settings.suite_id, corp_id)
+                record = store.companies.get_company(sandbox.settings.suite_id, corp_id)
                 assert record is not None
                 assert record.active
                 assert record.permanent_code == sandbox.emulator.permanent_code(corp_id)
-                assert store.pending_count(sandbox.settings.suite_id) == 0
+                assert store.inbox.stats(sandbox.settings.suite_id).pending == 0
             finally:
                 store.close()
-            assert sandbox.counters["service/get_permanent_code"] == 1
+            assert sandbox.counters["service/v2/get_permanent_code"] == 1
         finally:
             restarted.send_signal(signal.SIGTERM)
             try:

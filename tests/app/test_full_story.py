@@ -54,7 +54,7 @@ def test_ticket_install_token_api_change_cancel_reset(
     delivery = sandbox.push_ticket()
     assert delivery is not None
     assert delivery.ok
-    assert store.get_ticket(suite_id).ticket
+    assert store.tickets.get_ticket(suite_id).ticket
     assert app.process_pending() == 1
 
     # 2. The suite token comes from that ticket.
@@ -71,7 +71,7 @@ def test_ticket_install_token_api_change_cancel_reset(
     authorization = sandbox.company().authorization
     assert authorization is not None
     assert authorization.auth_type == 1  # auth_type = "test" (测试授权) reached WeCom through set_session_info
-    record = store.get_company(suite_id, world.corp_id)
+    record = store.companies.get_company(suite_id, world.corp_id)
     assert record is not None
     assert record.active
     assert record.corp_name == sandbox.company().corp_name
@@ -80,9 +80,9 @@ def test_ticket_install_token_api_change_cancel_reset(
     assert record.auth_info["auth_corp_info"]["corpid"] == world.corp_id
 
     # The create_auth the sandbox pushed with the same auth_code is recorded, then a no-op.
-    assert store.pending_count(suite_id) == 1
+    assert store.inbox.stats(suite_id).pending == 1
     assert app.process_pending() == 1
-    assert sandbox.counters["service/get_permanent_code"] == 1
+    assert sandbox.counters["service/v2/get_permanent_code"] == 1
 
     # 4. A company token and a corp API call.
     company = app.corp(world.corp_id)
@@ -91,12 +91,12 @@ def test_ticket_install_token_api_change_cancel_reset(
     departments = company.client.get_json("department/list")
     assert departments["errcode"] == 0
     assert departments["department"]
-    assert store.get_token(corp_token_key(suite_id, world.corp_id)) is not None
+    assert store.tokens.get_token(corp_token_key(suite_id, world.corp_id)) is not None
 
     # 5. change_auth: the auth info is fetched again.
     sandbox.change_auth(world.corp_id, auth_mode=1)
     assert app.process_pending() == 1
-    changed = store.get_company(suite_id, world.corp_id)
+    changed = store.companies.get_company(suite_id, world.corp_id)
     assert changed is not None
     assert changed.auth_info["auth_info"]["agent"][0]["auth_mode"] == 1
     assert sandbox.counters["service/get_auth_info"] == 1
@@ -104,11 +104,11 @@ def test_ticket_install_token_api_change_cancel_reset(
     # 6. cancel_auth: revoked, tokens dropped, no handle any more.
     sandbox.cancel_auth(world.corp_id)
     assert app.process_pending() == 1
-    revoked = store.get_company(suite_id, world.corp_id)
+    revoked = store.companies.get_company(suite_id, world.corp_id)
     assert revoked is not None
     assert revoked.state is CompanyState.REVOKED
     assert revoked.revoked_at
-    assert store.get_token(corp_token_key(suite_id, world.corp_id)) is None
+    assert store.tokens.get_token(corp_token_key(suite_id, world.corp_id)) is None
     with pytest.raises(CompanyNotFound) as gone:
         app.corp(world.corp_id)
     assert gone.value.revoked
@@ -116,13 +116,13 @@ def test_ticket_install_token_api_change_cancel_reset(
     # 7. Installed again from the app market (create_auth only), then reset_permanent_code.
     sandbox.install(world.corp_id)
     assert app.process_pending() == 1
-    again = store.get_company(suite_id, world.corp_id)
+    again = store.companies.get_company(suite_id, world.corp_id)
     assert again is not None
     assert again.active
     assert again.permanent_code != record.permanent_code
     sandbox.reset_permanent_code(world.corp_id)
     assert app.process_pending() == 1
-    reset = store.get_company(suite_id, world.corp_id)
+    reset = store.companies.get_company(suite_id, world.corp_id)
     assert reset is not None
     assert reset.permanent_code == sandbox.emulator.permanent_code(world.corp_id)
     assert reset.permanent_code != again.permanent_code
@@ -134,11 +134,11 @@ def test_create_auth_first_then_the_redirect_is_a_no_op(world: World) -> None:
     with httpx.Client(timeout=10) as http:
         authorised = install_through_pages(world, http, follow_redirect=False)
         assert world.app.process_pending() == 2  # the ticket and the create_auth, which wins
-        assert world.app.store.get_company(world.app.config.suite_id, world.corp_id) is not None
+        assert world.app.store.companies.get_company(world.app.config.suite_id, world.corp_id) is not None
         page = http.get(authorised.headers["location"])
     assert page.status_code == 200
     assert world.corp_id in page.text
-    assert world.sandbox.counters["service/get_permanent_code"] == 1
+    assert world.sandbox.counters["service/v2/get_permanent_code"] == 1
 
 
 def test_redelivered_callback_is_recorded_once(world: World) -> None:
@@ -228,8 +228,8 @@ def test_a_ticket_for_another_suite_is_refused_and_not_stored(world: World) -> N
     assert delivery.attempts[-1].status == 400
     assert delivery.attempts[-1].body.startswith("suite_id_mismatch")
     with pytest.raises(TicketNotFound):
-        world.app.store.get_ticket(world.app.config.suite_id)
-    assert world.app.store.pending_count(world.app.config.suite_id) == 0
+        world.app.store.tickets.get_ticket(world.app.config.suite_id)
+    assert world.app.store.inbox.stats(world.app.config.suite_id).pending == 0
 
 
 def test_a_late_redelivery_of_an_old_ticket_does_not_displace_the_newer_one(world: World) -> None:
@@ -241,8 +241,8 @@ def test_a_late_redelivery_of_an_old_ticket_does_not_displace_the_newer_one(worl
     assert sandbox.push_event(old).ok
     world.clock.advance(200)
     assert sandbox.push_ticket() is not None
-    newest = app.store.get_ticket(app.config.suite_id)
+    newest = app.store.tickets.get_ticket(app.config.suite_id)
     world.clock.advance(50)
     assert sandbox.push_event(old).ok  # WeCom retries the first one late (timestamp still within the skew)
-    assert app.store.get_ticket(app.config.suite_id).ticket == newest.ticket
+    assert app.store.tickets.get_ticket(app.config.suite_id).ticket == newest.ticket
     assert newest.received_at == issued_at + 200

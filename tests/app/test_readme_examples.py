@@ -66,7 +66,7 @@ def install_through(post: Any, sandbox: Sandbox, suite: Any) -> str:
         )
         assert post(sealed.url, sealed.body) == "success"
     deadline = time.monotonic() + 20
-    while suite.store.get_company(s.suite_id, corp_id) is None:
+    while suite.store.companies.get_company(s.suite_id, corp_id) is None:
         assert time.monotonic() < deadline, "the worker thread did not install the company"
         time.sleep(0.05)  # polling the app's own worker thread
     return corp_id

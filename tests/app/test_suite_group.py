@@ -92,8 +92,8 @@ def test_each_suite_under_its_prefix_sharing_one_store(two_sandboxes: tuple[Sand
         assert hr.process_pending() == 1
         assert group.app("crm") is crm
         assert crm.corp(corp).corp_id == corp
-        assert store.count_companies(crm.config.suite_id) == 1
-        assert store.count_companies(hr.config.suite_id) == 0
+        assert store.companies.count_companies(crm.config.suite_id) == 1
+        assert store.companies.count_companies(hr.config.suite_id) == 0
         assert group.handle(WebRequest.from_raw("GET", "/elsewhere")).status == 404
 
 
@@ -173,6 +173,6 @@ def test_system_events_of_one_provider_go_to_its_first_suite(
         request = WebRequest.from_raw("POST", path_only, query, {"content-type": "text/xml"}, sealed.body)
         response = group.handle(request)
         assert (response.status, response.body) == (200, b"success")
-        assert (store.pending_count(crm.config.suite_id), store.pending_count(hr.config.suite_id)) == (1, 0)
+        assert (store.inbox.stats(crm.config.suite_id).pending, store.inbox.stats(hr.config.suite_id).pending) == (1, 0)
         assert crm.process_pending() == 1
         assert seen == {"crm": ["order7"], "hr": []}

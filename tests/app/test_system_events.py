@@ -49,14 +49,14 @@ def test_license_pay_success_reaches_the_handler_once(world: World) -> None:
     assert delivery.verification
     assert delivery.verification[-1].status == 200
     assert seen == []  # recorded, not yet processed: the worker does that after answering
-    assert app.store.pending_count(app.config.suite_id) == 1
+    assert app.store.inbox.stats(app.config.suite_id).pending == 1
     assert app.process_pending() == 1
     provider = app.config.provider_corp_id
     assert seen == [(order_id, world.corp_id, provider, provider)]
     # WeCom delivers the same event again: recorded once, handled once.
     again = sandbox.push_event(delivery.plaintext, target="system", label="license_pay_success")
     assert again.ok
-    assert app.store.pending_count(app.config.suite_id) == 0
+    assert app.store.inbox.stats(app.config.suite_id).pending == 0
     assert app.process_pending() == 0
     assert seen == [(order_id, world.corp_id, provider, provider)]
 
@@ -74,7 +74,7 @@ def test_a_system_event_does_not_run_the_install_lifecycle(world: World) -> None
     assert sandbox.push_event(plaintext, target="system", label="register_corp").ok
     assert app.process_pending() == 1
     assert registered == ["wwnewcorp"]
-    assert app.store.get_company(app.config.suite_id, "wwnewcorp") is None
+    assert app.store.companies.get_company(app.config.suite_id, "wwnewcorp") is None
 
 
 def test_wrong_service_corp_id_is_refused(world: World) -> None:
@@ -85,7 +85,7 @@ def test_wrong_service_corp_id_is_refused(world: World) -> None:
     assert not delivery.ok
     assert delivery.attempts[-1].status == 400
     assert delivery.attempts[-1].body.startswith("corp_id_mismatch")
-    assert app.store.pending_count(app.config.suite_id) == 0
+    assert app.store.inbox.stats(app.config.suite_id).pending == 0
 
 
 def test_get_verification_uses_the_provider_corp_id(world: World) -> None:

@@ -15,7 +15,7 @@ def test_refresher_keeps_suite_and_company_tokens_warm(make_world: WorldFactory)
     sandbox.install()  # pushes create_auth to the service
     assert world.app.process_pending() >= 2
     suite_id, corp_id = world.app.config.suite_id, world.corp_id
-    assert store.get_company(suite_id, corp_id) is not None
+    assert store.companies.get_company(suite_id, corp_id) is not None
 
     warm = SuiteApp(world.app.config, store=store, clock=clock, start_worker=False, warm_tokens=True)
     try:

@@ -39,17 +39,17 @@ def config_file(tmp_path: Path) -> Path:
 def filled_store(config_file: Path) -> Path:
     store = SQLiteStore(str(config_file.parent / "store.db"))
     now = store_now = 1_700_000_000.0
-    store.save_ticket(SuiteTicket(SUITE, TICKET, received_at=store_now))
-    store.set_token(suite_token_key(SUITE), StoredToken(TOKEN, expires_at=now + 7200, obtained_at=now))
-    store.save_company(
+    store.tickets.save_ticket(SuiteTicket(SUITE, TICKET, received_at=store_now))
+    store.tokens.set_token(suite_token_key(SUITE), StoredToken(TOKEN, expires_at=now + 7200, obtained_at=now))
+    store.companies.save_company(
         CompanyRecord(SUITE, "wwcorpA", PERMANENT, corp_name="甲公司", auth_info={"x": 1}, installed_at=now)
     )
-    store.save_company(
+    store.companies.save_company(
         CompanyRecord(
             SUITE, "wwcorpB", PERMANENT + "b", corp_name="乙公司", state=CompanyState.REVOKED, installed_at=now + 1
         )
     )
-    store.set_token(corp_token_key(SUITE, "wwcorpA"), StoredToken("corp-token-0123456789abcdef", now + 7200, now))
+    store.tokens.set_token(corp_token_key(SUITE, "wwcorpA"), StoredToken("corp-token-0123456789abcdef", now + 7200, now))
     store.close()
     return config_file
 
@@ -204,8 +204,8 @@ def test_token_fetch_asks_the_sandbox_once_then_reads_the_cache(tmp_path: Path) 
         )
         corp_id = sandbox.company().corp_id
         store = SQLiteStore(str(db))
-        store.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), received_at=time.time()))
-        store.save_company(CompanyRecord(s.suite_id, corp_id, sandbox.authorize(corp_id)))
+        store.tickets.save_ticket(SuiteTicket(s.suite_id, sandbox.issue_ticket(), received_at=time.time()))
+        store.companies.save_company(CompanyRecord(s.suite_id, corp_id, sandbox.authorize(corp_id)))
         store.close()
 
         code, out = run("--config", str(config), "token", "suite")

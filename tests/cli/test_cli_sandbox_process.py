@@ -86,7 +86,7 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
     try:
         suite_id = re.search(r"suite (ww[0-9a-f]{16})", log.read_text())
         assert suite_id is not None
-        record = store.get_company(suite_id.group(1), chosen)
+        record = store.companies.get_company(suite_id.group(1), chosen)
         assert record is not None
         assert record.active
     finally:

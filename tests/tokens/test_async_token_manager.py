@@ -100,7 +100,7 @@ async def test_async_waits_for_a_sync_refresh_in_another_thread(memory_store: Me
 
 async def test_invalidate_during_an_async_read_is_not_undone_by_it(clock: ManualClock) -> None:
     store = GatedStore(clock)
-    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    store.tokens.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
     fetch = AsyncCountingFetch()
     manager = _manager(store, clock, fetch)
     store.armed = True
@@ -114,7 +114,7 @@ async def test_invalidate_during_an_async_read_is_not_undone_by_it(clock: Manual
 
 async def test_async_refresh_waits_out_an_ordinary_read(clock: ManualClock) -> None:
     store = GatedStore(clock)
-    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    store.tokens.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
     clock.advance(100)
     fetch = AsyncCountingFetch()
     manager = _manager(store, clock, fetch)

@@ -107,7 +107,7 @@ def _seed_expired_token(store_url: str, suite_id: str) -> None:
     store = open_store(store_url)
     try:
         now = time.time()
-        store.set_token(suite_token_key(suite_id), StoredToken("expired-token", now - 1, now - 7201))
+        store.tokens.set_token(suite_token_key(suite_id), StoredToken("expired-token", now - 1, now - 7201))
     finally:
         store.close()
 

@@ -224,7 +224,7 @@ def test_a_broken_store_does_not_break_a_valid_cached_token(tmp_path: Path, cloc
 
 def test_refresh_does_not_adopt_a_token_an_ordinary_read_is_bringing_back(clock: ManualClock) -> None:
     store = GatedStore(clock)
-    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    store.tokens.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
     clock.advance(100)
     fetch = CountingFetch()
     manager = _manager(store, clock, fetch)
@@ -244,7 +244,7 @@ def test_refresh_does_not_adopt_a_token_an_ordinary_read_is_bringing_back(clock:
 
 def test_invalidate_during_a_read_is_not_undone_by_it(clock: ManualClock) -> None:
     store = GatedStore(clock)
-    store.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
+    store.tokens.set_token(KEY, StoredToken("rejected", T0 + 7200, T0))
     fetch = CountingFetch()
     manager = _manager(store, clock, fetch)
     store.armed = True

@@ -10,11 +10,11 @@ from typing import Any, Generic, Protocol, TypeVar, Union
 from ..clock import Clock
 from ..errors import CompanyNotFound, ConfigError
 from ..redaction import redact, redact_url
-from ..stores.company_registry import CompanyRegistry
-from ..stores.lock import LockProvider
+from ..stores.companies import Companies
+from ..stores.leases import Leases
 from ..stores.records import CompanyRecord
-from ..stores.ticket_store import TicketStore
-from ..stores.token_store import TokenStore
+from ..stores.tickets import Tickets
+from ..stores.tokens import Tokens
 from ..tokens.grant import TokenGrant
 from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.policy import RefreshPolicy
@@ -54,8 +54,21 @@ CredentialRef = Union[TokenRef, TicketRef]
 Credential = Union[SuiteAccessToken, ProviderAccessToken, CorpAccessTokenInfo, JsapiTicket]
 
 
-class ClientStore(TicketStore, TokenStore, LockProvider, CompanyRegistry, Protocol):
-    """What a client needs from a store: the suite ticket, cached tokens + leases, the companies."""
+class ClientStore(Protocol):
+    """What a client needs from a store (a :class:`~wecom_suite.stores.Store` has it): the suite ticket,
+    cached tokens + leases, the companies."""
+
+    @property
+    def tickets(self) -> Tickets: ...
+
+    @property
+    def tokens(self) -> Tokens: ...
+
+    @property
+    def leases(self) -> Leases: ...
+
+    @property
+    def companies(self) -> Companies: ...
 
 
 def grant_of(answer: Credential) -> TokenGrant:
@@ -115,14 +128,14 @@ class ClientCore:
     # -- token-fetch calls (they read the store, which is synchronous for both shells) ----------
     def suite_token_call(self) -> ApiCall[SuiteAccessToken]:
         """get_suite_token with the newest suite_ticket (TicketNotFound/TicketExpired if none)."""
-        return self.calls.get_suite_token(self.store.get_ticket(self.suite_id).ticket)
+        return self.calls.get_suite_token(self.store.tickets.get_ticket(self.suite_id).ticket)
 
     def provider_token_call(self) -> ApiCall[ProviderAccessToken]:
         return self.calls.get_provider_token()
 
     def company(self, corp_id: str) -> CompanyRecord:
         """The installed company (its permanent code); CompanyNotFound if absent or revoked."""
-        record = self.store.get_company(self.suite_id, corp_id)
+        record = self.store.companies.get_company(self.suite_id, corp_id)
         if record is None:
             raise CompanyNotFound(self.suite_id, corp_id)
         if not record.active:

@@ -1,10 +1,16 @@
-"""Redeem an auth_code (临时授权码) exactly once, even when two paths race for it.
+"""Redeem an auth_code (临时授权码) exactly once, even when two paths race for it; never lose its answer.
 
 An install can deliver the same auth_code twice: on the browser's redirect to
 ``{prefix}/install/callback`` and in a ``create_auth`` callback. The code is single use (a second
 ``get_permanent_code`` fails with 40078), so whichever path comes first exchanges it, under a
 lease in the shared store, and records ``digest(auth_code) -> corp id``; the other path finds that
 record and does nothing. This holds across threads, processes and hosts sharing the store.
+
+Write-ahead: before the exchange is sent, a marker records that it was. A process killed after
+WeCom answered but before the company was stored leaves that marker; the retry then gets 40078 and
+the item becomes a dead letter ``permanent_code_lost`` (the company's admin must install again)
+instead of being retried for ever. Without the marker a 40078 means the code was bad or expired:
+``invalid_auth_code``. Both are logged once, at ERROR, by the inbox worker.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
-from ..errors import LockTimeout
-from ..stores.company_registry import CompanyRegistry
-from ..stores.lock import LockProvider
+from ..errors import DeadLetter, DeadLetterReason, LockTimeout, WeComError
+from ..stores.companies import Companies
+from ..stores.leases import Leases
 from ..stores.records import CompanyRecord, StoredToken
-from ..stores.token_store import TokenStore
+from ..stores.tokens import Tokens
 
 __all__ = ["AuthCodeRedemption", "auth_code_key"]
 
 REDEMPTION_MEMORY = 86_400.0  # an auth_code lives 10 minutes; remembering it for a day is plenty
+INVALID_AUTH_CODE = 40078
 
 
 def auth_code_key(suite_id: str, auth_code: str) -> str:
@@ -32,8 +39,17 @@ def auth_code_key(suite_id: str, auth_code: str) -> str:
     return f"auth_code:{suite_id}:{digest}"
 
 
-class _RedemptionStore(TokenStore, LockProvider, CompanyRegistry, Protocol):
-    """What redemption needs from the store."""
+class _RedemptionStore(Protocol):
+    """What redemption needs from the store (a :class:`~wecom_suite.stores.Store` has it)."""
+
+    @property
+    def tokens(self) -> Tokens: ...
+
+    @property
+    def leases(self) -> Leases: ...
+
+    @property
+    def companies(self) -> Companies: ...
 
 
 class AuthCodeRedemption:
@@ -43,7 +59,7 @@ class AuthCodeRedemption:
         self,
         store: _RedemptionStore,
         suite_id: str,
-        exchange: Callable[[str], CompanyRecord],
+        exchange: Callable[[str, int], CompanyRecord],
         *,
         clock: Clock | None = None,
         lease_seconds: float = 30.0,
@@ -52,7 +68,7 @@ class AuthCodeRedemption:
     ) -> None:
         self._store = store
         self._suite_id = suite_id
-        self._exchange = exchange  # calls get_permanent_code and saves the company
+        self._exchange = exchange  # calls get_permanent_code and saves the company, first thing
         self._clock = clock or DEFAULT_CLOCK
         self._lease_seconds = lease_seconds
         self._wait_timeout = wait_timeout
@@ -60,32 +76,29 @@ class AuthCodeRedemption:
 
     def lookup(self, auth_code: str) -> CompanyRecord | None:
         """The company this auth_code was already redeemed for, if any."""
-        done = self._store.get_token(auth_code_key(self._suite_id, auth_code))
+        done = self._store.tokens.get_token(auth_code_key(self._suite_id, auth_code))
         if done is None:
             return None
-        return self._store.get_company(self._suite_id, done.token)
+        return self._store.companies.get_company(self._suite_id, done.token)
 
-    def redeem(self, auth_code: str) -> tuple[CompanyRecord, bool]:
+    def redeem(self, auth_code: str, *, event_time: int = 0, state: str = "") -> tuple[CompanyRecord, bool]:
+        """Raises :class:`DeadLetter` (``permanent_code_lost`` / ``invalid_auth_code``) when WeCom answers 40078,
+        :class:`LockTimeout` when another process holds the code too long, and the API's errors otherwise."""
         key = auth_code_key(self._suite_id, auth_code)
         deadline = time.monotonic() + self._wait_timeout
         while True:
             company = self.lookup(auth_code)
             if company is not None:
                 return company, False
-            lease = self._store.try_acquire(key, lease_seconds=self._lease_seconds)
+            lease = self._store.leases.try_acquire(key, lease_seconds=self._lease_seconds)
             if lease is not None:
                 try:
                     company = self.lookup(auth_code)
                     if company is not None:
                         return company, False
-                    company = self._exchange(auth_code)
-                    now = self._clock.now()
-                    self._store.set_token(
-                        key, StoredToken(token=company.corp_id, expires_at=now + REDEMPTION_MEMORY, obtained_at=now)
-                    )
-                    return company, True
+                    return self._exchange_once(key, auth_code, event_time, state), True
                 finally:
-                    self._store.release(lease)
+                    self._store.leases.release(lease)
             if time.monotonic() > deadline:
                 raise LockTimeout(
                     f"another process has been redeeming this auth_code for suite {self._suite_id} "
@@ -93,3 +106,31 @@ class AuthCodeRedemption:
                     hint="check that the WeCom API is reachable from every instance, then try the install again",
                 )
             time.sleep(self._poll_interval)  # waiting for another process, not for a clock
+
+    def _exchange_once(self, key: str, auth_code: str, event_time: int, state: str) -> CompanyRecord:
+        tokens = self._store.tokens
+        sent_key = f"{key}:sent"
+        now = self._clock.now()
+        sent_before = tokens.get_token(sent_key)
+        if sent_before is None:  # written ahead: this exchange may consume the code
+            tokens.set_token(sent_key, StoredToken(state or "-", now + REDEMPTION_MEMORY, now))
+        try:
+            company = self._exchange(auth_code, event_time)
+        except WeComError as exc:
+            if exc.errcode != INVALID_AUTH_CODE:
+                raise
+            if sent_before is not None:
+                raise DeadLetter(
+                    DeadLetterReason.PERMANENT_CODE_LOST,
+                    f"the auth_code (State {sent_before.token!r}) was exchanged before, but its permanent code "
+                    "was never stored (the process stopped in between); WeCom will not give it again",
+                    hint="the company's admin must install (authorise) the app again",
+                ) from None
+            raise DeadLetter(
+                DeadLetterReason.INVALID_AUTH_CODE,
+                f"WeCom refused the auth_code (State {state!r}): expired, or already used elsewhere",
+                hint="if no install of that company followed, its admin must install the app again",
+            ) from None
+        now = self._clock.now()
+        tokens.set_token(key, StoredToken(token=company.corp_id, expires_at=now + REDEMPTION_MEMORY, obtained_at=now))
+        return company

@@ -1,9 +1,18 @@
-"""Processes the callback inbox: record first, answer ``success``, do the work here afterwards.
+"""Processes the callback inbox: record first, answer, then do the work here (at least once, in order).
 
-WeCom wants ``success`` within 1000 ms, but exchanging an auth_code takes API calls. The web
-handler only writes the callback to the store's inbox; this worker claims items under a lease,
-processes them and marks them complete. A process that dies mid-way leaves its lease to run out,
-and the item is claimed again (here, or by another instance sharing the store).
+The web handler only writes a verified callback to the store's inbox and answers. Worker threads
+claim queue heads (one company's callbacks one at a time, in WeCom's order; different companies in
+parallel), process them, and settle each one:
+
+* success                  -> ``complete`` (kept for the dedup window, then purged);
+* :class:`NotReadyYet`     -> retried later without counting an attempt, up to ``wait_limit_seconds``;
+* :class:`DeadLetter`      -> a dead letter at once (retrying cannot help);
+* any other exception      -> retried with capped backoff; after ``max_attempts`` a dead letter.
+
+A heartbeat renews the lease of every item being processed, so a slow handler is never run twice
+beside itself while its process lives; it also reports handlers running longer than
+``slow_after_seconds`` (once each) and purges finished items older than the dedup window.
+A process that dies simply lets its leases run out: the items are claimed again elsewhere.
 """
 
 from __future__ import annotations
@@ -11,105 +20,260 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from ..backoff import RetryBackoff
 from ..clock import DEFAULT_CLOCK, Clock
-from ..stores.inbox import CallbackInbox
-from ..stores.records import InboxItem
-from .backoff import RetryBackoff
+from ..errors import DeadLetter, DeadLetterReason, NotReadyYet
+from ..stores.inbox import Inbox
+from ..stores.records import InboxClaim, InboxItem
 
-__all__ = ["InboxWorker"]
+__all__ = ["DeliveryPolicy", "InboxWorker", "Running"]
 
 logger = logging.getLogger("wecom_suite.inbox")
 
 _MAX_ERROR_TEXT = 500
+DEDUP_WINDOW = 7 * 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    """How the inbox is worked. Times in seconds.
+
+    ``dedup_window_seconds`` (7 days): WeCom re-sends a callback it saw fail within minutes (three
+    retries for instruction callbacks); a week also covers a push queued on WeCom's side during a long
+    outage of ours, so a re-delivery is still recognised. Dead letters are kept until an operator acts.
+    """
+
+    workers: int = 4
+    lease_seconds: float = 60.0
+    max_attempts: int = 8
+    backoff: RetryBackoff = field(default_factory=lambda: RetryBackoff(base=2.0, max_delay=600.0))
+    wait_limit_seconds: float = 600.0
+    slow_after_seconds: float = 60.0
+    dedup_window_seconds: float = DEDUP_WINDOW
+    purge_batch: int = 500
+    purge_every_seconds: float = 300.0
+    idle_wait_seconds: float = 1.0
+
+
+@dataclass(slots=True)
+class Running:
+    """An item a worker of this process is processing now (for the heartbeat and operator views)."""
+
+    claim: InboxClaim
+    started_at: float
+    reported_slow: bool = False
 
 
 class InboxWorker:
-    """Claims and processes one suite's inbox items; ``drain()`` synchronously, ``start()`` in a thread."""
+    """Claims and processes one suite's inbox; ``drain()`` synchronously, ``start()`` in threads."""
 
     def __init__(
         self,
-        inbox: CallbackInbox,
+        inbox: Inbox,
         suite_id: str,
         process: Callable[[InboxItem], None],
         *,
         clock: Clock | None = None,
-        backoff: RetryBackoff | None = None,
-        lease_seconds: float = 60.0,
-        idle_wait: float = 1.0,
+        policy: DeliveryPolicy | None = None,
     ) -> None:
         self._inbox = inbox
         self._suite_id = suite_id
         self._process = process
         self._clock = clock or DEFAULT_CLOCK
-        self._backoff = backoff or RetryBackoff()
-        self._lease_seconds = lease_seconds
-        self._idle_wait = idle_wait
-        self._wake = threading.Event()
+        self.policy = policy or DeliveryPolicy()
+        self._running: dict[str, Running] = {}
+        self._running_lock = threading.Lock()
+        self._wake = threading.Condition()
+        self._woken = 0
         self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._last_purge = float("-inf")
+        self._outage = _OutageLog(self._suite_id)
+
+    # -- one item ---------------------------------------------------------------------------------
 
     def run_once(self) -> InboxItem | None:
-        """Claim and process one ready item; the item (or None when nothing was ready)."""
-        item = self._inbox.claim(self._suite_id, now=self._clock.now(), lease_seconds=self._lease_seconds)
-        if item is None:
+        """Claim and process one claimable item; the item (or None when nothing was claimable)."""
+        claim = self._inbox.claim(self._suite_id, now=self._clock.now(), lease_seconds=self.policy.lease_seconds)
+        if claim is None:
             return None
+        item = claim.item
+        with self._running_lock:
+            self._running[item.id] = Running(claim, self._clock.now())
         try:
-            self._process(item)
-        except Exception as exc:
-            attempts = item.attempts + 1
-            delay = self._backoff.delay(attempts)
-            error = f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_TEXT]
-            level = logging.ERROR if attempts >= 5 else logging.WARNING
-            logger.log(
-                level,
-                "suite %s: processing callback %s failed (attempt %d), retrying in %.0f s: %s",
-                self._suite_id,
-                item.id[:12],
-                attempts,
-                delay,
-                error,
-            )
-            self._inbox.retry_later(item.id, not_before=self._clock.now() + delay, error=error)
-        else:
-            self._inbox.complete(item.id)
+            try:
+                self._process(item)
+            except Exception as exc:
+                self._settle_failure(item, exc)
+            else:
+                self._inbox.complete(item.id, now=self._clock.now())
+        finally:
+            with self._running_lock:
+                self._running.pop(item.id, None)
         return item
 
+    def _settle_failure(self, item: InboxItem, exc: Exception) -> None:
+        now = self._clock.now()
+        label = f"suite {self._suite_id}: callback {item.id[:12]} ({item.source.value}, queue {item.queue or '-'})"
+        if isinstance(exc, NotReadyYet):
+            if now - item.received_at < self.policy.wait_limit_seconds:
+                logger.info("%s waits: %s", label, exc)
+                self._inbox.retry_later(
+                    item.id, not_before=now + exc.retry_in, error=_error_text(exc), count_attempt=False
+                )
+                return
+            reason, message = exc.give_up_reason, f"{exc} (gave up after {self.policy.wait_limit_seconds:.0f} s)"
+        elif isinstance(exc, DeadLetter):
+            reason, message = exc.reason, str(exc)
+        else:
+            attempts = item.attempts + 1
+            error = _error_text(exc)
+            if attempts < self.policy.max_attempts:
+                delay = self.policy.backoff.delay(attempts)
+                level = logging.ERROR if attempts >= self.policy.max_attempts // 2 else logging.WARNING
+                logger.log(level, "%s failed (attempt %d of %d), retrying in %.0f s: %s",
+                           label, attempts, self.policy.max_attempts, delay, error)
+                self._inbox.retry_later(item.id, not_before=now + delay, error=error)
+                return
+            reason, message = DeadLetterReason.TOO_MANY_ATTEMPTS, f"{error} ({attempts} attempts)"
+        error = f"{reason}: {message}"[:_MAX_ERROR_TEXT]
+        logger.error("%s is now a dead letter: %s (see `wecom-suite inbox list --dead`)", label, error)
+        self._inbox.bury(item.id, now=now, error=error)
+
+    # -- many items -------------------------------------------------------------------------------
+
     def drain(self, limit: int = 10_000) -> int:
-        """Process every item that is ready now; the number claimed."""
+        """Process every item that is claimable now, one after the other; how many were claimed."""
         count = 0
         while count < limit and not self._stopping.is_set() and self.run_once() is not None:
             count += 1
         return count
 
+    def heartbeat(self) -> None:
+        """Renew the leases of items in progress, report slow handlers, purge when due (one round)."""
+        now = self._clock.now()
+        with self._running_lock:
+            running = list(self._running.values())
+        for one in running:
+            renewed = self._inbox.renew(one.claim, now=now, lease_seconds=self.policy.lease_seconds)
+            if renewed is None:
+                logger.warning("suite %s: lost the lease of callback %s while processing it; another worker may "
+                               "run it too", self._suite_id, one.claim.item.id[:12])
+            else:
+                one.claim = renewed
+            if not one.reported_slow and now - one.started_at > self.policy.slow_after_seconds:
+                one.reported_slow = True
+                logger.warning("suite %s: the handler of callback %s (%s, queue %s) has run for %.0f s; its "
+                               "company's later callbacks wait for it", self._suite_id, one.claim.item.id[:12],
+                               one.claim.item.source.value, one.claim.item.queue or "-", now - one.started_at)
+        if now - self._last_purge >= self.policy.purge_every_seconds:
+            self._last_purge = now
+            self.purge_expired()
+
+    def purge_expired(self, *, max_batches: int = 20) -> int:
+        """Delete finished items older than the dedup window, in small batches; how many were deleted."""
+        cutoff = self._clock.now() - self.policy.dedup_window_seconds
+        total = 0
+        for _ in range(max_batches):
+            purged = self._inbox.purge(finished_before=cutoff, limit=self.policy.purge_batch)
+            total += purged
+            if purged < self.policy.purge_batch:
+                break
+        if total:
+            logger.info("suite %s: purged %d finished callbacks older than the dedup window", self._suite_id, total)
+        return total
+
+    def running(self) -> list[Running]:
+        """Items this process is processing now, oldest first."""
+        with self._running_lock:
+            return sorted(self._running.values(), key=lambda r: r.started_at)
+
+    # -- threads ----------------------------------------------------------------------------------
+
     def notify(self) -> None:
-        """A new item was recorded: wake the thread instead of waiting for its next poll."""
-        self._wake.set()
+        """A new item was recorded: wake a worker thread instead of waiting for its next poll."""
+        with self._wake:
+            self._woken += 1
+            self._wake.notify()
 
     def start(self) -> None:
-        """Process what a previous process left pending, then keep processing in a daemon thread."""
-        if self._thread is not None:
+        """Process what a previous process left pending, then keep processing in daemon threads."""
+        if self._threads:
             return
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name=f"wecom-inbox-{self._suite_id}", daemon=True)
-        self._thread.start()
+        for n in range(max(1, self.policy.workers)):
+            self._spawn(self._work_loop, f"wecom-inbox-{self._suite_id}-{n}")
+        self._spawn(self._heartbeat_loop, f"wecom-inbox-{self._suite_id}-heartbeat")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        with self._wake:
+            self._wake.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
 
     @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def started(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
 
-    def _loop(self) -> None:
+    def _work_loop(self) -> None:
         while not self._stopping.is_set():
-            self._wake.clear()
             try:
-                self.drain()
-            except Exception:  # a store outage must not kill the thread; try again on the next round
-                logger.exception("suite %s: the inbox could not be read", self._suite_id)
-            self._wake.wait(self._idle_wait)
+                busy = self.run_once() is not None
+                self._outage.recovered()
+            except Exception as exc:  # the store is down: back off, one warning per interval, never die
+                busy = False
+                self._stopping.wait(self._outage.failed(exc))
+                continue
+            if not busy:
+                with self._wake:
+                    if not self._woken and not self._stopping.is_set():
+                        self._wake.wait(self.policy.idle_wait_seconds)
+                    self._woken = max(0, self._woken - 1)
+
+    def _heartbeat_loop(self) -> None:
+        interval = max(0.05, self.policy.lease_seconds / 3)
+        while not self._stopping.wait(interval):
+            try:
+                self.heartbeat()
+            except Exception as exc:
+                self._outage.failed(exc)
+
+
+class _OutageLog:
+    """Backoff for a store that went away, with one warning per interval (not a traceback a second)."""
+
+    def __init__(self, suite_id: str) -> None:
+        self._suite_id = suite_id
+        self._backoff = RetryBackoff(base=0.5, max_delay=30.0, jitter=0.2)
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def failed(self, exc: Exception) -> float:
+        with self._lock:
+            self._failures += 1
+            failures = self._failures
+        delay = self._backoff.delay(failures)
+        if failures == 1 or failures % 10 == 0:
+            logger.warning("suite %s: the inbox cannot be read (%s); retrying with backoff (%d failures so far)",
+                           self._suite_id, _error_text(exc), failures)
+        return delay
+
+    def recovered(self) -> None:
+        if self._failures:
+            with self._lock:
+                if self._failures:
+                    logger.warning("suite %s: the inbox is reachable again", self._suite_id)
+                self._failures = 0
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_TEXT]

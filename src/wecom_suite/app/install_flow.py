@@ -19,7 +19,7 @@ from ..api.install_urls import install_url, legacy_auth_code_url
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import WeComError, WeComSuiteError
 from ..redaction import redact_url
-from ..stores.install_state_store import InstallStateStore
+from ..stores.install_states import InstallStates
 from ..stores.records import CompanyRecord
 from ..web.request import WebRequest
 from ..web.response import WebResponse
@@ -44,7 +44,7 @@ class InstallFlow:
     def __init__(
         self,
         config: SuiteConfig,
-        states: InstallStateStore,
+        states: InstallStates,
         api: PreAuthApi,
         redeem: Callable[[str], tuple[CompanyRecord, bool]],
         *,

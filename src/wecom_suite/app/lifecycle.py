@@ -4,6 +4,12 @@ These run from the inbox worker, after ``success`` was answered, and before the 
 handlers. Each one is idempotent, because an item may be processed again after a crash between
 "done" and "marked complete": tickets keep the newest, auth codes are redeemed once, and the
 company record is simply rewritten.
+
+Authorisation events of one company can be processed out of WeCom's order (a ``create_auth`` carries
+no corp id, so it has a queue of its own): each record keeps the ``TimeStamp`` of the newest event
+applied to it, and an older event processed late changes nothing. An event for a company that is not
+in the registry yet waits (:class:`~wecom_suite.errors.NotReadyYet`): its install may be in flight.
+See docs/delivery.md.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
+from ..errors import DeadLetterReason, NotReadyYet
 from ..events import (
     CancelAuthEvent,
     ChangeAuthEvent,
+    ChangeEditionEvent,
     CreateAuthEvent,
     Event,
     ResetPermanentCodeEvent,
@@ -36,9 +44,9 @@ _SECRET_KEYS = frozenset({"permanent_code", "access_token", "expires_in", "errco
 
 
 class PermanentCodeApi(Protocol):
-    """The two service APIs the lifecycle calls (``SuiteClient`` has them)."""
+    """The service APIs the lifecycle calls (``SuiteClient`` has them)."""
 
-    def get_permanent_code(self, auth_code: str) -> Any: ...
+    def get_permanent_code_v2(self, auth_code: str) -> Any: ...
 
     def get_auth_info(self, corp_id: str, permanent_code: str) -> Any: ...
 
@@ -57,8 +65,8 @@ def _auth_info_of(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in _SECRET_KEYS}
 
 
-def company_from_permanent_code(suite_id: str, answer: Any, *, now: float) -> CompanyRecord:
-    """A registry record from get_permanent_code's answer (permanent code apart, everything kept)."""
+def company_from_permanent_code(suite_id: str, answer: Any, *, now: float, event_time: int = 0) -> CompanyRecord:
+    """A registry record from get_permanent_code's answer (v1 or v2; permanent code apart, everything kept)."""
     data = as_json_dict(answer)
     corp = data.get("auth_corp_info") or {}
     corp_id = str(corp.get("corpid") or "")
@@ -74,6 +82,7 @@ def company_from_permanent_code(suite_id: str, answer: Any, *, now: float) -> Co
         state=CompanyState.ACTIVE,
         installed_at=now,
         updated_at=now,
+        auth_event_time=event_time or int(now),
     )
 
 
@@ -87,11 +96,13 @@ class SuiteLifecycle:
         api: PermanentCodeApi,
         *,
         clock: Clock | None = None,
+        company_wait_retry: float = 5.0,
     ) -> None:
         self.suite_id = suite_id
         self._store = store
         self._api = api
         self._clock = clock or DEFAULT_CLOCK
+        self._company_wait_retry = company_wait_retry
         self.redemption = AuthCodeRedemption(store, suite_id, self.exchange_auth_code, clock=self._clock)
 
     # -- entry point --------------------------------------------------------------------------------
@@ -111,6 +122,8 @@ class SuiteLifecycle:
             self.on_cancel_auth(event)
         elif isinstance(event, ResetPermanentCodeEvent):
             self.on_reset_permanent_code(event)
+        elif isinstance(event, ChangeEditionEvent):
+            self.on_change_edition(event)
 
     # -- the lifecycle ------------------------------------------------------------------------------
 
@@ -123,30 +136,84 @@ class SuiteLifecycle:
         # ticket then neither displaces a newer one nor looks fresher than it is.
         now = self._clock.now()
         issued = float(event.timestamp) if 0 < event.timestamp <= now else now
-        self._store.save_ticket(SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued))
-        logger.debug("suite %s: suite_ticket stored", self.suite_id)
+        self._store.tickets.save_ticket(
+            SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued)
+        )
         return True
 
     def on_create_auth(self, event: CreateAuthEvent) -> CompanyRecord:
-        company, exchanged = self.redemption.redeem(event.auth_code)
+        company, exchanged = self.redemption.redeem(event.auth_code, event_time=event.timestamp, state=event.state)
         if not exchanged:
             logger.info("suite %s: create_auth for %s already handled", self.suite_id, company.corp_id)
-        return company
+        return self.complete_install(company)
 
     def on_reset_permanent_code(self, event: ResetPermanentCodeEvent) -> CompanyRecord:
-        company, _ = self.redemption.redeem(event.auth_code)
-        return company
+        company, _ = self.redemption.redeem(event.auth_code, event_time=event.timestamp)
+        return self.complete_install(company)
+
+    def complete_install(self, company: CompanyRecord) -> CompanyRecord:
+        """After the durable write of the permanent code: the full auth info (edition, agents), once.
+
+        v2 get_permanent_code answers only the essentials; a retry after a failure here finds the company
+        saved and just tries this again."""
+        if "auth_info" in company.auth_info:
+            return company
+        return self._refresh_auth_info(company, "installed")
 
     def on_change_auth(self, event: ChangeAuthEvent) -> CompanyRecord | None:
         """No diff is sent with change_auth: ask WeCom for the whole auth info again."""
-        record = self._store.get_company(self.suite_id, event.auth_corp_id)
-        if record is None or not record.active:
-            logger.warning(
-                "suite %s: change_auth for %s, which is not an active company here; ignored",
-                self.suite_id,
-                event.auth_corp_id,
-            )
+        record = self._known_company(event)
+        if record is None:
             return None
+        if not record.active:
+            logger.warning("suite %s: change_auth for %s, which has cancelled; ignored", self.suite_id, record.corp_id)
+            return None
+        return self._refresh_auth_info(replace(record, auth_event_time=max(record.auth_event_time, event.timestamp)),
+                                       "auth info refreshed (change_auth)")
+
+    def on_change_edition(self, event: ChangeEditionEvent) -> CompanyRecord | None:
+        """change_editon (版本变更): the edition_info inside get_auth_info's answer changed; store it."""
+        record = self._known_company(event)
+        if record is None or not record.active:
+            return None
+        return self._refresh_auth_info(record, "edition info refreshed (change_editon)")
+
+    def on_cancel_auth(self, event: CancelAuthEvent) -> CompanyRecord | None:
+        """The permanent code is dead: mark the company revoked and forget its tokens."""
+        record = self._known_company(event)
+        if record is None:
+            return None
+        self.drop_tokens(record)
+        if not record.active:
+            return record
+        now = self._clock.now()
+        revoked = replace(
+            record, state=CompanyState.REVOKED, revoked_at=now, updated_at=now, auth_event_time=event.timestamp
+        )
+        self._store.companies.save_company(revoked)
+        logger.info("suite %s: %s cancelled its authorisation (cancel_auth)", self.suite_id, record.corp_id)
+        return revoked
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def _known_company(self, event: Event) -> CompanyRecord | None:
+        """The company an authorisation event is about; None when the event is older than what the record
+        reflects (processed late: ignored). Raises NotReadyYet while the company is not installed here."""
+        corp_id = event.auth_corp_id
+        record = self._store.companies.get_company(self.suite_id, corp_id)
+        if record is None:
+            raise NotReadyYet(
+                f"{event.info_type} for company {corp_id}, which is not in the registry (yet)",
+                retry_in=self._company_wait_retry,
+                give_up_reason=DeadLetterReason.UNKNOWN_COMPANY,
+            )
+        if event.timestamp and record.auth_event_time > event.timestamp:
+            logger.info("suite %s: %s for %s is older than the last change applied to it; ignored",
+                        self.suite_id, event.info_type, corp_id)
+            return None
+        return record
+
+    def _refresh_auth_info(self, record: CompanyRecord, what: str) -> CompanyRecord:
         data = as_json_dict(self._api.get_auth_info(record.corp_id, record.permanent_code))
         corp = data.get("auth_corp_info") or {}
         updated = replace(
@@ -155,39 +222,21 @@ class SuiteLifecycle:
             corp_name=str(corp.get("corp_name") or record.corp_name),
             updated_at=self._clock.now(),
         )
-        self._store.save_company(updated)
-        logger.info("suite %s: auth info of %s refreshed (change_auth)", self.suite_id, record.corp_id)
+        self._store.companies.save_company(updated)
+        logger.info("suite %s: company %s (%s): %s", self.suite_id, record.corp_id, updated.corp_name, what)
         return updated
 
-    def on_cancel_auth(self, event: CancelAuthEvent) -> CompanyRecord | None:
-        """The permanent code is dead: mark the company revoked and forget its tokens."""
-        record = self._store.get_company(self.suite_id, event.auth_corp_id)
-        if record is None:
-            logger.warning("suite %s: cancel_auth for unknown company %s", self.suite_id, event.auth_corp_id)
-            return None
-        self.drop_tokens(record)
-        if not record.active:
-            return record
-        now = self._clock.now()
-        revoked = replace(record, state=CompanyState.REVOKED, revoked_at=now, updated_at=now)
-        self._store.save_company(revoked)
-        logger.info("suite %s: %s cancelled its authorisation (cancel_auth)", self.suite_id, record.corp_id)
-        return revoked
+    def exchange_auth_code(self, auth_code: str, event_time: int = 0) -> CompanyRecord:
+        """service/v2/get_permanent_code, then one durable write of the company (called once per auth_code).
 
-    # -- helpers ------------------------------------------------------------------------------------
-
-    def exchange_auth_code(self, auth_code: str) -> CompanyRecord:
-        """get_permanent_code, then save the company (called once per auth_code by the redemption)."""
-        answer = self._api.get_permanent_code(auth_code)
-        now = self._clock.now()
-        company = company_from_permanent_code(self.suite_id, answer, now=now)
-        previous = self._store.get_company(self.suite_id, company.corp_id)
-        if previous is not None:
-            if previous.active:
-                company = replace(company, installed_at=previous.installed_at)
-            self.drop_tokens(previous)  # the old permanent code's tokens must not outlive it
-        self._store.save_company(company)
-        logger.info("suite %s: company %s (%s) installed", self.suite_id, company.corp_id, company.corp_name)
+        The answer holds a credential WeCom gives only once: nothing else happens before it is stored.
+        Old tokens (of a previous permanent code) are dropped after the write."""
+        answer = self._api.get_permanent_code_v2(auth_code)
+        company = company_from_permanent_code(self.suite_id, answer, now=self._clock.now(), event_time=event_time)
+        self._store.companies.save_company(company)
+        logger.info("suite %s: company %s (%s) stored its permanent code", self.suite_id, company.corp_id,
+                    company.corp_name)
+        self.drop_tokens(company)
         return company
 
     def drop_tokens(self, record: CompanyRecord) -> None:
@@ -197,4 +246,4 @@ class SuiteLifecycle:
             if isinstance(agent, Mapping) and agent.get("agentid") is not None:
                 keys.append(agent_ticket_key(self.suite_id, record.corp_id, int(agent["agentid"])))
         for key in keys:
-            self._store.delete_token(key)
+            self._store.tokens.delete_token(key)

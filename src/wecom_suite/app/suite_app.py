@@ -8,7 +8,8 @@ serves it, under ``config.url_prefix``:
 ``GET  {prefix}/callback/instruction``  URL verification (指令回调URL), provider corp id
 ``POST {prefix}/callback/instruction``  instruction callbacks: recorded, ``success``, processed after
 ``GET  {prefix}/callback/data``         URL verification (数据回调URL), provider corp id
-``POST {prefix}/callback/data``         data callbacks from installed companies, handled at once
+``POST {prefix}/callback/data``         data callbacks from members of installed companies: recorded, ``success``
+                                        (or a passive reply from a synchronous handler), processed after
 ``GET  {prefix}/callback/system``       URL verification (系统事件接收URL), provider corp id
 ``POST {prefix}/callback/system``       provider system events (``ServiceCorpId``): recorded, ``success``,
                                         then the handlers (needs ``provider_corp_id``)
@@ -23,6 +24,8 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from enum import Enum
 from types import TracebackType
@@ -33,34 +36,33 @@ import httpx
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
 from ..callback.context import CallbackContext
-from ..callback.delivery import DeliveryOutcome, dispatch_once
 from ..callback.receive_id import ReceiveIdSpec
 from ..callback.receiver import CallbackReceiver
 from ..callback.router import EventRouter, Handler
 from ..clock import DEFAULT_CLOCK, Clock
-from ..errors import CallbackError, CompanyNotFound
+from ..errors import CallbackError, CompanyNotFound, DeadLetter, DeadLetterReason, NotReadyYet
 from ..events import (
+    CancelAuthEvent,
+    ChangeAuthEvent,
     CreateAuthEvent,
-    DataEvent,
     Event,
-    InstructionEvent,
     ResetPermanentCodeEvent,
     SuiteTicketEvent,
     parse_event,
 )
-from ..stores.records import CompanyState, InboxItem
+from ..stores.records import SUITE_QUEUE, CallbackSource, CompanyRecord, CompanyState, InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
 from ..tokens.manager import TokenManager
 from ..tokens.refresher import TokenRefresher
 from ..web.asgi import ASGIAdapter
-from ..web.callback_endpoint import callback_error_response
+from ..web.callback_endpoint import ErrorHandler, Interceptor, callback_error_response
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .company import Company
 from .config import SuiteConfig, redact_store_url
-from .inbox_worker import InboxWorker
+from .inbox_worker import DeliveryPolicy, InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, SYSTEM_PATH, console_urls
@@ -79,14 +81,24 @@ class SuiteApp:
     >>> @app.on("change_contact", change_type="create_user")
     ... def welcome(ctx): ...
 
-    Instruction callbacks are written to the store's inbox before ``success`` is answered and are
-    processed by a worker thread: first the default lifecycle (tickets, installs, changes,
-    cancellations), then the handlers registered with :meth:`on`. Handlers may therefore run again
-    after a crash or a failure (they are retried with backoff): make them idempotent.
+    Every callback URL records first: a verified callback is written to the store's inbox, then
+    answered, then processed by worker threads (docs/delivery.md): first the default lifecycle
+    (tickets, installs, changes, cancellations) for instruction callbacks, then the handlers
+    registered with :meth:`on`. Handlers run at least once, one at a time per company in WeCom's
+    order; a failing one is retried with backoff and ends as a dead letter an operator can retry
+    (``wecom-suite inbox``). Make handlers idempotent.
+
+    Data callbacks (数据回调) take the same path. A handler registered with ``reply=True`` runs at once
+    instead, within ``reply_deadline`` seconds, and its answer is sent back encrypted (被动回复); if it
+    fails or runs late, the callback stays in the inbox and is retried there, and WeCom gets ``success``.
 
     Provider system events (系统事件: ``license_pay_success``, ``register_corp``, ...) arriving at
-    ``{prefix}/callback/system`` take the same path, without a built-in lifecycle: only the handlers
-    registered with :meth:`on` run. The endpoint needs ``provider_corp_id``.
+    ``{prefix}/callback/system`` take the same path, without a built-in lifecycle. The endpoint needs
+    ``provider_corp_id``.
+
+    ``interceptor`` runs before anything else on every callback URL (a response short-circuits it);
+    ``error_handler`` sees each rejected callback (``CallbackError``) and each failure to record one,
+    and may return the response to send instead of ours (the seed's ``ServerFrontend`` hooks).
     """
 
     def __init__(
@@ -99,6 +111,10 @@ class SuiteApp:
         async_transport: httpx.AsyncBaseTransport | None = None,
         start_worker: bool = True,
         warm_tokens: bool = False,
+        interceptor: Interceptor | None = None,
+        error_handler: ErrorHandler | None = None,
+        delivery: DeliveryPolicy | None = None,
+        reply_deadline: float = 4.5,
         **settings: Any,
     ) -> None:
         if config is None:
@@ -110,6 +126,9 @@ class SuiteApp:
         self._owns_store = store is None
         self.store: Store = store if store is not None else open_store(config.store_url, clock=self.clock)
         self._async_transport = async_transport
+        self.interceptor = interceptor
+        self.error_handler = error_handler
+        self.reply_deadline = reply_deadline
         self.client = SuiteClient(
             config.suite_id,
             config.suite_secret,
@@ -124,23 +143,25 @@ class SuiteApp:
         self._async_lock = threading.Lock()
         self.router = EventRouter()
         self.lifecycle = SuiteLifecycle(config.suite_id, self.store, self.client, clock=self.clock)
-        self.install_flow = InstallFlow(
-            config, self.store, self.client, self.lifecycle.redemption.redeem, clock=self.clock
-        )
-        # WeCom addresses instruction callbacks to the suite id; one report shows the provider corp id in
-        # ToUserName, so that is accepted too (protocol reference §1.6).
-        self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
+        self.install_flow = InstallFlow(config, self.store.install_states, self.client, self._redeem, clock=self.clock)
+        # Every authenticated callback is recorded (signature + AES prove WeCom sent it): the instruction URL
+        # also carries corp-addressed events (sys_approval_change), and the data URL carries companies whose
+        # install may still be in flight; processing, not the receiver, decides what to do with them.
+        self._instruction = self._receiver(_any_receive_id, config.suite_id)
         self._verification = self._receiver(self._verification_receive_id)
-        self._data = self._receiver(self._is_installed_corp)
-        # System events are encrypted with the provider corp id and carry it as ServiceCorpId (§1.7).
+        self._data = self._receiver(_any_receive_id)
+        # System events are encrypted with the provider corp id and carry it as ServiceCorpId (docs/protocol.md).
         provider = config.provider_corp_id
         self._system = self._receiver(provider, provider_corp_id=provider) if provider else None
         # Whose inbox (and so whose handlers) gets the system events this URL receives; a SuiteGroup points
         # every suite of one provider at the same app, since WeCom has one system-event URL per provider.
         self.system_event_app: SuiteApp = self
-        self.worker = InboxWorker(
-            self.store, config.suite_id, self.process, clock=self.clock, lease_seconds=config.inbox_lease_seconds
-        )
+        policy = delivery or DeliveryPolicy(lease_seconds=config.inbox_lease_seconds)
+        self.worker = InboxWorker(self.store.inbox, config.suite_id, self.process, clock=self.clock, policy=policy)
+        self._arrival_lock = threading.Lock()
+        self._last_arrival = 0.0
+        self._replies: ThreadPoolExecutor | None = None
+        self._replies_lock = threading.Lock()
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
         self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
@@ -153,7 +174,7 @@ class SuiteApp:
     def from_env(cls, **kwargs: Any) -> SuiteApp:
         """Settings from ``WECOM_*`` environment variables (see docs/configuration.md)."""
         options = {
-            k: kwargs.pop(k) for k in ("store", "clock", "transport", "async_transport", "start_worker") if k in kwargs
+            k: kwargs.pop(k) for k in _CONSTRUCTOR_OPTIONS if k in kwargs
         }
         return cls(SuiteConfig.from_env(**kwargs), **options)
 
@@ -164,9 +185,14 @@ class SuiteApp:
 
     # -- handlers -----------------------------------------------------------------------------------
 
-    def on(self, info_type: str | Enum, *, change_type: str | Enum | None = None) -> Callable[[H], H]:
-        """Register a handler for an InfoType (or a data event's Event/MsgType); it runs after the lifecycle."""
-        return self.router.on(info_type, change_type=change_type)
+    def on(
+        self, info_type: str | Enum, *, change_type: str | Enum | None = None, reply: bool = False
+    ) -> Callable[[H], H]:
+        """Register a handler for an InfoType (or a data event's Event/MsgType); it runs after the lifecycle.
+
+        ``reply=True`` (data URL only): run it while WeCom waits, and send what it returns as the passive
+        encrypted reply; see the class docstring for what happens when it fails or runs late."""
+        return self.router.on(info_type, change_type=change_type, reply=reply)
 
     def default(self, handler: H) -> H:
         """Register the handler for everything no other handler takes."""
@@ -176,7 +202,7 @@ class SuiteApp:
 
     def corp(self, corp_id: str) -> Company:
         """The installed company ``corp_id``; raises :class:`CompanyNotFound` if absent or revoked."""
-        record = self.store.get_company(self.config.suite_id, corp_id)
+        record = self.store.companies.get_company(self.config.suite_id, corp_id)
         if record is None or not record.active:
             raise CompanyNotFound(self.config.suite_id, corp_id, revoked=record is not None)
         return Company(record, self.client.corp(corp_id), lambda: self.async_client.corp(corp_id))
@@ -246,17 +272,21 @@ class SuiteApp:
             return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
+        if self.interceptor is not None:
+            intercepted = self.interceptor(request)
+            if intercepted is not None:
+                return intercepted
         if endpoint == SYSTEM_PATH:
             if self._system is None:
                 return _system_events_off()
             if method == "GET":
                 return self._verify_url(request, self._system)
-            return self._receive_system(request, self._system)
+            return self._receive(request, self._system, CallbackSource.SYSTEM)
         if method == "GET":
             return self._verify_url(request, self._verification)
         if endpoint == INSTRUCTION_PATH:
-            return self._receive_instruction(request)
-        return self._receive_data(request)
+            return self._receive(request, self._instruction, CallbackSource.INSTRUCTION)
+        return self._receive(request, self._data, CallbackSource.DATA)
 
     def asgi(self) -> ASGIAdapter:
         """An ASGI application (uvicorn, hypercorn, or mounted in Starlette/FastAPI)."""
@@ -287,92 +317,132 @@ class SuiteApp:
             return True
         return receive_id in (self.config.provider_corp_id, self.config.suite_id)
 
-    def _is_installed_corp(self, receive_id: str) -> bool:
-        """Data callbacks are encrypted with the authorising corp's id: it must be an active company."""
-        record = self.store.get_company(self.config.suite_id, receive_id)
-        return record is not None and record.active
-
     def _verify_url(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
         try:
             return WebResponse.text(receiver.verify_url(request.query))
         except CallbackError as exc:
             logger.warning("suite %s: URL verification rejected: %s", self.config.name, exc)
-            return callback_error_response(exc)
+            return self._error_response(request, exc, callback_error_response(exc))
 
-    def _receive_instruction(self, request: WebRequest) -> WebResponse:
-        """Record first, answer ``success`` second, process in the worker third."""
+    def _error_response(self, request: WebRequest, exc: Exception, ours: WebResponse) -> WebResponse:
+        """The error handler's response if it gives one, else ours (a failing handler does not change it)."""
+        if self.error_handler is None:
+            return ours
         try:
-            ctx = self._instruction.open(request.query, request.body)
-        except CallbackError as exc:
-            logger.warning("suite %s: instruction callback rejected: %s", self.config.name, exc)
-            return callback_error_response(exc)
-        event = ctx.event
-        if isinstance(event, SuiteTicketEvent):
-            # Stored before answering: it is one small write, and the worker itself may need the ticket
-            # (a suite token) to process an install that arrives right behind it.
-            self.lifecycle.store_ticket(event)
-        return self._record(ctx, "callback")
+            theirs = self.error_handler(request, exc)
+        except Exception:
+            logger.exception("suite %s: the error handler raised; answering as if it were not set", self.config.name)
+            return ours
+        return ours if theirs is None else theirs
 
-    def _receive_system(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
-        """A provider system event: the same inbox and worker as instruction callbacks."""
+    def _receive(self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource) -> WebResponse:
+        """Verify, record, answer. Processing happens in the inbox worker (or at once, for a reply handler)."""
         try:
             ctx = receiver.open(request.query, request.body)
         except CallbackError as exc:
-            logger.warning("suite %s: system event rejected: %s", self.config.name, exc)
-            return callback_error_response(exc)
-        return self.system_event_app._record(ctx, "system event")
-
-    def _record(self, ctx: CallbackContext, kind: str) -> WebResponse:
-        """Write to the inbox (once per content digest), answer ``success``, wake the worker."""
+            logger.warning("suite %s: %s callback rejected: %s", self.config.name, source.value, exc)
+            return self._error_response(request, exc, callback_error_response(exc))
         event = ctx.event
+        if source is CallbackSource.INSTRUCTION and isinstance(event, SuiteTicketEvent):
+            # Stored before answering as well: one small write, and the worker may need the ticket (a suite
+            # token) for an install that arrives right behind it, behind a queue of other callbacks.
+            self.lifecycle.store_ticket(event)
+        app = self.system_event_app if source is CallbackSource.SYSTEM else self
+        replying = source is CallbackSource.DATA and self.router.wants_reply(event)
         item = InboxItem(
-            id=ctx.digest, suite_id=self.config.suite_id, payload=ctx.raw_xml, received_at=self.clock.now()
+            id=ctx.digest,
+            suite_id=app.config.suite_id,
+            payload=ctx.raw_xml,
+            received_at=self._arrival(),
+            queue=queue_of(event, source, ctx.receive_id, ctx.digest),
+            source=source,
+            event_time=max(0, event.timestamp),
+            # A reply handler runs now; the worker must not take the item while it does (nor before the
+            # lease runs out, should this process die meanwhile).
+            not_before=self.clock.now() + app.worker.policy.lease_seconds if replying else 0.0,
         )
         try:
-            recorded = self.store.put(item)
-        except Exception:
-            logger.exception("suite %s: could not record a %s %s", self.config.name, event.info_type, kind)
-            return WebResponse.text("store unavailable; WeCom will retry", status=503)
-        logger.info(
-            "suite %s: %s %s%s %s",
-            self.config.name,
-            kind,
-            event.info_type,
-            f" from {event.auth_corp_id}" if event.auth_corp_id else "",
-            "recorded" if recorded else "already recorded (redelivery ignored)",
-        )
-        if recorded:
-            self.worker.notify()
+            recorded = app.store.inbox.put(item)
+        except Exception as exc:
+            logger.error("suite %s: could not record a %s %s callback: %s", self.config.name, event.info_type,
+                         source.value, f"{type(exc).__name__}: {exc}")
+            response = WebResponse.text("store unavailable: the callback was not recorded", status=503)
+            return self._error_response(request, exc, response)
+        _log_recorded(self.config.name, source, event, recorded)
+        if not recorded:
+            return WebResponse.text("success")
+        if replying:
+            return self._reply_now(app, item, ctx)
+        app.worker.notify()
         return WebResponse.text("success")
 
-    def _receive_data(self, request: WebRequest) -> WebResponse:
-        """Data callbacks go straight to the handlers: they may want to reply, and WeCom waits 5 s."""
+    def _arrival(self) -> float:
+        """Now, but strictly later than the previous arrival in this process: callbacks recorded in the same
+        clock tick (a coarse or test clock) keep their arrival order, which breaks ties of WeCom's TimeStamp."""
+        with self._arrival_lock:
+            now = max(self.clock.now(), self._last_arrival + 1e-6)
+            self._last_arrival = now
+            return now
+
+    def _reply_now(self, app: SuiteApp, item: InboxItem, ctx: CallbackContext) -> WebResponse:
+        """Run a reply handler within the deadline; the item settles in the inbox whatever happens."""
+        future = self._reply_pool().submit(self.router.dispatch, ctx)
+        future.add_done_callback(lambda done: self._settle_reply(app, item, done))
         try:
-            ctx = self._data.open(request.query, request.body)
-        except CallbackError as exc:
-            logger.warning("suite %s: data callback rejected: %s", self.config.name, exc)
-            return callback_error_response(exc)
-        logger.info("suite %s: data callback %s from %s", self.config.name, ctx.event.info_type, ctx.receive_id)
-        try:
-            outcome, reply = dispatch_once(self._data, self.router, ctx)
-        except Exception as exc:
-            logger.exception("suite %s: data callback handler failed; WeCom will deliver it again", self.config.name)
-            return WebResponse.text(f"handler failed ({type(exc).__name__}); WeCom will deliver this again", 500)
-        if outcome is DeliveryOutcome.PENDING:
-            return WebResponse.text("an identical delivery is still being handled; deliver again", 503)
+            reply = future.result(timeout=self.reply_deadline)
+        except FutureTimeout:
+            logger.warning("suite %s: reply handler for %s ran past %.1f s; answering success, the reply is lost",
+                           self.config.name, ctx.event.info_type, self.reply_deadline)
+            return WebResponse.text("success")
+        except Exception:  # settled by the callback: retried from the inbox
+            return WebResponse.text("success")
         if reply is None:
             return WebResponse.text("success")
         return WebResponse.xml(self._data.encrypt_reply(reply, ctx.receive_id))
 
+    def _settle_reply(self, app: SuiteApp, item: InboxItem, done: Future[str | None]) -> None:
+        now = self.clock.now()
+        exc = done.exception()
+        try:
+            if exc is None:
+                app.store.inbox.complete(item.id, now=now)
+                return
+            logger.warning("suite %s: reply handler failed (%s: %s); the callback is retried from the inbox",
+                           self.config.name, type(exc).__name__, exc)
+            app.store.inbox.retry_later(item.id, not_before=now, error=f"{type(exc).__name__}: {exc}"[:500])
+            app.worker.notify()
+        except Exception:  # the store went away: the item's not_before passes and the worker takes it
+            logger.exception("suite %s: could not settle callback %s after its reply handler", self.config.name,
+                             item.id[:12])
+
+    def _reply_pool(self) -> ThreadPoolExecutor:
+        with self._replies_lock:
+            if self._replies is None:
+                self._replies = ThreadPoolExecutor(max_workers=8, thread_name_prefix="wecom-reply")
+            return self._replies
+
     # -- processing ---------------------------------------------------------------------------------
 
     def process(self, item: InboxItem) -> None:
-        """Process one recorded callback: the lifecycle (instruction callbacks only), then the user's handlers."""
-        event = parse_event(item.payload)
-        system = _is_system_event(event)
-        if not system and not isinstance(event, DataEvent):  # data events are not expected here; handlers only
+        """Process one recorded callback: the lifecycle (instruction callbacks), then the user's handlers.
+
+        Raises :class:`DeadLetter` for a payload that no longer parses and :class:`NotReadyYet` while the
+        company an event is about is not installed here yet; handlers' exceptions propagate (retried)."""
+        try:
+            event = parse_event(item.payload)
+        except CallbackError as exc:
+            raise DeadLetter(DeadLetterReason.MALFORMED_PAYLOAD, f"the stored callback does not parse: {exc}") from None
+        if item.source is CallbackSource.INSTRUCTION:
             self.lifecycle.apply(event)
-        addressee = self.config.provider_corp_id if system else self.config.suite_id
+        if item.source is not CallbackSource.SYSTEM and not isinstance(event, _LIFECYCLE_EVENTS):
+            corp_id = item.queue if item.source is CallbackSource.DATA else event.auth_corp_id
+            if corp_id and self.store.companies.get_company(self.config.suite_id, corp_id) is None:
+                raise NotReadyYet(
+                    f"{event.info_type} for company {corp_id}, which is not in the registry (yet)",
+                    retry_in=5.0,
+                    give_up_reason=DeadLetterReason.UNKNOWN_COMPANY,
+                )
+        addressee = self.config.provider_corp_id if item.source is CallbackSource.SYSTEM else self.config.suite_id
         ctx = CallbackContext(
             token=self.config.token,
             query={},
@@ -386,7 +456,7 @@ class SuiteApp:
             event=event,
             aes_key=b"",
             random=b"",
-            receive_id=addressee,
+            receive_id=item.queue if item.source is CallbackSource.DATA else addressee,
             digest=item.id,
             duplicate=False,
         )
@@ -396,12 +466,22 @@ class SuiteApp:
         """Process every recorded callback that is ready now (synchronously); how many were claimed."""
         return self.worker.drain()
 
+    def _redeem(self, auth_code: str) -> tuple[CompanyRecord, bool]:
+        """The install redirect's redemption: the same exchange as create_auth's, then the full auth info."""
+        company, exchanged = self.lifecycle.redemption.redeem(auth_code)
+        try:
+            company = self.lifecycle.complete_install(company)
+        except Exception as exc:  # the permanent code is stored; create_auth's processing completes the rest
+            logger.warning("suite %s: company %s installed; its auth info could not be fetched yet: %s",
+                           self.config.name, company.corp_id, f"{type(exc).__name__}: {exc}")
+        return company, exchanged
+
     # -- lifetime -----------------------------------------------------------------------------------
 
     def warm_token_managers(self) -> list[TokenManager]:
         """The suite token plus every active company's token: what ``warm_tokens=True`` keeps fresh."""
         suite_id = self.config.suite_id
-        companies = self.store.list_companies(suite_id, state=CompanyState.ACTIVE)
+        companies = self.store.companies.list_companies(suite_id, state=CompanyState.ACTIVE)
         return [self.client.suite_token, *(self.client.corp_token(c.corp_id) for c in companies)]
 
     def start(self) -> None:
@@ -414,6 +494,8 @@ class SuiteApp:
         if self.refresher is not None:
             self.refresher.stop()
         self.worker.stop()
+        if self._replies is not None:
+            self._replies.shutdown(wait=True)
         self.client.close()
         if self._owns_store:
             self.store.close()
@@ -445,9 +527,43 @@ def _method_not_allowed(allowed: str) -> WebResponse:
     return response
 
 
-def _is_system_event(event: Event) -> bool:
-    """A provider system event (系统事件): its envelope names the provider (``ServiceCorpId``), not a suite."""
-    return isinstance(event, InstructionEvent) and bool(event.service_corp_id) and not event.suite_id
+_CONSTRUCTOR_OPTIONS = (
+    "store", "clock", "transport", "async_transport", "start_worker", "warm_tokens", "interceptor", "error_handler",
+    "delivery", "reply_deadline",
+)
+# Events the lifecycle itself checks against the registry (and waits for, or ignores when stale).
+_LIFECYCLE_EVENTS = (CreateAuthEvent, ResetPermanentCodeEvent, ChangeAuthEvent, CancelAuthEvent)
+
+
+def _any_receive_id(_receive_id: str) -> bool:
+    return True
+
+
+def queue_of(event: Event, source: CallbackSource, receive_id: str, digest: str) -> str:
+    """The ordering queue of a callback: its company (the data URL's receive id, or ``AuthCorpId``); a
+    ``create_auth`` (which names no company) a queue of its own, so a stuck one holds no one else; other
+    suite-level events the suite's queue."""
+    if source is CallbackSource.DATA and receive_id:
+        return receive_id
+    if event.auth_corp_id:
+        return event.auth_corp_id
+    if isinstance(event, (CreateAuthEvent, ResetPermanentCodeEvent)):
+        return f"auth_code:{digest[:16]}"
+    return SUITE_QUEUE
+
+
+def _log_recorded(name: str, source: CallbackSource, event: Event, recorded: bool) -> None:
+    """One line per callback; suite_ticket pushes (every 10 minutes, forever) only at DEBUG."""
+    level = logging.DEBUG if isinstance(event, SuiteTicketEvent) else logging.INFO
+    logger.log(
+        level,
+        "suite %s: %s callback %s%s %s",
+        name,
+        source.value,
+        event.info_type,
+        f" from {event.auth_corp_id}" if event.auth_corp_id else "",
+        "recorded" if recorded else "already recorded (redelivery ignored)",
+    )
 
 
 def _system_events_off() -> WebResponse:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
+from ..events import Event
 from .context import CallbackContext
 
 __all__ = ["EventRouter", "Handler"]
@@ -29,20 +30,33 @@ class EventRouter:
     def __init__(self) -> None:
         self._handlers: dict[tuple[str, str | None], Handler] = {}
         self._default: Handler | None = None
+        self._replying: set[Handler] = set()
 
-    def on(self, info_type: str | Enum, *, change_type: str | Enum | None = None) -> Callable[[H], H]:
-        """Decorator: ``@router.on("change_contact", change_type="create_user")``."""
+    def on(
+        self, info_type: str | Enum, *, change_type: str | Enum | None = None, reply: bool = False
+    ) -> Callable[[H], H]:
+        """Decorator: ``@router.on("change_contact", change_type="create_user")``. ``reply=True`` marks a
+        handler whose answer is a passive reply, so it must run while WeCom waits (see ``SuiteApp``)."""
         key = (_key(info_type), None if change_type is None else _key(change_type))
 
         def register(handler: H) -> H:
-            self.add(key[0], handler, change_type=key[1])
+            self.add(key[0], handler, change_type=key[1], reply=reply)
             return handler
 
         return register
 
-    def add(self, info_type: str | Enum, handler: Handler, *, change_type: str | Enum | None = None) -> None:
+    def add(
+        self, info_type: str | Enum, handler: Handler, *, change_type: str | Enum | None = None, reply: bool = False
+    ) -> None:
         """Register ``handler`` (the non-decorator form); a second registration for a key replaces the first."""
         self._handlers[(_key(info_type), None if change_type is None else _key(change_type))] = handler
+        if reply:
+            self._replying.add(handler)
+
+    def wants_reply(self, event: Event) -> bool:
+        """Whether the handler ``event`` goes to was registered with ``reply=True``."""
+        handler = self.handler_for(event.info_type, _key(event.change_type))
+        return handler is not None and handler in self._replying
 
     def default(self, handler: H) -> H:
         """Decorator: the handler for events no other handler claims."""

@@ -58,7 +58,7 @@ def corps_list(ctx: click.Context, show_all: bool) -> None:
     """One line per company: corp id, state, install time, name."""
     with opened(ctx) as (config, store):
         state = None if show_all else CompanyState.ACTIVE
-        records = sorted(store.list_companies(config.suite_id, state=state), key=lambda r: r.installed_at)
+        records = sorted(store.companies.list_companies(config.suite_id, state=state), key=lambda r: r.installed_at)
         if not records:
             click.echo(f"no {'' if show_all else 'active '}companies for suite {config.suite_id}", err=True)
             return
@@ -73,7 +73,7 @@ def corps_list(ctx: click.Context, show_all: bool) -> None:
 def corps_show(ctx: click.Context, corp_id: str, reveal: bool) -> None:
     """A company's record and the auth info WeCom sent (JSON)."""
     with opened(ctx) as (config, store):
-        record = store.get_company(config.suite_id, corp_id)
+        record = store.companies.get_company(config.suite_id, corp_id)
         if record is None:
             raise CompanyNotFound(config.suite_id, corp_id)
         summary = {
@@ -104,7 +104,7 @@ def ticket() -> None:
 def ticket_show(ctx: click.Context, reveal: bool) -> None:
     """The newest ticket, when it arrived and whether it is still valid (30 minutes)."""
     with opened(ctx) as (config, store):
-        found = store.get_ticket(config.suite_id, allow_expired=True)
+        found = store.tickets.get_ticket(config.suite_id, allow_expired=True)
         now = datetime.now(tz=timezone.utc).timestamp()
         status = "EXPIRED" if found.is_expired(now) else "valid"
         click.echo(f"suite:     {found.suite_id}")
@@ -164,7 +164,7 @@ def token_suite(ctx: click.Context, reveal: bool, fetch: bool) -> None:
     with opened(ctx) as (config, store):
         if fetch:
             _fetch(config, store, "suite_access_token", lambda client: client.suite_token)
-        stored = store.get_token(suite_token_key(config.suite_id))
+        stored = store.tokens.get_token(suite_token_key(config.suite_id))
         _print_token("suite_access_token", f"suite {config.suite_id}", stored, reveal)
 
 
@@ -180,7 +180,7 @@ def token_provider(ctx: click.Context, reveal: bool, fetch: bool) -> None:
         if fetch:
             _fetch(config, store, "provider_access_token", lambda client: client.provider_token)
         key = provider_token_key(config.provider_corp_id)
-        _print_token("provider_access_token", f"provider {config.provider_corp_id}", store.get_token(key), reveal)
+        _print_token("provider_access_token", f"provider {config.provider_corp_id}", store.tokens.get_token(key), reveal)
 
 
 @token.command("corp")
@@ -191,9 +191,9 @@ def token_provider(ctx: click.Context, reveal: bool, fetch: bool) -> None:
 def token_corp(ctx: click.Context, corp_id: str, reveal: bool, fetch: bool) -> None:
     """A company's access_token (授权方 access_token)."""
     with opened(ctx) as (config, store):
-        if store.get_company(config.suite_id, corp_id) is None:
+        if store.companies.get_company(config.suite_id, corp_id) is None:
             raise CompanyNotFound(config.suite_id, corp_id)
         if fetch:
             _fetch(config, store, f"access_token of {corp_id}", lambda client: client.corp_token(corp_id))
         key = corp_token_key(config.suite_id, corp_id)
-        _print_token("access_token", f"company {corp_id}", store.get_token(key), reveal)
+        _print_token("access_token", f"company {corp_id}", store.tokens.get_token(key), reveal)

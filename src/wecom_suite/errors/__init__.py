@@ -5,6 +5,7 @@ from .api import __all__ as _api_all
 from .base import WeComSuiteError
 from .callback import CallbackError, CallbackReason
 from .config import ConfigError
+from .delivery import DeadLetter, DeadLetterReason, NotReadyYet
 from .store import CompanyNotFound, LockTimeout, StoreError, TicketExpired, TicketNotFound
 
 __all__ = [
@@ -12,6 +13,9 @@ __all__ = [
     "CallbackReason",
     "CompanyNotFound",
     "ConfigError",
+    "DeadLetter",
+    "DeadLetterReason",
+    "NotReadyYet",
     "LockTimeout",
     "StoreError",
     "TicketExpired",

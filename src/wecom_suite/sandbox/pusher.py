@@ -1,8 +1,10 @@
 """Delivering callbacks like WeCom: verify the URL first (GET), then POST, retrying on failure.
 
 A delivery succeeds when the receiver answers HTTP 200 with the body ``success`` (instruction URL) or
-any HTTP 200 (data URL) within the deadline. Anything else is a failure and is retried after each of
-``retry_delays`` (WeCom documents 3 retries). Every attempt is recorded in :class:`PushLog`.
+any HTTP 200 (data URL) within the deadline. Like WeCom, the pusher delivers again (after each of
+``retry_delays``; WeCom documents 3 retries) only when a request fails: no connection, or no answer
+before the deadline. An answer, whatever its status, ends the delivery (``retry_on_error_status=True``
+re-sends after error answers too). Every attempt is recorded in :class:`PushLog`.
 
 Two deadlines (wecom-api.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
 answered within 1000 ms; every other push (change_contact, data and system events) gets WeCom's 5 s.
@@ -142,6 +144,7 @@ class CallbackPusher:
         verify_urls: bool = True,
         background: bool = False,
         sleep: Callable[[float], object] | None = None,
+        retry_on_error_status: bool = False,
     ) -> None:
         self._settings = settings
         self._clock = clock
@@ -149,6 +152,9 @@ class CallbackPusher:
         self.timeout = timeout
         self.auth_timeout = auth_timeout
         self.verify_urls = verify_urls
+        # WeCom re-sends a push only when the request fails (no connection, no answer in time), not for what
+        # the answer says; True also re-sends after an error status or an answer other than "success".
+        self.retry_on_error_status = retry_on_error_status
         self._closing = threading.Event()
         self._sleep: Callable[[float], object] = sleep if sleep is not None else self._closing.wait
         self._verified: set[tuple[str, str]] = set()
@@ -224,6 +230,8 @@ class CallbackPusher:
                 if attempt.status == 200 and not attempt.error and body_ok:
                     delivery.ok = True
                     return
+                if not attempt.error and not self.retry_on_error_status:
+                    return  # answered: WeCom does not deliver again, whatever the answer was
         finally:
             self.log.finished(delivery)
             self._report(delivery)

@@ -68,10 +68,10 @@ class AsyncTokenManager(ManagerCore):
 
     async def invalidate(self, token: str) -> None:
         self._forget(token)
-        await asyncio.to_thread(self.store.delete_token, self.key, only_if=token)
+        await asyncio.to_thread(self.store.tokens.delete_token, self.key, only_if=token)
 
     async def peek(self) -> StoredToken | None:
-        return await asyncio.to_thread(self.store.get_token, self.key)
+        return await asyncio.to_thread(self.store.tokens.get_token, self.key)
 
     # -- the flight ------------------------------------------------------------------------------
     async def _obtain(self, loop: asyncio.AbstractEventLoop, *, force: bool) -> StoredToken:
@@ -123,7 +123,7 @@ class AsyncTokenManager(ManagerCore):
 
     async def _execute(self, step: Step) -> Any:
         if isinstance(step, StoreCall):
-            return await asyncio.to_thread(getattr(self.store, step.method), *step.args, **dict(step.kwargs))
+            return await asyncio.to_thread(getattr(getattr(self.store, step.part), step.method), *step.args, **dict(step.kwargs))
         if isinstance(step, FetchGrant):
             return await self.fetch()
         if isinstance(step, Pause):

@@ -30,8 +30,9 @@ log = logging.getLogger("wecom_suite.tokens")
 
 @dataclass(frozen=True, slots=True)
 class StoreCall:
-    """Call ``store.<method>(*args, **kwargs)`` and send back its result."""
+    """Call ``store.<part>.<method>(*args, **kwargs)`` and send back its result."""
 
+    part: str  # "tokens" or "leases"
     method: str
     args: tuple[Any, ...] = ()
     kwargs: tuple[tuple[str, Any], ...] = ()
@@ -59,11 +60,11 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
     waited = 0.0
     pause: float | None = None
     while True:
-        stored: StoredToken | None = yield StoreCall("get_token", (key,))
+        stored: StoredToken | None = yield StoreCall("tokens", "get_token", (key,))
         plan = policy.plan(key, stored, clock.now(), force=force)
         if plan is Plan.USE and stored is not None:
             return stored
-        lease: Lease | None = yield StoreCall("try_acquire", (name,), (("lease_seconds", policy.lease_seconds),))
+        lease: Lease | None = yield StoreCall("leases", "try_acquire", (name,), (("lease_seconds", policy.lease_seconds),))
         if lease is None:
             if plan is Plan.REFRESH_OR_USE and stored is not None:
                 return stored  # someone else refreshes early; ours is still valid meanwhile
@@ -78,7 +79,7 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             waited += pause
             continue
         try:
-            stored = yield StoreCall("get_token", (key,))
+            stored = yield StoreCall("tokens", "get_token", (key,))
             if policy.plan(key, stored, clock.now(), force=force) is Plan.USE and stored is not None:
                 return stored  # the previous holder wrote it between our read and our lease
             started = clock.now()
@@ -93,12 +94,12 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             if not isinstance(grant, TokenGrant):
                 raise TypeError(f"a token fetch must return a TokenGrant, got {type(grant).__name__}")
             fresh = policy.stored_from_grant(grant, started_at=started, finished_at=clock.now())
-            yield StoreCall("set_token", (key, fresh))
+            yield StoreCall("tokens", "set_token", (key, fresh))
             log.info("refreshed %s (expires in %.0f s)", key, grant.expires_in)
             return fresh
         finally:
             try:
-                yield StoreCall("release", (lease,))
+                yield StoreCall("leases", "release", (lease,))
             except Exception:  # the lease runs out by itself; the refresh result stands
                 log.warning("could not release the refresh lease of %s", key, exc_info=True)
 

@@ -69,11 +69,11 @@ class TokenManager(ManagerCore):
     def invalidate(self, token: str) -> None:
         """Forget ``token`` (WeCom rejected it); a different, fresher token in the store survives."""
         self._forget(token)
-        self.store.delete_token(self.key, only_if=token)
+        self.store.tokens.delete_token(self.key, only_if=token)
 
     def peek(self) -> StoredToken | None:
         """What the store holds now, without fetching."""
-        return self.store.get_token(self.key)
+        return self.store.tokens.get_token(self.key)
 
     # -- the flight ------------------------------------------------------------------------------
     def _obtain(self, *, force: bool) -> StoredToken:
@@ -108,7 +108,7 @@ class TokenManager(ManagerCore):
 
     def _execute(self, step: Step) -> Any:
         if isinstance(step, StoreCall):
-            return getattr(self.store, step.method)(*step.args, **dict(step.kwargs))
+            return getattr(getattr(self.store, step.part), step.method)(*step.args, **dict(step.kwargs))
         if isinstance(step, FetchGrant):
             return self.fetch()
         if isinstance(step, Pause):

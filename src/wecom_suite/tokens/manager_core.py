@@ -10,9 +10,9 @@ import logging
 from typing import Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
-from ..stores.lock import LockProvider
+from ..stores.leases import Leases
 from ..stores.records import StoredToken
-from ..stores.token_store import TokenStore
+from ..stores.tokens import Tokens
 from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
 
 __all__ = ["ManagerCore", "TokenStoreWithLocks"]
@@ -20,8 +20,14 @@ __all__ = ["ManagerCore", "TokenStoreWithLocks"]
 log = logging.getLogger("wecom_suite.tokens")
 
 
-class TokenStoreWithLocks(TokenStore, LockProvider, Protocol):
-    """What a token manager needs from a store: tokens plus leases (every backend has both)."""
+class TokenStoreWithLocks(Protocol):
+    """What a token manager needs from a store: its tokens and leases parts (a :class:`~wecom_suite.stores.Store`)."""
+
+    @property
+    def tokens(self) -> Tokens: ...
+
+    @property
+    def leases(self) -> Leases: ...
 
 
 class ManagerCore:
@@ -70,5 +76,5 @@ class ManagerCore:
         cache = self._cache
         if cache is not None:
             return cache.refresh_at
-        stored = self.store.get_token(self.key)
+        stored = self.store.tokens.get_token(self.key)
         return self.clock.now() if stored is None else self.policy.refresh_at(self.key, stored)

@@ -1,4 +1,4 @@
-"""How long to wait before retrying a callback whose processing failed (sans-I/O)."""
+"""How long to wait before trying again (sans-I/O): exponential, capped, with jitter."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ __all__ = ["RetryBackoff"]
 
 @dataclass(frozen=True, slots=True)
 class RetryBackoff:
-    """Exponential backoff with full jitter, capped.
+    """Exponential backoff, capped, with part of each delay randomised (so hosts do not retry in step).
 
-    Failed inbox items are never dropped (an acknowledged callback must not be lost), so the cap
-    bounds how often a permanently failing item is retried rather than how many times.
+    Used for inbox items whose processing failed and for a store that went away.
     """
 
     base: float = 2.0
