@@ -47,7 +47,9 @@ def test_defaults_and_normalisation() -> None:
         ({"token": "x" * 33}, "token", "1 to 32"),
         ({"token": "has space"}, "token", "1 to 32"),
         ({"suite_id": "ww 1"}, "suite_id", "letters"),
-        ({"store_url": "postgres://x"}, "store_url", "unsupported"),
+        ({"store_url": "mongodb://x"}, "store_url", "unsupported"),
+        ({"cache_url": "mysql://x"}, "cache_url", "unsupported"),
+        ({"inbox_workers": "0"}, "inbox_workers", "between 1 and 256"),
         ({"api_base_url": "ftp://x"}, "api_base_url", "http(s)"),
         ({"public_base_url": "suite.example.com"}, "public_base_url", "http(s)"),
         ({"auth_type": "2"}, "auth_type", "official"),
@@ -55,7 +57,7 @@ def test_defaults_and_normalisation() -> None:
         ({"url_prefix": "/we com"}, "url_prefix", "path"),
         ({"provider_secret": "p"}, "provider_corp_id", "provider_secret"),
         ({"inbox_lease_seconds": "0.5"}, "inbox_lease_seconds", "between 1 and 3600"),
-        ({"inbox_lease_seconds": "soon"}, "inbox_lease_seconds", "number of seconds"),
+        ({"inbox_lease_seconds": "soon"}, "inbox_lease_seconds", "must be a number"),
     ],
 )
 def test_bad_settings_are_named(overrides: dict[str, str], setting: str, fragment: str) -> None:

@@ -43,7 +43,13 @@ _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,32}")  # documented as letters/digits; an
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _PREFIX_RE = re.compile(r"(/[A-Za-z0-9_\-.~]+)*")
 _ENV_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix")
+_STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix", "postgresql", "postgres")
+_NUMBERS: dict[str, tuple[float, float, type[int] | type[float]]] = {
+    "inbox_lease_seconds": (1.0, 3600.0, float),
+    "inbox_workers": (1, 256, int),
+    "inbox_max_attempts": (1, 1000, int),
+    "inbox_dedup_days": (0.01, 3650.0, float),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,20 @@ SETTINGS: tuple[Setting, ...] = (
         "the provider's own CorpID (服务商CorpID); the receive id of GET URL verification",
     ),
     Setting("provider_secret", "WECOM_PROVIDER_SECRET", True, False, "the provider Secret (ProviderSecret)"),
-    Setting("store_url", "WECOM_STORE_URL", True, False, "memory://, sqlite:///path.db or redis://host:port/db"),
+    Setting(
+        "store_url",
+        "WECOM_STORE_URL",
+        True,
+        False,
+        "memory://, sqlite:///path.db, redis://host:port/db or postgresql://user:password@host/db",
+    ),
+    Setting(
+        "cache_url",
+        "WECOM_CACHE_URL",
+        True,
+        False,
+        "optional second store for tokens, leases and install states (e.g. redis:// beside a postgresql:// store)",
+    ),
     Setting("api_base_url", "WECOM_API_BASE_URL", False, False, "where the WeCom server APIs live"),
     Setting("auth_type", "WECOM_AUTH_TYPE", False, False, "install authorisation type: official (0) or test (1)"),
     Setting(
@@ -107,6 +126,21 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "how long a worker holds a callback it processes before another worker may take it over",
     ),
+    Setting("inbox_workers", "WECOM_INBOX_WORKERS", False, False, "threads processing callbacks (companies in parallel)"),
+    Setting(
+        "inbox_max_attempts",
+        "WECOM_INBOX_MAX_ATTEMPTS",
+        False,
+        False,
+        "failed attempts before a callback becomes a dead letter",
+    ),
+    Setting(
+        "inbox_dedup_days",
+        "WECOM_INBOX_DEDUP_DAYS",
+        False,
+        False,
+        "days a processed callback is remembered (re-deliveries ignored), then purged",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -132,19 +166,24 @@ class SuiteConfig:
     url_prefix: str = DEFAULT_URL_PREFIX
     name: str = ""
     inbox_lease_seconds: float = 60.0
+    cache_url: str | None = None
+    inbox_workers: int = 4
+    inbox_max_attempts: int = 8
+    inbox_dedup_days: float = 7.0
 
     def __post_init__(self) -> None:
-        lease = self.inbox_lease_seconds
-        try:
-            lease = float(lease)
-        except (TypeError, ValueError):
-            raise ConfigError("inbox_lease_seconds", f"must be a number of seconds, got {lease!r}") from None
-        if not 1.0 <= lease <= 3600.0:
-            raise ConfigError("inbox_lease_seconds", f"must be between 1 and 3600 seconds, got {lease:g}")
-        object.__setattr__(self, "inbox_lease_seconds", lease)
+        for name, (low, high, kind) in _NUMBERS.items():
+            raw = getattr(self, name)
+            try:
+                value = kind(raw)
+            except (TypeError, ValueError):
+                raise ConfigError(name, f"must be a number, got {raw!r}") from None
+            if not low <= value <= high:
+                raise ConfigError(name, f"must be between {low:g} and {high:g}, got {value:g}")
+            object.__setattr__(self, name, value)
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "inbox_lease_seconds":
+            if f.name in _NUMBERS:
                 continue
             if value is not None and not isinstance(value, str):
                 raise ConfigError(f.name, f"must be a string, got {type(value).__name__}")
@@ -179,13 +218,17 @@ class SuiteConfig:
             raise ConfigError("provider_corp_id", "may contain only letters, digits, '-' and '_'")
         if self.provider_secret and not self.provider_corp_id:
             raise ConfigError("provider_corp_id", "is required when provider_secret is set")
-        scheme = self.store_url.split(":", 1)[0].lower()
-        if "://" not in self.store_url or scheme not in _STORE_SCHEMES:
-            raise ConfigError(
-                "store_url",
-                f"unsupported store URL scheme {scheme!r}",
-                hint="use memory://, sqlite:///path/to/file.db or redis://host:6379/0",
-            )
+        if self.cache_url == "":
+            object.__setattr__(self, "cache_url", None)
+        for url_name in ("store_url", "cache_url"):
+            url = getattr(self, url_name)
+            scheme = url.split(":", 1)[0].lower() if url else ""
+            if url is not None and ("://" not in url or scheme not in _STORE_SCHEMES):
+                raise ConfigError(
+                    url_name,
+                    f"unsupported store URL scheme {scheme!r}",
+                    hint="use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://host/db",
+                )
         for url_name in ("api_base_url", "install_base_url", "public_base_url", "success_redirect_url"):
             url = getattr(self, url_name)
             if url is None or (url == "" and url_name in ("public_base_url", "success_redirect_url")):
@@ -273,7 +316,7 @@ class SuiteConfig:
                 shown = "(not set)"
             elif value == "":
                 shown = "(none)"
-            elif setting.name == "store_url":
+            elif setting.name in ("store_url", "cache_url"):
                 shown = redact_store_url(value)
             elif setting.secret:
                 shown = redact(value)

@@ -124,7 +124,9 @@ class SuiteApp:
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
-        self.store: Store = store if store is not None else open_store(config.store_url, clock=self.clock)
+        self.store: Store = (
+            store if store is not None else open_store(config.store_url, clock=self.clock, cache_url=config.cache_url)
+        )
         self._async_transport = async_transport
         self.interceptor = interceptor
         self.error_handler = error_handler
@@ -156,7 +158,12 @@ class SuiteApp:
         # Whose inbox (and so whose handlers) gets the system events this URL receives; a SuiteGroup points
         # every suite of one provider at the same app, since WeCom has one system-event URL per provider.
         self.system_event_app: SuiteApp = self
-        policy = delivery or DeliveryPolicy(lease_seconds=config.inbox_lease_seconds)
+        policy = delivery or DeliveryPolicy(
+            workers=config.inbox_workers,
+            lease_seconds=config.inbox_lease_seconds,
+            max_attempts=config.inbox_max_attempts,
+            dedup_window_seconds=config.inbox_dedup_days * 86_400,
+        )
         self.worker = InboxWorker(self.store.inbox, config.suite_id, self.process, clock=self.clock, policy=policy)
         self._arrival_lock = threading.Lock()
         self._last_arrival = 0.0

@@ -46,9 +46,12 @@ class SuiteGroup:
         """One app per config; suites whose store URLs are equal share one store connection."""
         stores: dict[str, Store] = {}
         for config in configs:
-            if config.store_url not in stores:
-                stores[config.store_url] = open_store(config.store_url, clock=clock)
-        group = cls([SuiteApp(c, store=stores[c.store_url], clock=clock, **options) for c in configs])
+            key = f"{config.store_url}\n{config.cache_url or ''}"
+            if key not in stores:
+                stores[key] = open_store(config.store_url, clock=clock, cache_url=config.cache_url)
+        group = cls([
+            SuiteApp(c, store=stores[f"{c.store_url}\n{c.cache_url or ''}"], clock=clock, **options) for c in configs
+        ])
         group._stores = list(stores.values())
         return group
 

@@ -36,7 +36,7 @@ def shown(secret: str, reveal: bool) -> str:
 @contextmanager
 def opened(ctx: click.Context) -> Iterator[tuple[SuiteConfig, Store]]:
     config = load_one(ctx)
-    store = open_store(config.store_url)
+    store = open_store(config.store_url, cache_url=config.cache_url)
     try:
         yield config, store
     finally:

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..errors import WeComSuiteError
+from .inbox_commands import inbox
 from .inspect_commands import corps, ticket, token
 from .keygen import keygen
 from .sandbox_command import sandbox
@@ -52,6 +53,7 @@ cli.add_command(keygen)
 cli.add_command(corps)
 cli.add_command(ticket)
 cli.add_command(token)
+cli.add_command(inbox)
 
 
 def main() -> None:
