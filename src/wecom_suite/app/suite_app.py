@@ -149,7 +149,7 @@ class SuiteApp:
         # Every authenticated callback is recorded (signature + AES prove WeCom sent it): the instruction URL
         # also carries corp-addressed events (sys_approval_change), and the data URL carries companies whose
         # install may still be in flight; processing, not the receiver, decides what to do with them.
-        self._instruction = self._receiver(_any_receive_id, config.suite_id)
+        self._instruction = self._receiver(_any_receive_id, config.suite_id, match_inner_to_user_name=False)
         self._verification = self._receiver(self._verification_receive_id)
         self._data = self._receiver(_any_receive_id)
         # System events are encrypted with the provider corp id and carry it as ServiceCorpId (docs/protocol.md).
@@ -306,7 +306,12 @@ class SuiteApp:
     # -- callbacks ----------------------------------------------------------------------------------
 
     def _receiver(
-        self, receive_id: ReceiveIdSpec, suite_id: str | None = None, *, provider_corp_id: str | None = None
+        self,
+        receive_id: ReceiveIdSpec,
+        suite_id: str | None = None,
+        *,
+        provider_corp_id: str | None = None,
+        match_inner_to_user_name: bool = True,
     ) -> CallbackReceiver:
         return CallbackReceiver(
             self.config.token,
@@ -316,6 +321,7 @@ class SuiteApp:
             clock=self.clock,
             suite_id=suite_id,
             provider_corp_id=provider_corp_id,
+            match_inner_to_user_name=match_inner_to_user_name,
         )
 
     def _verification_receive_id(self, receive_id: str) -> bool:

@@ -61,6 +61,7 @@ class CallbackReceiver:
         auth_corp_id: ReceiveIdSpec | None = None,
         provider_corp_id: str | None = None,
         replay_cache: ReplayCache | None = None,
+        match_inner_to_user_name: bool = True,
     ) -> None:
         if not token:
             raise ValueError("token must be the non-empty Token configured in the provider console")
@@ -78,6 +79,9 @@ class CallbackReceiver:
         self._auth_corp_ok = receive_id_matcher(auth_corp_id) if auth_corp_id is not None else None
         self.provider_corp_id = provider_corp_id or None
         self.replay_cache = replay_cache if replay_cache is not None else ReplayCache(clock=self.clock)
+        # The data URL's inner ToUserName must name the receive id; the instruction URL also carries
+        # corp-addressed events (sys_approval_change) under the suite's envelope, so it turns this off.
+        self.match_inner_to_user_name = match_inner_to_user_name
         self.in_flight = InFlight()  # deliveries whose handlers are running (see callback/delivery.py)
         self._key_lock = threading.Lock()
 
@@ -287,7 +291,7 @@ class CallbackReceiver:
         if inner_suite is not None and not isinstance(inner_suite, str):
             raise CallbackError(CallbackReason.MALFORMED_XML, "SuiteId must be a single text element")
         inner_to = fields.get("ToUserName")
-        if inner_to is not None:  # data callbacks: addressed to the authorising corp
+        if inner_to is not None and self.match_inner_to_user_name:  # data callbacks: to the authorising corp
             if not isinstance(inner_to, str):
                 raise CallbackError(CallbackReason.MALFORMED_XML, "ToUserName must be a single text element")
             if (to_user_name and inner_to != to_user_name) or (receive_id and inner_to != receive_id):
