@@ -162,6 +162,7 @@ def test_in_app_oauth2_sign_in_reaches_on_login_with_member_details(
         page.wait_for_selector("#login")
         assert urlsplit(page.url).path == "/connect/oauth2/authorize"
         assert parse_qs(urlsplit(page.url).query)["scope"] == ["snsapi_privateinfo"]
+        assert page.is_visible("#consent")  # the sandbox asks for consent, as WeCom does for privateinfo
         shot(page, "oauth2-member-picker")
         pick_member(page, corp_id, user.userid)
         page.wait_for_selector("#mode")
@@ -192,6 +193,7 @@ def test_web_qr_sign_in_reaches_on_login(make_world: WorldFactory, chromium: Any
         page.wait_for_selector("#login")
         assert urlsplit(page.url).path == "/wwlogin/sso/login"
         assert parse_qs(urlsplit(page.url).query)["login_type"] == ["ServiceApp"]
+        assert page.get_attribute("#kind", "data-kind") == "web"
         shot(page, "web-login-picker")
         pick_member(page, corp_id, user.userid)
         page.wait_for_selector("#mode")
