@@ -16,6 +16,7 @@ The CSRF state is bound to the browser (:mod:`.browser_state`).
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +121,14 @@ class LoginFlow:
         self._clock = clock
         self.handler: LoginHandler | None = None
 
+    def set_handler(self, handler: LoginHandler) -> None:
+        """Use ``handler`` for every sign-in; it is called synchronously (in the web server's thread pool)."""
+        if inspect.iscoroutinefunction(handler):
+            raise TypeError(
+                "an on_login handler must be a plain function (it runs in the server's thread pool), not async def"
+            )
+        self.handler = handler
+
     def _allowed_returns(self) -> list[str]:
         allowed = self._config.allowed_return_urls.replace(",", " ").split()
         return [*allowed, self._config.login_redirect_url] if self._config.login_redirect_url else allowed
@@ -221,7 +230,16 @@ class LoginFlow:
         )
         logger.info("suite %s: %s signed in at %s (%s)", name, info.user_id, info.corp_id, mode)
         if self.handler is not None:
-            response = self.handler(signed_in)
+            try:
+                response = self.handler(signed_in)
+            except Exception:
+                logger.exception("suite %s: the on_login handler failed", name)
+                return error_page(
+                    "The sign-in could not be completed",
+                    "The application failed to start your session.",
+                    hint=start_again,
+                    status=500,
+                )
             if response is not None:
                 response.headers.setdefault("cache-control", "no-store")
                 return response

@@ -198,7 +198,7 @@ class SuiteApp:
     def on_login(self, handler: L) -> L:
         """Register the handler of ``{prefix}/login/callback``: it gets a :class:`~.login_flow.SignIn` and
         returns the response (set the site's own session, redirect); None falls back to the hand-off."""
-        self.login_flow.handler = handler
+        self.login_flow.set_handler(handler)
         return handler
 
     def verify_handoff(self, token: str, *, kind: str | None = "login") -> Handoff:
