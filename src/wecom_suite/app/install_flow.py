@@ -31,7 +31,7 @@ from .handoff import HANDOFF_PARAM, Handoffs, HandoffSigner
 from .lifecycle import as_json_dict
 from .pages import error_page, install_page, success_page
 
-__all__ = ["InstallFlow", "PreAuthApi", "public_base_url", "with_query"]
+__all__ = ["InstallFlow", "PreAuthApi", "failure_page", "public_base_url", "with_query"]
 
 logger = logging.getLogger("wecom_suite.install")
 
@@ -87,7 +87,7 @@ class InstallFlow:
             self._api.set_session_info(pre_auth_code, auth_type=auth_type)
         except WeComSuiteError as exc:
             logger.warning("suite %s: cannot start an install: %s", self._config.name, exc)
-            return _failure_page("The install could not be started", exc, status=502)
+            return failure_page("The install could not be started", exc, status=502)
         base = self.base_url(request)
         state, cookie = self._states.issue(
             request.headers, "install", lifetime=STATE_LIFETIME, secure=base.startswith("https://")
@@ -127,7 +127,7 @@ class InstallFlow:
             company, exchanged = self._redeem(auth_code)
         except WeComSuiteError as exc:
             logger.warning("suite %s: install callback failed: %s", self._config.name, exc)
-            return _failure_page("The install could not be completed", exc, status=502)
+            return failure_page("The install could not be completed", exc, status=502)
         logger.info(
             "suite %s: install of %s completed (%s)",
             self._config.name,
@@ -162,7 +162,8 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra).geturl()
 
 
-def _failure_page(title: str, exc: WeComSuiteError, *, status: int) -> WebResponse:
+def failure_page(title: str, exc: WeComSuiteError, *, status: int) -> WebResponse:
+    """WeCom (or the way to it) failed: say what it answered, redacted, and what to try."""
     if isinstance(exc, WeComError):
         detail = f"WeCom answered error {exc.errcode}: {redact_url(exc.errmsg)}"
     else:

@@ -24,15 +24,14 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..api.login_urls import OAUTH2_BASE_URL, WEB_LOGIN_BASE_URL, oauth2_url, web_login_url
-from ..clock import Clock
-from ..errors import OneTimeCodeInvalid, WeComError, WeComSuiteError
+from ..errors import OneTimeCodeInvalid, WeComSuiteError
 from ..redaction import redact_url
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from .browser_state import BrowserStates, refusal, state_fingerprint
 from .config import SuiteConfig
 from .handoff import HANDOFF_PARAM, Handoffs
-from .install_flow import public_base_url, with_query
+from .install_flow import failure_page, public_base_url, with_query
 from .pages import error_page, signed_in_page
 from .paths import INSTALL_PATH, LOGIN_CALLBACK_PATH, LOGIN_PATH
 
@@ -110,15 +109,12 @@ class LoginFlow:
         handoffs: Handoffs,
         api: LoginApi,
         is_installed: Callable[[str], bool],
-        *,
-        clock: Clock,
     ) -> None:
         self._config = config
         self._states = states
         self._handoffs = handoffs
         self._api = api
         self._is_installed = is_installed
-        self._clock = clock
         self.handler: LoginHandler | None = None
 
     def set_handler(self, handler: LoginHandler) -> None:
@@ -203,7 +199,7 @@ class LoginFlow:
             )
         except WeComSuiteError as exc:
             logger.warning("suite %s: sign-in code exchange failed: %s", name, exc)
-            return _failure_page(exc)
+            return failure_page("The sign-in could not be completed", exc, status=502)
         if not info.is_member:
             logger.info("suite %s: sign-in refused: a WeChat user who is no company's member", name)
             return error_page(
@@ -256,12 +252,3 @@ class LoginFlow:
         response.headers["referrer-policy"] = "no-referrer"
         return response
 
-
-def _failure_page(exc: WeComSuiteError) -> WebResponse:
-    if isinstance(exc, WeComError):
-        detail = f"WeCom answered error {exc.errcode}: {redact_url(exc.errmsg)}"
-    else:
-        detail = redact_url(str(exc.args[0])) if exc.args else type(exc).__name__
-    return error_page(
-        "The sign-in could not be completed", detail, hint=exc.hint or "Try again in a minute.", status=502
-    )

@@ -39,4 +39,5 @@ def console_urls(base_url: str, url_prefix: str, *, system_events: bool = False)
         urls[SYSTEM_URL_LABEL] = root + SYSTEM_PATH
     urls["install redirect (授权完成回调)"] = root + INSTALL_CALLBACK_PATH
     urls["install page for admins"] = root + INSTALL_PATH
+    urls["sign-in page for members (its domain: 可信域名)"] = root + LOGIN_PATH
     return urls

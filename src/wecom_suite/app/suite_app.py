@@ -147,9 +147,7 @@ class SuiteApp:
             config, self.store, self.client, self.lifecycle.redemption.redeem, clock=self.clock, handoffs=self.handoffs
         )
         login_states = BrowserStates(self.store, config.suite_id, config.name, self.clock)
-        self.login_flow = LoginFlow(
-            config, login_states, self.handoffs, self.client, self._is_installed_corp, clock=self.clock
-        )
+        self.login_flow = LoginFlow(config, login_states, self.handoffs, self.client, self._is_installed_corp)
         # WeCom addresses instruction callbacks to the suite id; one report shows the provider corp id in
         # ToUserName, so that is accepted too (protocol reference §1.6).
         self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
