@@ -92,6 +92,11 @@ _EXPORTS: dict[str, str] = {
     "SuiteConfig": "app",
     "SuiteGroup": "app",
     "Company": "app",
+    "SignIn": "app.login_flow",
+    "Handoff": "app.handoff",
+    "HandoffError": "app.handoff",
+    "oauth2_url": "api.login_urls",
+    "web_login_url": "api.login_urls",
 }
 
 if TYPE_CHECKING:
@@ -105,12 +110,15 @@ if TYPE_CHECKING:
         jsapi_signature,
         legacy_auth_code_url,
     )
+    from .api.login_urls import oauth2_url, web_login_url
     from .app import (
         Company,
         SuiteApp,
         SuiteConfig,
         SuiteGroup,
     )
+    from .app.handoff import Handoff, HandoffError
+    from .app.login_flow import SignIn
     from .callback import (
         CallbackContext,
         CallbackReceiver,
@@ -223,6 +231,8 @@ __all__ = [
     "DataEvent",
     "Event",
     "EventRouter",
+    "Handoff",
+    "HandoffError",
     "IPNotWhitelisted",
     "InfoType",
     "InvalidCredential",
@@ -241,6 +251,7 @@ __all__ = [
     "ResetPermanentCodeEvent",
     "RetryPolicy",
     "SQLiteStore",
+    "SignIn",
     "Store",
     "StoreError",
     "StoredToken",
@@ -274,8 +285,10 @@ __all__ = [
     "install_url",
     "jsapi_signature",
     "legacy_auth_code_url",
+    "oauth2_url",
     "open_store",
     "parse_event",
+    "web_login_url",
 ]
 
 

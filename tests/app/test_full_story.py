@@ -166,13 +166,16 @@ def test_install_callback_errors_say_what_went_wrong(world: World) -> None:
         assert "no auth_code" in no_code.text
         forged = http.get(world.url("/install/callback"), params={"auth_code": "a" * 64, "state": "forged"})
         assert forged.status_code == 400
-        assert "expired or was already used" in forged.text
+        assert "not started in this browser" in forged.text  # no state cookie: nothing was started here
         assert "/wecom/install" in forged.text
         authorised = install_through_pages(world, http, follow_redirect=False)
         location = authorised.headers["location"]
         assert http.get(location).status_code == 200
         replayed = http.get(location)  # the state is single use
         assert replayed.status_code == 400
+        assert "already used" in replayed.text
+        unknown = http.get(world.url("/install/callback"), params={"auth_code": "a" * 64, "state": "forged"})
+        assert "expired or was already used" in unknown.text  # with the cookie now: an unknown state
     state = parse_qs(urlsplit(location).query)["state"][0]
     assert state.isalnum()
 
@@ -201,9 +204,12 @@ def test_success_redirect_url_replaces_the_page(make_world: WorldFactory) -> Non
     with httpx.Client(timeout=10) as http:
         done = install_through_pages(world, http)
     assert done.status_code == 302
-    assert done.headers["location"] == (
-        f"https://provider.example.com/welcome?from=wecom&corp_id={world.corp_id}&suite_id={world.app.config.suite_id}"
-    )
+    location = urlsplit(done.headers["location"])
+    assert location.geturl().startswith("https://provider.example.com/welcome?from=wecom&wecom_handoff=")
+    query = parse_qs(location.query)
+    assert "corp_id" not in query  # never unsigned ids: a signed, single-use hand-off instead
+    handoff = world.app.verify_handoff(query["wecom_handoff"][0], kind="install")
+    assert (handoff.corp_id, handoff.suite_id, handoff.userid) == (world.corp_id, world.app.config.suite_id, "")
 
 
 def test_legacy_install_url_and_immediate_redirect(make_world: WorldFactory) -> None:

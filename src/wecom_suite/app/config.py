@@ -115,7 +115,33 @@ SETTINGS: tuple[Setting, ...] = (
         "WECOM_SUCCESS_REDIRECT_URL",
         False,
         False,
-        "after an install, redirect here (with ?corp_id=…) instead of showing the success page",
+        "after an install, redirect here (with a signed ?wecom_handoff=…) instead of showing the success page",
+    ),
+    Setting(
+        "login_redirect_url",
+        "WECOM_LOGIN_REDIRECT_URL",
+        False,
+        False,
+        "after a sign-in with no @on_login handler, redirect here with a signed ?wecom_handoff=… (docs/signin.md)",
+    ),
+    Setting(
+        "allowed_return_urls",
+        "WECOM_ALLOWED_RETURN_URLS",
+        False,
+        False,
+        "space-separated URL prefixes that {prefix}/login?return_to=… may send the browser back to",
+    ),
+    Setting("login_mode", "WECOM_LOGIN_MODE", False, False, "auto (by user agent), oauth2 (in-app) or web (QR login)"),
+    Setting("login_scope", "WECOM_LOGIN_SCOPE", False, False, "in-app OAuth2 scope: snsapi_base or snsapi_privateinfo"),
+    Setting(
+        "login_base_url", "WECOM_LOGIN_BASE_URL", False, False, "where WeCom's sign-in pages live (default: WeCom's)"
+    ),
+    Setting(
+        "secret_key",
+        "WECOM_SECRET_KEY",
+        True,
+        False,
+        "key material (32+ characters) for hand-off tokens; default: derived from the suite secret",
     ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
@@ -163,6 +189,12 @@ class SuiteConfig:
     install_url_style: str = "modern"
     public_base_url: str | None = None
     success_redirect_url: str | None = None
+    login_redirect_url: str | None = None
+    allowed_return_urls: str = ""
+    login_mode: str = "auto"
+    login_scope: str = "snsapi_base"
+    login_base_url: str | None = None
+    secret_key: str | None = None
     url_prefix: str = DEFAULT_URL_PREFIX
     name: str = ""
     inbox_lease_seconds: float = 60.0
@@ -229,15 +261,16 @@ class SuiteConfig:
                     f"unsupported store URL scheme {scheme!r}",
                     hint="use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://host/db",
                 )
-        for url_name in ("api_base_url", "install_base_url", "public_base_url", "success_redirect_url"):
+        optional_urls = ("public_base_url", "success_redirect_url", "login_redirect_url", "login_base_url")
+        for url_name in ("api_base_url", "install_base_url", *optional_urls):
             url = getattr(self, url_name)
-            if url is None or (url == "" and url_name in ("public_base_url", "success_redirect_url")):
+            if url is None or (url == "" and url_name in optional_urls):
                 object.__setattr__(self, url_name, None)
                 continue
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ConfigError(url_name, f"must be an http(s) URL with a host, got {url!r}")
-            if url_name != "success_redirect_url":
+            if url_name not in ("success_redirect_url", "login_redirect_url"):
                 object.__setattr__(self, url_name, url.rstrip("/"))
         auth_type = self.auth_type.strip().lower()
         if auth_type not in ("official", "test"):
@@ -251,6 +284,17 @@ class SuiteConfig:
         if style not in ("modern", "legacy"):
             raise ConfigError("install_url_style", f"must be 'modern' or 'legacy', got {self.install_url_style!r}")
         object.__setattr__(self, "install_url_style", style)
+        for url in self.allowed_return_urls.replace(",", " ").split():
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+                raise ConfigError("allowed_return_urls", f"each must be an http(s) URL with a host, got {url!r}")
+        choices = (("login_mode", ("auto", "oauth2", "web")), ("login_scope", ("snsapi_base", "snsapi_privateinfo")))
+        for choice, allowed in choices:
+            if getattr(self, choice) not in allowed:
+                raise ConfigError(choice, f"must be one of {', '.join(allowed)}, got {getattr(self, choice)!r}")
+        if self.secret_key == "":
+            object.__setattr__(self, "secret_key", None)
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            raise ConfigError("secret_key", "must be at least 32 characters", hint="make one: openssl rand -hex 32")
         prefix = self.url_prefix.rstrip("/")
         if prefix and not prefix.startswith("/"):
             prefix = "/" + prefix

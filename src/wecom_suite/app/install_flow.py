@@ -1,16 +1,18 @@
 """The install flow (授权安装) started from the provider's own site.
 
 ``GET {prefix}/install`` gets a fresh pre_auth_code (预授权码), applies the authorisation type
-(set_session_info: test or official), issues a single-use CSRF ``state`` and sends the browser to
-WeCom's install page. WeCom sends it back to ``GET {prefix}/install/callback?auth_code=…&state=…``,
-where the state is checked and the auth_code redeemed (unless the ``create_auth`` callback already
-did: see :mod:`.auth_code_redemption`).
+(set_session_info: test or official), issues a single-use CSRF ``state`` bound to this browser by a
+cookie (:mod:`.browser_state`) and sends the browser to WeCom's install page. WeCom sends it back to
+``GET {prefix}/install/callback?auth_code=…&state=…``, where the state and the cookie are checked and
+the auth_code redeemed (unless the ``create_auth`` callback already did: see
+:mod:`.auth_code_redemption`). With ``success_redirect_url`` the browser then goes to the provider's
+site with a signed hand-off token (:mod:`.handoff`), never with bare ids.
+https://developer.work.weixin.qq.com/document/path/90597
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -23,11 +25,13 @@ from ..stores.install_states import InstallStates
 from ..stores.records import CompanyRecord
 from ..web.request import WebRequest
 from ..web.response import WebResponse
+from .browser_state import BrowserStates, refusal, state_fingerprint
 from .config import SuiteConfig
+from .handoff import HANDOFF_PARAM, Handoffs, HandoffSigner
 from .lifecycle import as_json_dict
 from .pages import error_page, install_page, success_page
 
-__all__ = ["InstallFlow", "PreAuthApi"]
+__all__ = ["InstallFlow", "PreAuthApi", "failure_page", "public_base_url", "with_query"]
 
 logger = logging.getLogger("wecom_suite.install")
 
@@ -49,24 +53,22 @@ class InstallFlow:
         redeem: Callable[[str], tuple[CompanyRecord, bool]],
         *,
         clock: Clock | None = None,
+        handoffs: Handoffs | None = None,
     ) -> None:
         self._config = config
-        self._states = states
         self._api = api
         self._redeem = redeem
         self._clock = clock or DEFAULT_CLOCK
+        self._states = BrowserStates(states, config.suite_id, config.name, self._clock)
+        self._handoffs = handoffs or Handoffs(
+            HandoffSigner(config.secret_key or config.suite_secret, config.suite_id), states, self._clock
+        )
 
     # -- URLs ---------------------------------------------------------------------------------------
 
     def base_url(self, request: WebRequest | None = None) -> str:
         """This service's public base URL: configured, or what the browser used to reach us."""
-        if self._config.public_base_url:
-            return self._config.public_base_url
-        if request is None:
-            return ""
-        host = request.headers.get("x-forwarded-host") or request.headers.get("host") or "localhost"
-        proto = (request.headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
-        return f"{proto}://{host.split(',')[0].strip()}"
+        return public_base_url(self._config, request)
 
     def redirect_uri(self, request: WebRequest | None = None) -> str:
         return f"{self.base_url(request)}{self._config.url_prefix}/install/callback"
@@ -85,15 +87,19 @@ class InstallFlow:
             self._api.set_session_info(pre_auth_code, auth_type=auth_type)
         except WeComSuiteError as exc:
             logger.warning("suite %s: cannot start an install: %s", self._config.name, exc)
-            return _failure_page("The install could not be started", exc, status=502)
-        state = secrets.token_hex(16)  # WeCom allows [a-zA-Z0-9]{,128}
-        self._states.issue_state(state, expires_at=self._clock.now() + STATE_LIFETIME, suite_id=self._config.suite_id)
-        url = self.build_install_url(pre_auth_code, self.redirect_uri(request), state)
+            return failure_page("The install could not be started", exc, status=502)
+        base = self.base_url(request)
+        state, cookie = self._states.issue(
+            request.headers, "install", lifetime=STATE_LIFETIME, secure=base.startswith("https://")
+        )
+        url = self.build_install_url(pre_auth_code, f"{base}{self._config.url_prefix}/install/callback", state)
         if request.query.get("go") in ("1", "true", "yes"):
             response = WebResponse.redirect(url)
             response.headers["cache-control"] = "no-store"
-            return response
-        return install_page(url, suite_name=self._config.name)
+        else:
+            response = install_page(url, suite_name=self._config.name)
+        response.headers["set-cookie"] = cookie
+        return response
 
     def complete(self, request: WebRequest) -> WebResponse:
         """GET {prefix}/install/callback?auth_code=…&expires_in=600&state=…"""
@@ -106,20 +112,22 @@ class InstallFlow:
                 "WeCom sent no auth_code: the administrator may have cancelled the install.",
                 hint=f"To install, {start_again}.",
             )
-        if (
-            not state
-            or self._states.consume_state(state, now=self._clock.now(), suite_id=self._config.suite_id) is None
-        ):
-            return error_page(
-                "This install link has expired or was already used",
-                "The install's security check (state) is unknown, used or older than 20 minutes.",
-                hint=f"Please {start_again}.",
+        secure = self.base_url(request).startswith("https://")
+        check = self._states.check(request.headers, "install", state, secure=secure)
+        if not check.ok:
+            logger.warning(
+                "suite %s: install callback refused: %s (state %s)",
+                self._config.name,
+                check.outcome.value,
+                state_fingerprint(state),
             )
+            title, detail = refusal(check.outcome, "install", lifetime=STATE_LIFETIME)
+            return error_page(title, detail, hint=f"Please {start_again}.")
         try:
             company, exchanged = self._redeem(auth_code)
         except WeComSuiteError as exc:
             logger.warning("suite %s: install callback failed: %s", self._config.name, exc)
-            return _failure_page("The install could not be completed", exc, status=502)
+            return failure_page("The install could not be completed", exc, status=502)
         logger.info(
             "suite %s: install of %s completed (%s)",
             self._config.name,
@@ -128,13 +136,34 @@ class InstallFlow:
         )
         target = self._config.success_redirect_url
         if target:
-            sep = "&" if urlsplit(target).query else "?"
-            query = urlencode({"corp_id": company.corp_id, "suite_id": company.suite_id})
-            return WebResponse.redirect(f"{target}{sep}{query}")
+            token = self._handoffs.issue("install", company.corp_id)
+            response = WebResponse.redirect(with_query(target, {HANDOFF_PARAM: token}))
+            response.headers["cache-control"] = "no-store"
+            response.headers["referrer-policy"] = "no-referrer"
+            return response
         return success_page(corp_name=company.corp_name, corp_id=company.corp_id, suite_name=self._config.name)
 
 
-def _failure_page(title: str, exc: WeComSuiteError, *, status: int) -> WebResponse:
+def public_base_url(config: SuiteConfig, request: WebRequest | None) -> str:
+    """This service's public base URL: configured, or what the browser used to reach us (proxy headers first)."""
+    if config.public_base_url:
+        return config.public_base_url
+    if request is None:
+        return ""
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or "localhost"
+    proto = (request.headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
+    return f"{proto}://{host.split(',')[0].strip()}"
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` appended to its query (kept before any ``#fragment``)."""
+    parts = urlsplit(url)
+    extra = urlencode(params)
+    return parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra).geturl()
+
+
+def failure_page(title: str, exc: WeComSuiteError, *, status: int) -> WebResponse:
+    """WeCom (or the way to it) failed: say what it answered, redacted, and what to try."""
     if isinstance(exc, WeComError):
         detail = f"WeCom answered error {exc.errcode}: {redact_url(exc.errmsg)}"
     else:

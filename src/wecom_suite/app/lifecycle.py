@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
-from ..errors import DeadLetterReason, NotReadyYet
+from ..errors import AuthorizationRevoked, DeadLetterReason, NotReadyYet
 from ..events import (
     CancelAuthEvent,
     ChangeAuthEvent,
@@ -168,8 +168,15 @@ class SuiteLifecycle:
         if not record.active:
             logger.warning("suite %s: change_auth for %s, which has cancelled; ignored", self.suite_id, record.corp_id)
             return None
-        return self._refresh_auth_info(replace(record, auth_event_time=max(record.auth_event_time, event.timestamp)),
-                                       "auth info refreshed (change_auth)")
+        try:
+            return self._refresh_auth_info(
+                replace(record, auth_event_time=max(record.auth_event_time, event.timestamp)),
+                "auth info refreshed (change_auth)",
+            )
+        except AuthorizationRevoked:  # cancelled since: its cancel_auth follows in the same queue
+            logger.info("suite %s: change_auth for %s, whose authorisation WeCom no longer accepts; skipped",
+                        self.suite_id, record.corp_id)
+            return None
 
     def on_change_edition(self, event: ChangeEditionEvent) -> CompanyRecord | None:
         """change_editon (版本变更): the edition_info inside get_auth_info's answer changed; store it."""

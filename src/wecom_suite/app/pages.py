@@ -6,7 +6,7 @@ from html import escape
 
 from ..web.response import WebResponse
 
-__all__ = ["error_page", "install_page", "success_page"]
+__all__ = ["error_page", "install_page", "signed_in_page", "success_page"]
 
 _STYLE = (
     "body{font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;"
@@ -50,6 +50,18 @@ def success_page(*, corp_name: str, corp_id: str, suite_name: str) -> WebRespons
         f"<p>You can close this page and open the app from the WeCom workbench (工作台).</p>"
     )
     response = WebResponse.html(_page("Installed", body))
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def signed_in_page(*, userid: str, corp_id: str, suite_name: str) -> WebResponse:
+    """After a sign-in when the provider configured nowhere to go (no handler, no login_redirect_url)."""
+    body = (
+        f'<h1 id="title">Signed in / 登录成功</h1>'
+        f'<p id="message">Signed in to {escape(suite_name)} as <strong id="userid">{escape(userid)}</strong> '
+        f'(<code id="corp-id">{escape(corp_id)}</code>).</p>'
+    )
+    response = WebResponse.html(_page("Signed in", body))
     response.headers["cache-control"] = "no-store"
     return response
 

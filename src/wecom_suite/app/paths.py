@@ -7,6 +7,8 @@ __all__ = [
     "INSTALL_CALLBACK_PATH",
     "INSTALL_PATH",
     "INSTRUCTION_PATH",
+    "LOGIN_CALLBACK_PATH",
+    "LOGIN_PATH",
     "SYSTEM_PATH",
     "SYSTEM_URL_LABEL",
     "console_urls",
@@ -17,6 +19,8 @@ DATA_PATH = "/callback/data"  # 数据回调URL
 SYSTEM_PATH = "/callback/system"  # 系统事件接收URL: provider-level events keyed by ServiceCorpId
 INSTALL_PATH = "/install"  # where an admin starts an install from the provider's site
 INSTALL_CALLBACK_PATH = "/install/callback"  # 授权完成回调: WeCom redirects here with the auth_code
+LOGIN_PATH = "/login"  # where a member starts signing in (docs/signin.md)
+LOGIN_CALLBACK_PATH = "/login/callback"  # WeCom redirects here with the sign-in code (a 可信域名 URL)
 
 SYSTEM_URL_LABEL = "system event URL (系统事件接收URL)"
 
@@ -35,4 +39,5 @@ def console_urls(base_url: str, url_prefix: str, *, system_events: bool = False)
         urls[SYSTEM_URL_LABEL] = root + SYSTEM_PATH
     urls["install redirect (授权完成回调)"] = root + INSTALL_CALLBACK_PATH
     urls["install page for admins"] = root + INSTALL_PATH
+    urls["sign-in page for members (its domain: 可信域名)"] = root + LOGIN_PATH
     return urls

@@ -15,6 +15,8 @@ serves it, under ``config.url_prefix``:
                                         then the handlers (needs ``provider_corp_id``)
 ``GET  {prefix}/install``               start an install (pre_auth_code, state, WeCom's install page)
 ``GET  {prefix}/install/callback``      WeCom's redirect back with the auth_code
+``GET  {prefix}/login``                 a member signs in: in-app OAuth2 or web QR login (docs/signin.md)
+``GET  {prefix}/login/callback``        WeCom's redirect back with the code: ``@on_login`` or a hand-off
 =====================================  ==================================================
 """
 
@@ -60,18 +62,32 @@ from ..web.callback_endpoint import ErrorHandler, Interceptor, callback_error_re
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
+from .browser_state import BrowserStates
 from .company import Company
 from .config import SuiteConfig, redact_store_url
+from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
-from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, SYSTEM_PATH, console_urls
+from .login_flow import LoginFlow, LoginHandler
+from .paths import (
+    DATA_PATH,
+    INSTALL_CALLBACK_PATH,
+    INSTALL_PATH,
+    INSTRUCTION_PATH,
+    LOGIN_CALLBACK_PATH,
+    LOGIN_PATH,
+    SYSTEM_PATH,
+    console_urls,
+)
 
 __all__ = ["SuiteApp"]
 
 logger = logging.getLogger("wecom_suite.app")
 
 H = TypeVar("H", bound=Handler)
+L = TypeVar("L", bound=LoginHandler)
+_LOGIN_PATHS = (LOGIN_PATH, LOGIN_CALLBACK_PATH)
 
 
 class SuiteApp:
@@ -145,7 +161,14 @@ class SuiteApp:
         self._async_lock = threading.Lock()
         self.router = EventRouter()
         self.lifecycle = SuiteLifecycle(config.suite_id, self.store, self.client, clock=self.clock)
-        self.install_flow = InstallFlow(config, self.store.install_states, self.client, self._redeem, clock=self.clock)
+        # Signed, single-use hand-offs to the provider's site after an install or a sign-in (docs/signin.md).
+        signer = HandoffSigner(config.secret_key or config.suite_secret, config.suite_id)
+        self.handoffs = Handoffs(signer, self.store.install_states, self.clock)
+        self.install_flow = InstallFlow(
+            config, self.store.install_states, self.client, self._redeem, clock=self.clock, handoffs=self.handoffs
+        )
+        login_states = BrowserStates(self.store.install_states, config.suite_id, config.name, self.clock)
+        self.login_flow = LoginFlow(config, login_states, self.handoffs, self.client, self._is_installed_corp)
         # Every authenticated callback is recorded (signature + AES prove WeCom sent it): the instruction URL
         # also carries corp-addressed events (sys_approval_change), and the data URL carries companies whose
         # install may still be in flight; processing, not the receiver, decides what to do with them.
@@ -205,6 +228,18 @@ class SuiteApp:
         """Register the handler for everything no other handler takes."""
         return self.router.default(handler)
 
+    def on_login(self, handler: L) -> L:
+        """Register the handler of ``{prefix}/login/callback``: it gets a :class:`~.login_flow.SignIn` and
+        returns the response (set the site's own session, redirect); None falls back to the hand-off."""
+        self.login_flow.set_handler(handler)
+        return handler
+
+    def verify_handoff(self, token: str, *, kind: str | None = "login") -> Handoff:
+        """The :class:`~.handoff.Handoff` a ``?wecom_handoff=`` token carries; raises ``HandoffError``
+        unless it is genuine, for this suite, of ``kind`` (``"login"``, ``"install"`` or None for
+        either), unexpired and not used before (each token verifies once)."""
+        return self.handoffs.verify(token, kind=kind)
+
     # -- companies ----------------------------------------------------------------------------------
 
     def corp(self, corp_id: str) -> Company:
@@ -261,7 +296,7 @@ class SuiteApp:
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix) :]
         path = path.rstrip("/")
-        if path in (INSTRUCTION_PATH, DATA_PATH, SYSTEM_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH):
+        if path in (INSTRUCTION_PATH, DATA_PATH, SYSTEM_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH, *_LOGIN_PATHS):
             return path
         return None
 
@@ -277,6 +312,10 @@ class SuiteApp:
             if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
                 return _method_not_allowed("GET")
             return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
+        if endpoint in _LOGIN_PATHS:
+            if method != "GET":  # a new state, a used code: effects again
+                return _method_not_allowed("GET")
+            return self.login_flow.begin(request) if endpoint == LOGIN_PATH else self.login_flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
         if self.interceptor is not None:
@@ -329,6 +368,11 @@ class SuiteApp:
         if not self.config.provider_corp_id:
             return True
         return receive_id in (self.config.provider_corp_id, self.config.suite_id)
+
+    def _is_installed_corp(self, corp_id: str) -> bool:
+        """Whether ``corp_id`` is an active company of this suite (sign-in only serves those)."""
+        record = self.store.companies.get_company(self.config.suite_id, corp_id)
+        return record is not None and record.active
 
     def _verify_url(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
         try:

@@ -1,7 +1,11 @@
-"""WeCom's user-identity pages: in-app OAuth2 (网页授权) and web login (企业微信Web登录), wecom-api.md §4.2-4.3.
+"""WeCom's user-identity pages: in-app OAuth2 (网页授权, https://developer.work.weixin.qq.com/document/path/91120)
+and web login (企业微信Web登录, https://developer.work.weixin.qq.com/document/path/98171).
 
-The page lists the members of companies that have authorised the suite; choosing one redirects to
-``redirect_uri?code=CODE&state=STATE``, and the code is exchanged with ``service/auth/getuserinfo3rd``.
+The page lists the members of companies that have authorised the suite (standing in for "who is
+logged in to WeCom" / "who scanned the QR code"); choosing one redirects to
+``redirect_uri?code=CODE&state=STATE``. The code is single use and lives 5 minutes; it is exchanged
+with ``service/auth/getuserinfo3rd``, which adds a ``user_ticket`` when the scope was
+``snsapi_privateinfo`` (the member consented to share avatar and QR code).
 """
 
 from __future__ import annotations
@@ -55,16 +59,17 @@ class LoginPage:
 
     async def oauth2(self, request: Request) -> Response:
         q = request.query_params
-        return self._show(q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""),
-                          q.get("scope", "snsapi_base"))
+        return self._show(
+            q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""), q.get("scope", "snsapi_base"), "oauth2"
+        )
 
     async def web_login(self, request: Request) -> Response:
         q = request.query_params
         if q.get("login_type", "ServiceApp") != "ServiceApp":
             return _error("the sandbox serves login_type=ServiceApp only")
-        return self._show(q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""), "snsapi_base")
+        return self._show(q.get("appid", ""), q.get("redirect_uri", ""), q.get("state", ""), "snsapi_base", "web")
 
-    def _show(self, appid: str, redirect_uri: str, state: str, scope: str) -> Response:
+    def _show(self, appid: str, redirect_uri: str, state: str, scope: str, kind: str) -> Response:
         problem = self._check(appid, redirect_uri, state, scope)
         if problem is not None:
             return problem
@@ -85,8 +90,18 @@ class LoginPage:
             f"{html.escape(u.name)} @ {html.escape(c.corp_name)}</label><br>"
             for c, u in members
         )
-        return _page("企业微信登录 Log in", f"<form method='post' action='/sandbox/login'>{hidden}{choices}"
-                     "<button type='submit' id='login'>登录 Log in</button></form>")
+        title = "企业微信Web登录 Scan to log in" if kind == "web" else "企业微信网页授权 Log in"
+        consent = (
+            "<p id='consent'>The app asks for your avatar and QR code (成员敏感信息); logging in agrees.</p>"
+            if scope == "snsapi_privateinfo"
+            else ""
+        )
+        return _page(
+            title,
+            f"<p id='kind' data-kind='{kind}'>Sandbox: choose who is logging in.</p>{consent}"
+            f"<form method='post' action='/sandbox/login'>{hidden}{choices}"
+            "<button type='submit' id='login'>登录 Log in</button></form>",
+        )
 
     async def login(self, request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
