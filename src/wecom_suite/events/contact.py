@@ -44,7 +44,10 @@ def _ext_attr(value: XmlValue | None) -> list[XmlValue]:
 
 class ChangeContactEvent(InstructionEvent):
     """change_contact (通讯录变更). Only changed (and visible) fields are present; parsed into the
-    subclass for its ChangeType, or this class itself for a ChangeType added later."""
+    subclass for its ChangeType, or this class itself for a ChangeType added later.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.CHANGE_CONTACT
@@ -78,7 +81,10 @@ _USER_FIELDS: tuple[Field, ...] = (
 
 
 class CreateUserEvent(ChangeContactEvent):
-    """change_contact / create_user (新增成员). ``ext_attr`` is the list of ``<ExtAttr><Item>`` dicts."""
+    """change_contact / create_user (新增成员). ``ext_attr`` is the list of ``<ExtAttr><Item>`` dicts.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = tuple(f[0] for f in _USER_FIELDS)
     CHANGE_TYPE = ContactChangeType.CREATE_USER
@@ -104,7 +110,10 @@ class CreateUserEvent(ChangeContactEvent):
 
 
 class UpdateUserEvent(CreateUserEvent):
-    """change_contact / update_user (更新成员); ``new_user_id`` is set when the userid changed."""
+    """change_contact / update_user (更新成员); ``new_user_id`` is set when the userid changed.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ("new_user_id",)
     CHANGE_TYPE = ContactChangeType.UPDATE_USER
@@ -113,7 +122,10 @@ class UpdateUserEvent(CreateUserEvent):
 
 
 class DeleteUserEvent(ChangeContactEvent):
-    """change_contact / delete_user (删除成员)."""
+    """change_contact / delete_user (删除成员).
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ("open_user_id", "user_id")
     CHANGE_TYPE = ContactChangeType.DELETE_USER
@@ -179,7 +191,10 @@ class UpdateTagEvent(ChangeContactEvent):
 
 
 class BatchJobResultEvent(InstructionEvent):
-    """batch_job_result (异步任务完成): export jobs on the instruction URL, ID translation on the system URL."""
+    """batch_job_result (异步任务完成): export jobs on the instruction URL, ID translation on the system URL.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
 
     __slots__ = ("batch_job", "err_code", "err_msg", "job_id", "job_type")
     INFO_TYPE = InfoType.BATCH_JOB_RESULT
@@ -200,14 +215,20 @@ class BatchJobResultEvent(InstructionEvent):
 
 
 class ChangeSchoolContactEvent(InstructionEvent):
-    """change_school_contact (家校通讯录变更); field set varies, so ``raw`` is the reference."""
+    """change_school_contact (家校通讯录变更); field set varies, so ``raw`` is the reference.
+
+    https://developer.work.weixin.qq.com/document/path/92051
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT
 
 
 class ChangeSchoolContactBatchEvent(InstructionEvent):
-    """change_school_contact_batch (家校通讯录批量变更)."""
+    """change_school_contact_batch (家校通讯录批量变更).
+
+    https://developer.work.weixin.qq.com/document/path/97281
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT_BATCH
