@@ -222,10 +222,14 @@ class UnknownEvent(InstructionEvent):
 
 
 class DataEvent(Event):
-    """A data-callback (数据回调) message or event (``MsgType`` / ``Event``), as internal apps get them.
+    """A data-callback (数据回调) message or event (``MsgType`` / ``Event``): what members of installed
+    companies send the app, and the events about it, in the internal-app format.
 
-    ``info_type`` is the ``Event`` for ``MsgType=event`` and the ``MsgType`` otherwise, so the router
-    dispatches both kinds by one key. ``auth_corp_id`` is the ``ToUserName`` (the authorising corp).
+    ``info_type`` is the ``Event`` for ``MsgType=event`` (or no MsgType) and the ``MsgType`` otherwise,
+    so the router dispatches both kinds by one key. ``auth_corp_id`` is the ``ToUserName`` (the
+    authorising corp), ``from_user_name`` the member's UserID (``sys`` for system events),
+    ``create_time`` Unix seconds, ``agent_id`` the app's id in that company (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
     """
 
     __slots__ = ("agent_id", "create_time", "event", "from_user_name", "msg_type", "to_user_name")

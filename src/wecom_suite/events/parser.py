@@ -63,7 +63,8 @@ MESSAGE_CLASSES: dict[str, type[MessageEvent]] = {
 """Data-URL ``MsgType`` (a member's message) -> message class."""
 
 DUAL_SHAPE_EVENTS: frozenset[str] = frozenset(
-    {
+    str(event)
+    for event in (
         EventType.CHANGE_CONTACT,
         EventType.BATCH_JOB_RESULT,
         EventType.SHARE_AGENT_CHANGE,
@@ -72,7 +73,7 @@ DUAL_SHAPE_EVENTS: frozenset[str] = frozenset(
         EventType.CHANGE_EXTERNAL_CHAT,
         EventType.CHANGE_EXTERNAL_TAG,
         EventType.CUSTOMER_ACQUISITION,
-    }
+    )
 )
 """``Event`` values that are also InfoTypes with the same fields: on the data URL (代开发 and
 internal-app style) they parse into the instruction-event class, so one handler serves both URLs."""
