@@ -417,3 +417,51 @@ def test_registries_cover_the_enums() -> None:
     for cls in [*DATA_EVENT_CLASSES.values(), *MESSAGE_CLASSES.values()]:
         assert "__dict__" not in dir(cls), cls  # slotted, like the instruction events
         assert "https://developer.work.weixin.qq.com/document/path/" in (cls.__doc__ or ""), cls
+
+
+def test_living_status_change() -> None:
+    """https://developer.work.weixin.qq.com/document/path/94308."""
+    event = parse_event(event_doc("living_status_change", "<LivingId><![CDATA[live-8]]></LivingId><Status>2</Status>"))
+    assert type(event) is ev.LivingStatusChangeEvent
+    check_envelope(event, "living_status_change")
+    assert (event.living_id, event.status) == ("live-8", 2)
+
+
+def test_change_school_contact_on_both_urls() -> None:
+    """https://developer.work.weixin.qq.com/document/path/92051 (instruction URL) and /92032 (data-URL shape)."""
+    data = parse_event(
+        event_doc(
+            "change_school_contact",
+            "<ChangeType><![CDATA[update_student]]></ChangeType><Id><![CDATA[stu-1]]></Id><NewId><![CDATA[stu-2]]></NewId>",
+        )
+    )
+    suite = parse_event(
+        f"<xml><SuiteId><![CDATA[wwsuite1]]></SuiteId><AuthCorpId><![CDATA[{CORP}]]></AuthCorpId>"
+        "<InfoType><![CDATA[change_school_contact]]></InfoType><TimeStamp>1712000000</TimeStamp>"
+        "<ChangeType><![CDATA[update_student]]></ChangeType><Id><![CDATA[stu-1]]></Id><NewId><![CDATA[stu-2]]></NewId></xml>"
+    )
+    for event in (data, suite):
+        assert type(event) is ev.ChangeSchoolContactEvent
+        assert (event.info_type, event.change_type, event.id, event.new_id) == (
+            "change_school_contact",
+            "update_student",
+            "stu-1",
+            "stu-2",
+        )
+        assert (event.auth_corp_id, event.timestamp) == (CORP, 1712000000)
+
+
+def test_change_school_contact_batch() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97281."""
+    event = parse_event(
+        f"<xml><SuiteId>wwsuite1</SuiteId><AuthCorpId>{CORP}</AuthCorpId><InfoType>change_school_contact_batch</InfoType>"
+        "<TimeStamp>1712000000</TimeStamp>"
+        "<ChangeList><TimeStamp>1712000000</TimeStamp><ChangeType>create_student</ChangeType><Id>stu-1</Id></ChangeList>"
+        "<ChangeList><TimeStamp>1712000001</TimeStamp><ChangeType><![CDATA[delete_parent]]></ChangeType>"
+        "<Id><![CDATA[par-1]]></Id></ChangeList></xml>"
+    )
+    assert isinstance(event, ev.ChangeSchoolContactBatchEvent)
+    assert [(c["ChangeType"], c["Id"]) for c in event.changes] == [
+        ("create_student", "stu-1"),
+        ("delete_parent", "par-1"),
+    ]

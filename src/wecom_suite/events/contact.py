@@ -38,6 +38,10 @@ class ContactChangeType(WireEnum):
 
 
 
+def _changes(value: XmlValue | None) -> tuple[XmlDict, ...]:
+    return tuple(entry for entry in as_list(value) if isinstance(entry, dict))
+
+
 def _ext_attr(value: XmlValue | None) -> list[XmlValue]:
     return as_list(node(value).get("Item"))
 
@@ -215,20 +219,28 @@ class BatchJobResultEvent(InstructionEvent):
 
 
 class ChangeSchoolContactEvent(InstructionEvent):
-    """change_school_contact (家校通讯录变更); field set varies, so ``raw`` is the reference.
+    """change_school_contact (家校通讯录变更): ``change_type`` says what changed (``create_student``,
+    ``update_parent``, ``create_department``, ...); ``id`` is the student's / parent's userid or the
+    department id, ``new_id`` the new userid when it changed. Other fields stay in ``raw``.
 
     https://developer.work.weixin.qq.com/document/path/92051
     """
 
-    __slots__ = ()
+    __slots__ = ("id", "new_id")
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT
+    FIELDS = (("id", "Id", text), ("new_id", "NewId", text))
+    id: str
+    new_id: str
 
 
 class ChangeSchoolContactBatchEvent(InstructionEvent):
-    """change_school_contact_batch (家校通讯录批量变更).
+    """change_school_contact_batch (家校通讯录批量变更): several school-contact changes in one callback.
 
+    ``changes`` are the ``ChangeList`` elements as dicts (``TimeStamp``, ``ChangeType``, ``Id``, ``NewId``).
     https://developer.work.weixin.qq.com/document/path/97281
     """
 
-    __slots__ = ()
+    __slots__ = ("changes",)
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT_BATCH
+    FIELDS = (("changes", "ChangeList", _changes),)
+    changes: tuple[XmlDict, ...]

@@ -21,6 +21,7 @@ __all__ = [
     "EnterAgentEvent",
     "KfAccountAuthChangeEvent",
     "KfMsgOrEvent",
+    "LivingStatusChangeEvent",
     "LocationReportEvent",
     "LocationSelectEvent",
     "MenuClickEvent",
@@ -459,3 +460,17 @@ class KfAccountAuthChangeEvent(DataEvent):
     )
     auth_add_open_kf_ids: tuple[str, ...]
     auth_del_open_kf_ids: tuple[str, ...]
+
+
+class LivingStatusChangeEvent(DataEvent):
+    """living_status_change (直播回调事件): a live stream the app created changed state.
+
+    ``status``: 0 预约中, 1 直播中, 2 已结束, 3 已过期, 4 已取消.
+    https://developer.work.weixin.qq.com/document/path/94308
+    """
+
+    __slots__ = ("living_id", "status")
+    EVENT = EventType.LIVING_STATUS_CHANGE
+    FIELDS = (("living_id", "LivingId", text), ("status", "Status", integer))
+    living_id: str
+    status: int | None

@@ -56,8 +56,10 @@ class EventType(WireEnum):
     UNLICENSED_NOTIFY = "unlicensed_notify"
     KF_MSG_OR_EVENT = "kf_msg_or_event"
     KF_ACCOUNT_AUTH_CHANGE = "kf_account_auth_change"
+    LIVING_STATUS_CHANGE = "living_status_change"
     # Events that also exist as InfoTypes: on the data URL they parse into the same classes
     CHANGE_CONTACT = "change_contact"
+    CHANGE_SCHOOL_CONTACT = "change_school_contact"
     BATCH_JOB_RESULT = "batch_job_result"
     SHARE_AGENT_CHANGE = "share_agent_change"
     SHARE_CHAIN_CHANGE = "share_chain_change"

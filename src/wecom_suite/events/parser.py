@@ -66,6 +66,7 @@ DUAL_SHAPE_EVENTS: frozenset[str] = frozenset(
     str(event)
     for event in (
         EventType.CHANGE_CONTACT,
+        EventType.CHANGE_SCHOOL_CONTACT,
         EventType.BATCH_JOB_RESULT,
         EventType.SHARE_AGENT_CHANGE,
         EventType.SHARE_CHAIN_CHANGE,
