@@ -161,6 +161,14 @@ CASES: dict[str, tuple[dict[str, Any], type, dict[str, Any]]] = {
     "advanced_api_refund": ({}, ev.AdvancedApiRefundEvent, {}),
     "advanced_api_insufficient": ({}, ev.AdvancedApiInsufficientEvent, {}),
     "advanced_api_trial_expired": ({}, ev.AdvancedApiTrialExpiredEvent, {}),
+    "advanced_api_expired": (
+        {"AdvanceApiType": "1", "ChatArchiveApi": {"Edition": 3}},
+        ev.AdvancedApiExpiredEvent,
+        {"advance_api_type": "1", "chat_archive_edition": 3},
+    ),
+    "customer_acquisition_permit_change": ({"AuthCorpId": CORP}, ev.CustomerAcquisitionPermitChangeEvent, {}),
+    "conversation_new_message": ({"Token": "tok"}, ev.ConversationNewMessageEvent, {"token": "tok"}),
+    "hit_keyword": ({"Token": "tok"}, ev.HitKeywordEvent, {"token": "tok"}),
 }
 
 
@@ -294,13 +302,17 @@ def test_data_callback_events() -> None:
     unlicensed = parse_event(to_xml({**DATA, "FromUserName": "zs", "MsgType": "event", "Event": "unlicensed_notify"}))
     assert type(unlicensed) is ev.UnlicensedNotifyEvent
     assert unlicensed.from_user_name == "zs"
-    other = parse_event(to_xml({**DATA, "MsgType": "event", "Event": "enter_agent", "EventKey": "k"}))
+    other = parse_event(to_xml({**DATA, "MsgType": "event", "Event": "brand_new_event", "EventKey": "k"}))
     assert type(other) is ev.DataEvent
-    assert other.event == "enter_agent"
+    assert other.event == other.info_type == "brand_new_event"
     assert other.raw["EventKey"] == "k"
     text = parse_event(to_xml({**DATA, "MsgType": "text", "Content": "hello", "MsgId": 456}))
-    assert type(text) is ev.MessageEvent
+    assert type(text) is ev.TextMessageEvent
+    assert isinstance(text, ev.MessageEvent)
     assert (text.info_type, text.content, text.msg_id) == ("text", "hello", 456)
+    future = parse_event(to_xml({**DATA, "MsgType": "hologram", "MsgId": 7}))
+    assert type(future) is ev.MessageEvent
+    assert (future.info_type, future.msg_id) == ("hologram", 7)
 
 
 def test_events_are_slotted_and_cheap() -> None:

@@ -1,38 +1,61 @@
-"""Typed callback events: one class per InfoType (指令回调) plus data-callback events (数据回调)."""
+"""Typed callback events: one class per InfoType (指令回调 / 系统事件), data-URL Event and MsgType (数据回调)."""
 
 from .auth import *  # noqa: F403
 from .auth import __all__ as _auth
 from .base import DataEvent, Event, InstructionEvent, UnknownEvent
+from .chat_archive import *  # noqa: F403
+from .chat_archive import __all__ as _chat_archive
 from .contact import *  # noqa: F403
 from .contact import __all__ as _contact
-from .data import ChangeAppAdminEvent, MessageEvent, UnlicensedNotifyEvent
+from .coverage import coverage_rows, coverage_table
+from .data import *  # noqa: F403
+from .data import __all__ as _data
+from .data_types import EventType, MsgType
 from .external_contact import *  # noqa: F403
 from .external_contact import __all__ as _external
 from .info_type import InfoType
 from .license import *  # noqa: F403
 from .license import __all__ as _license
+from .messages import *  # noqa: F403
+from .messages import __all__ as _messages
 from .orders import *  # noqa: F403
 from .orders import __all__ as _orders
-from .parser import EVENT_CLASSES, event_from_dict, parse_event
+from .parser import (
+    CONTACT_VARIANTS,
+    DATA_EVENT_CLASSES,
+    DUAL_SHAPE_EVENTS,
+    EVENT_CLASSES,
+    MESSAGE_CLASSES,
+    event_from_dict,
+    parse_event,
+)
 from .sharing import ShareAgentChangeEvent, ShareChainChangeEvent
 
 __all__ = [
+    "CONTACT_VARIANTS",
+    "DATA_EVENT_CLASSES",
+    "DUAL_SHAPE_EVENTS",
     "EVENT_CLASSES",
-    "ChangeAppAdminEvent",
+    "MESSAGE_CLASSES",
     "DataEvent",
     "Event",
+    "EventType",
     "InfoType",
     "InstructionEvent",
-    "MessageEvent",
+    "MsgType",
     "ShareAgentChangeEvent",
     "ShareChainChangeEvent",
     "UnknownEvent",
-    "UnlicensedNotifyEvent",
+    "coverage_rows",
+    "coverage_table",
     "event_from_dict",
     "parse_event",
     *_auth,
+    *_chat_archive,
     *_contact,
+    *_data,
     *_external,
     *_license,
+    *_messages,
     *_orders,
 ]

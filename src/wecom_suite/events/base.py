@@ -22,6 +22,7 @@ __all__ = [
     "as_enum",
     "csv_ints",
     "csv_strs",
+    "decimal",
     "integer",
     "items",
     "node",
@@ -43,6 +44,17 @@ def integer(value: XmlValue | None) -> int | None:
             return int(value)
         except ValueError:
             return None
+    return None
+
+
+def decimal(value: XmlValue | None) -> float | None:
+    """A decimal leaf such as a latitude (``"30.0"``) as ``float``; missing or malformed -> ``None``."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if number == number and abs(number) != float("inf") else None  # no NaN / inf
     return None
 
 
@@ -124,7 +136,12 @@ def _compile_fill(owner: str, fields: tuple[Field, ...]) -> Callable[[Any, Calla
 
 
 class Event:
-    """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType)."""
+    """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType).
+
+    Documents of either shape fill the common attributes: instruction callbacks (``InfoType``,
+    ``TimeStamp``, ``AuthCorpId``) and data-URL callbacks (``Event`` or ``MsgType``, ``CreateTime``,
+    ``ToUserName``), so an event WeCom sends on both URLs (e.g. ``change_contact``) parses into one class.
+    """
 
     __slots__ = ("auth_corp_id", "info_type", "raw", "suite_id", "timestamp")
 
@@ -142,7 +159,13 @@ class Event:
         self.raw = raw
         get = raw.get
         value = get("InfoType")
-        self.info_type = value if value.__class__ is str else ""
+        if value.__class__ is str:
+            self.info_type = value
+            data_shape = False
+        else:  # a data-URL shaped document (``MsgType``/``Event``, no InfoType): key it by its Event
+            value = get("Event")
+            self.info_type = value if value.__class__ is str else text(get("MsgType"))
+            data_shape = True
         value = get("TimeStamp")
         self.timestamp = (
             int(value) if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 19 else 0
@@ -151,6 +174,9 @@ class Event:
         self.suite_id = value if value.__class__ is str else ""
         value = get("AuthCorpId")
         self.auth_corp_id = value if value.__class__ is str else ""
+        if data_shape:  # data-URL shape: the corp is the ToUserName, the time the CreateTime
+            self.auth_corp_id = self.auth_corp_id or text(get("ToUserName"))
+            self.timestamp = self.timestamp or (integer(get("CreateTime")) or 0)
         self._fill(get)
 
     def _fill(self, get: Callable[[str], Any]) -> None:
@@ -196,10 +222,14 @@ class UnknownEvent(InstructionEvent):
 
 
 class DataEvent(Event):
-    """A data-callback (数据回调) message or event (``MsgType`` / ``Event``), as internal apps get them.
+    """A data-callback (数据回调) message or event (``MsgType`` / ``Event``): what members of installed
+    companies send the app, and the events about it, in the internal-app format.
 
-    ``info_type`` is the ``Event`` for ``MsgType=event`` and the ``MsgType`` otherwise, so the router
-    dispatches both kinds by one key. ``auth_corp_id`` is the ``ToUserName`` (the authorising corp).
+    ``info_type`` is the ``Event`` for ``MsgType=event`` (or no MsgType) and the ``MsgType`` otherwise,
+    so the router dispatches both kinds by one key. ``auth_corp_id`` is the ``ToUserName`` (the
+    authorising corp), ``from_user_name`` the member's UserID (``sys`` for system events),
+    ``create_time`` Unix seconds, ``agent_id`` the app's id in that company (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
     """
 
     __slots__ = ("agent_id", "create_time", "event", "from_user_name", "msg_type", "to_user_name")
@@ -221,6 +251,7 @@ class DataEvent(Event):
         self.from_user_name = text(get("FromUserName"))
         self.create_time = integer(get("CreateTime")) or 0
         self.agent_id = integer(get("AgentID"))
-        self.info_type = self.event if self.msg_type == "event" else self.msg_type
+        # sys_approval_change can arrive without a MsgType (instruction URL): key it by its Event too
+        self.info_type = self.event if self.msg_type in ("event", "") else self.msg_type
         self.timestamp = self.timestamp or self.create_time
         self.auth_corp_id = self.auth_corp_id or self.to_user_name

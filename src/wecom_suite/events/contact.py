@@ -38,13 +38,20 @@ class ContactChangeType(WireEnum):
 
 
 
+def _changes(value: XmlValue | None) -> tuple[XmlDict, ...]:
+    return tuple(entry for entry in as_list(value) if isinstance(entry, dict))
+
+
 def _ext_attr(value: XmlValue | None) -> list[XmlValue]:
     return as_list(node(value).get("Item"))
 
 
 class ChangeContactEvent(InstructionEvent):
     """change_contact (通讯录变更). Only changed (and visible) fields are present; parsed into the
-    subclass for its ChangeType, or this class itself for a ChangeType added later."""
+    subclass for its ChangeType, or this class itself for a ChangeType added later.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.CHANGE_CONTACT
@@ -78,7 +85,10 @@ _USER_FIELDS: tuple[Field, ...] = (
 
 
 class CreateUserEvent(ChangeContactEvent):
-    """change_contact / create_user (新增成员). ``ext_attr`` is the list of ``<ExtAttr><Item>`` dicts."""
+    """change_contact / create_user (新增成员). ``ext_attr`` is the list of ``<ExtAttr><Item>`` dicts.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = tuple(f[0] for f in _USER_FIELDS)
     CHANGE_TYPE = ContactChangeType.CREATE_USER
@@ -104,7 +114,10 @@ class CreateUserEvent(ChangeContactEvent):
 
 
 class UpdateUserEvent(CreateUserEvent):
-    """change_contact / update_user (更新成员); ``new_user_id`` is set when the userid changed."""
+    """change_contact / update_user (更新成员); ``new_user_id`` is set when the userid changed.
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ("new_user_id",)
     CHANGE_TYPE = ContactChangeType.UPDATE_USER
@@ -113,7 +126,10 @@ class UpdateUserEvent(CreateUserEvent):
 
 
 class DeleteUserEvent(ChangeContactEvent):
-    """change_contact / delete_user (删除成员)."""
+    """change_contact / delete_user (删除成员).
+
+    https://developer.work.weixin.qq.com/document/path/90639
+    """
 
     __slots__ = ("open_user_id", "user_id")
     CHANGE_TYPE = ContactChangeType.DELETE_USER
@@ -179,7 +195,10 @@ class UpdateTagEvent(ChangeContactEvent):
 
 
 class BatchJobResultEvent(InstructionEvent):
-    """batch_job_result (异步任务完成): export jobs on the instruction URL, ID translation on the system URL."""
+    """batch_job_result (异步任务完成): export jobs on the instruction URL, ID translation on the system URL.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
 
     __slots__ = ("batch_job", "err_code", "err_msg", "job_id", "job_type")
     INFO_TYPE = InfoType.BATCH_JOB_RESULT
@@ -200,14 +219,28 @@ class BatchJobResultEvent(InstructionEvent):
 
 
 class ChangeSchoolContactEvent(InstructionEvent):
-    """change_school_contact (家校通讯录变更); field set varies, so ``raw`` is the reference."""
+    """change_school_contact (家校通讯录变更): ``change_type`` says what changed (``create_student``,
+    ``update_parent``, ``create_department``, ...); ``id`` is the student's / parent's userid or the
+    department id, ``new_id`` the new userid when it changed. Other fields stay in ``raw``.
 
-    __slots__ = ()
+    https://developer.work.weixin.qq.com/document/path/92051
+    """
+
+    __slots__ = ("id", "new_id")
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT
+    FIELDS = (("id", "Id", text), ("new_id", "NewId", text))
+    id: str
+    new_id: str
 
 
 class ChangeSchoolContactBatchEvent(InstructionEvent):
-    """change_school_contact_batch (家校通讯录批量变更)."""
+    """change_school_contact_batch (家校通讯录批量变更): several school-contact changes in one callback.
 
-    __slots__ = ()
+    ``changes`` are the ``ChangeList`` elements as dicts (``TimeStamp``, ``ChangeType``, ``Id``, ``NewId``).
+    https://developer.work.weixin.qq.com/document/path/97281
+    """
+
+    __slots__ = ("changes",)
     INFO_TYPE = InfoType.CHANGE_SCHOOL_CONTACT_BATCH
+    FIELDS = (("changes", "ChangeList", _changes),)
+    changes: tuple[XmlDict, ...]

@@ -1,30 +1,476 @@
-"""Data-callback (数据回调) events and messages, keyed by ``MsgType`` / ``Event`` like internal apps."""
+"""Data-callback (数据回调) events, keyed by ``Event`` like internal apps' events.
+
+Every class names the page it follows. Events WeCom sends on both the data URL and the instruction
+URL with the same fields (``change_contact``, ``batch_job_result``, the customer-contact events,
+``share_agent_change``) are not here: they parse into their instruction-event classes whatever the
+URL (see ``parser.DUAL_SHAPE_EVENTS``).
+"""
 
 from __future__ import annotations
 
-from .base import DataEvent, integer, text
+from typing import ClassVar
 
-__all__ = ["ChangeAppAdminEvent", "DataEvent", "MessageEvent", "UnlicensedNotifyEvent"]
+from ..xml import XmlDict, XmlValue, as_list
+from .base import DataEvent, Field, decimal, integer, items, node, text
+from .data_types import EventType
+
+__all__ = [
+    "ChangeAppAdminEvent",
+    "CloseInactiveAgentEvent",
+    "DataEvent",
+    "EnterAgentEvent",
+    "KfAccountAuthChangeEvent",
+    "KfMsgOrEvent",
+    "LivingStatusChangeEvent",
+    "LocationReportEvent",
+    "LocationSelectEvent",
+    "MenuClickEvent",
+    "MenuEvent",
+    "MenuViewEvent",
+    "MenuViewMiniprogramEvent",
+    "OpenApprovalChangeEvent",
+    "PicEvent",
+    "PicPhotoOrAlbumEvent",
+    "PicSysphotoEvent",
+    "PicWeixinEvent",
+    "ReopenInactiveAgentEvent",
+    "ScancodeEvent",
+    "ScancodePushEvent",
+    "ScancodeWaitmsgEvent",
+    "SubscribeEvent",
+    "SysApprovalChangeEvent",
+    "TemplateCardEvent",
+    "TemplateCardMenuEvent",
+    "UnlicensedNotifyEvent",
+    "UnsubscribeEvent",
+]
+
+_KEY: tuple[Field, ...] = (("event_key", "EventKey", text),)
 
 
-class MessageEvent(DataEvent):
-    """A user message (``MsgType`` text, image, voice, ...); ``content`` is set for text messages."""
+class SubscribeEvent(DataEvent):
+    """subscribe (成员关注): the member joined the app's visible range (or the company).
 
-    __slots__ = ("content", "msg_id")
-    FIELDS = (("content", "Content", text), ("msg_id", "MsgId", integer))
-    content: str
-    msg_id: int | None
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.SUBSCRIBE
+
+
+class UnsubscribeEvent(DataEvent):
+    """unsubscribe (取消关注): the member left the app's visible range (or was disabled).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.UNSUBSCRIBE
+
+
+class EnterAgentEvent(DataEvent):
+    """enter_agent (进入应用): a member opened the app; ``event_key`` is empty.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("event_key",)
+    EVENT = EventType.ENTER_AGENT
+    FIELDS = _KEY
+    event_key: str
+
+
+class LocationReportEvent(DataEvent):
+    """LOCATION (上报地理位置): sent when a member who agreed enters the app session.
+
+    ``latitude``/``longitude`` in degrees, ``precision`` in metres, ``app_type`` ``wxwork`` or ``wx``.
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("app_type", "latitude", "longitude", "precision")
+    EVENT = EventType.LOCATION
+    FIELDS = (
+        ("latitude", "Latitude", decimal),
+        ("longitude", "Longitude", decimal),
+        ("precision", "Precision", decimal),
+        ("app_type", "AppType", text),
+    )
+    latitude: float | None
+    longitude: float | None
+    precision: float | None
+    app_type: str
+
+
+class MenuEvent(DataEvent):
+    """Base of the menu events (菜单事件): ``event_key`` is the menu item's key (or its URL / path)."""
+
+    __slots__ = ("event_key",)
+    FIELDS: ClassVar[tuple[Field, ...]] = _KEY
+    event_key: str
+
+
+class MenuClickEvent(MenuEvent):
+    """click (点击菜单拉取消息): ``event_key`` is the clicked item's key; a passive reply may follow.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.CLICK
+
+
+class MenuViewEvent(MenuEvent):
+    """view (点击菜单跳转链接): ``event_key`` is the URL opened.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.VIEW
+
+
+class MenuViewMiniprogramEvent(MenuEvent):
+    """view_miniprogram (点击菜单跳转小程序): ``event_key`` is the mini-program page path.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.VIEW_MINIPROGRAM
+
+
+class ScancodeEvent(MenuEvent):
+    """Base of the scan-code menu events: ``scan_type`` (e.g. ``qrcode``) and ``scan_result`` (the text)."""
+
+    __slots__ = ("scan_result", "scan_type")
+    scan_type: str
+    scan_result: str
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        info = node(raw.get("ScanCodeInfo"))
+        self.scan_type = text(info.get("ScanType"))
+        self.scan_result = text(info.get("ScanResult"))
+
+
+class ScancodePushEvent(ScancodeEvent):
+    """scancode_push (扫码推事件).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.SCANCODE_PUSH
+
+
+class ScancodeWaitmsgEvent(ScancodeEvent):
+    """scancode_waitmsg (扫码推事件且弹出“消息接收中”): the app may answer with a passive reply.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.SCANCODE_WAITMSG
+
+
+class PicEvent(MenuEvent):
+    """Base of the picture menu events: ``count`` pictures sent, ``pic_md5_sums`` one MD5 per picture."""
+
+    __slots__ = ("count", "pic_md5_sums")
+    count: int | None
+    pic_md5_sums: tuple[str, ...]
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        info = node(raw.get("SendPicsInfo"))
+        self.count = integer(info.get("Count"))
+        sums: list[str] = []
+        for entry in items(info.get("PicList")):
+            md5 = text(node(entry).get("PicMd5Sum"))
+            if md5:
+                sums.append(md5)
+        self.pic_md5_sums = tuple(sums)
+
+
+class PicSysphotoEvent(PicEvent):
+    """pic_sysphoto (弹出系统拍照发图).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.PIC_SYSPHOTO
+
+
+class PicPhotoOrAlbumEvent(PicEvent):
+    """pic_photo_or_album (弹出拍照或者相册发图).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.PIC_PHOTO_OR_ALBUM
+
+
+class PicWeixinEvent(PicEvent):
+    """pic_weixin (弹出微信相册发图器).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.PIC_WEIXIN
+
+
+class LocationSelectEvent(MenuEvent):
+    """location_select (弹出地理位置选择器): the place the member picked.
+
+    ``latitude``/``longitude`` in degrees (``Location_X``/``Location_Y``), ``scale`` the zoom,
+    ``label`` the address, ``poiname`` the point of interest's name.
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("label", "latitude", "longitude", "poiname", "scale")
+    EVENT = EventType.LOCATION_SELECT
+    latitude: float | None
+    longitude: float | None
+    scale: int | None
+    label: str
+    poiname: str
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        info = node(raw.get("SendLocationInfo"))
+        self.latitude = decimal(info.get("Location_X"))
+        self.longitude = decimal(info.get("Location_Y"))
+        self.scale = integer(info.get("Scale"))
+        self.label = text(info.get("Label"))
+        self.poiname = text(info.get("Poiname"))
+
+
+class OpenApprovalChangeEvent(DataEvent):
+    """open_approval_change (审批状态通知, 审批流程引擎): an approval the app started changed state.
+
+    ``open_sp_status``: 1 审批中, 2 已通过, 3 已驳回, 4 已取消; ``approval_info`` is the whole
+    ``ApprovalInfo`` element (nodes, notifiers) for what is not flattened here.
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = (
+        "apply_time",
+        "apply_user_id",
+        "approval_info",
+        "open_sp_name",
+        "open_sp_status",
+        "open_template_id",
+        "third_no",
+    )
+    EVENT = EventType.OPEN_APPROVAL_CHANGE
+    FIELDS = (("approval_info", "ApprovalInfo", node),)
+    approval_info: XmlDict
+    third_no: str
+    open_sp_name: str
+    open_template_id: str
+    open_sp_status: int | None
+    apply_time: int | None
+    apply_user_id: str
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        info = self.approval_info
+        self.third_no = text(info.get("ThirdNo"))
+        self.open_sp_name = text(info.get("OpenSpName"))
+        self.open_template_id = text(info.get("OpenTemplateId"))
+        self.open_sp_status = integer(info.get("OpenSpStatus"))
+        self.apply_time = integer(info.get("ApplyTime"))
+        self.apply_user_id = text(info.get("ApplyUserId"))
+
+
+class SysApprovalChangeEvent(DataEvent):
+    """sys_approval_change (审批申请状态变化回调通知): an approval in WeCom's own 审批 app changed.
+
+    Comes on the data URL (``MsgType=event``) and, for apps with approval permission, also on the
+    instruction URL without an InfoType (``ToUserName``/``Event`` only): both shapes parse into this class.
+    ``sp_status``: 1 审批中, 2 已通过, 3 已驳回, 4 已撤销, 6 通过后撤销, 7 已删除, 10 已支付;
+    ``statu_change_event`` (sic) says what happened (1 提单, 2 同意, 3 驳回, ...).
+    https://developer.work.weixin.qq.com/document/path/92633
+    """
+
+    __slots__ = (
+        "apply_time",
+        "applyer_user_id",
+        "approval_info",
+        "sp_name",
+        "sp_no",
+        "sp_status",
+        "statu_change_event",
+        "template_id",
+    )
+    EVENT = EventType.SYS_APPROVAL_CHANGE
+    FIELDS = (("approval_info", "ApprovalInfo", node),)
+    approval_info: XmlDict
+    sp_no: str
+    sp_name: str
+    sp_status: int | None
+    template_id: str
+    apply_time: int | None
+    applyer_user_id: str
+    statu_change_event: int | None
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        info = self.approval_info
+        self.sp_no = text(info.get("SpNo"))
+        self.sp_name = text(info.get("SpName"))
+        self.sp_status = integer(info.get("SpStatus"))
+        self.template_id = text(info.get("TemplateId"))
+        self.apply_time = integer(info.get("ApplyTime"))
+        self.applyer_user_id = text(node(info.get("Applyer")).get("UserId"))
+        self.statu_change_event = integer(info.get("StatuChangeEvent"))
+
+
+def _selected(value: XmlValue | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``<SelectedItems><SelectedItem><QuestionKey/><OptionIds><OptionId/>..`` -> ((key, (ids..)), ..)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for entry in items(value):
+        item = node(entry)
+        # The page's example spells it "OpitonIds"/"OpitonId" in places; accept both spellings.
+        options = node(item.get("OptionIds") if "OptionIds" in item else item.get("OpitonIds"))
+        ids = [v for v in items(options) if isinstance(v, str)]
+        out.append((text(item.get("QuestionKey")), tuple(ids)))
+    return tuple(out)
+
+
+class TemplateCardEvent(DataEvent):
+    """template_card_event (模板卡片事件): a member clicked a button of a template card the app sent.
+
+    ``event_key`` is the button's key, ``task_id`` the card's, ``response_code`` lets the app update the
+    card once (update_template_card, or a passive ``update_button`` reply); ``selected_items`` are the
+    (question_key, option ids) choices of vote / multiple-choice cards.
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("card_type", "event_key", "response_code", "selected_items", "task_id")
+    EVENT = EventType.TEMPLATE_CARD_EVENT
+    FIELDS = (
+        *_KEY,
+        ("task_id", "TaskId", text),
+        ("card_type", "CardType", text),
+        ("response_code", "ResponseCode", text),
+        ("selected_items", "SelectedItems", _selected),
+    )
+    event_key: str
+    task_id: str
+    card_type: str
+    response_code: str
+    selected_items: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+class TemplateCardMenuEvent(DataEvent):
+    """template_card_menu_event (通用模板卡片右上角菜单事件): a member picked an item of a card's menu.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("card_type", "event_key", "response_code", "task_id")
+    EVENT = EventType.TEMPLATE_CARD_MENU_EVENT
+    FIELDS = (
+        *_KEY,
+        ("task_id", "TaskId", text),
+        ("card_type", "CardType", text),
+        ("response_code", "ResponseCode", text),
+    )
+    event_key: str
+    task_id: str
+    card_type: str
+    response_code: str
+
+
+class CloseInactiveAgentEvent(DataEvent):
+    """close_inactive_agent (长期未使用应用临时停用): the company's app was paused for disuse.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.CLOSE_INACTIVE_AGENT
+
+
+class ReopenInactiveAgentEvent(DataEvent):
+    """reopen_inactive_agent (长期未使用应用重新启用): an admin re-enabled the paused app.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.REOPEN_INACTIVE_AGENT
 
 
 class ChangeAppAdminEvent(DataEvent):
-    """change_app_admin (应用管理员变更): call get_admin_list for the new list."""
+    """change_app_admin (应用管理员变更): call get_admin_list for the new list.
+
+    https://developer.work.weixin.qq.com/document/path/95038
+    """
 
     __slots__ = ()
-    EVENT = "change_app_admin"
+    EVENT = EventType.CHANGE_APP_ADMIN
 
 
 class UnlicensedNotifyEvent(DataEvent):
-    """unlicensed_notify: a member without an active interface license (接口许可) used the app."""
+    """unlicensed_notify (接口许可失效通知): a member without an active interface license used the app.
+
+    https://developer.work.weixin.qq.com/document/path/95716
+    """
 
     __slots__ = ()
-    EVENT = "unlicensed_notify"
+    EVENT = EventType.UNLICENSED_NOTIFY
+
+
+class KfMsgOrEvent(DataEvent):
+    """kf_msg_or_event (微信客服 接收消息和事件): new messages wait for ``open_kf_id``.
+
+    Fetch them with kf/sync_msg, passing ``token`` (valid 10 minutes). The token is a credential: it is
+    not in the repr.
+    https://developer.work.weixin.qq.com/document/path/94699
+    """
+
+    __slots__ = ("open_kf_id", "token")
+    EVENT = EventType.KF_MSG_OR_EVENT
+    FIELDS = (("token", "Token", text), ("open_kf_id", "OpenKfId", text))
+    token: str
+    open_kf_id: str
+
+
+def _strs(value: XmlValue | None) -> tuple[str, ...]:
+    return tuple(v for v in as_list(value) if isinstance(v, str) and v)
+
+
+class KfAccountAuthChangeEvent(DataEvent):
+    """kf_account_auth_change (客服账号授权变更): customer-service accounts granted to / taken from the app.
+
+    The element repeats once per account, so both attributes are tuples of open_kfid.
+    https://developer.work.weixin.qq.com/document/path/97302
+    """
+
+    __slots__ = ("auth_add_open_kf_ids", "auth_del_open_kf_ids")
+    EVENT = EventType.KF_ACCOUNT_AUTH_CHANGE
+    FIELDS = (
+        ("auth_add_open_kf_ids", "AuthAddOpenKfId", _strs),
+        ("auth_del_open_kf_ids", "AuthDelOpenKfId", _strs),
+    )
+    auth_add_open_kf_ids: tuple[str, ...]
+    auth_del_open_kf_ids: tuple[str, ...]
+
+
+class LivingStatusChangeEvent(DataEvent):
+    """living_status_change (直播回调事件): a live stream the app created changed state.
+
+    ``status``: 0 预约中, 1 直播中, 2 已结束, 3 已过期, 4 已取消.
+    https://developer.work.weixin.qq.com/document/path/94308
+    """
+
+    __slots__ = ("living_id", "status")
+    EVENT = EventType.LIVING_STATUS_CHANGE
+    FIELDS = (("living_id", "LivingId", text), ("status", "Status", integer))
+    living_id: str
+    status: int | None

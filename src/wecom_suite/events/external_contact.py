@@ -13,6 +13,7 @@ __all__ = [
     "ChangeExternalTagEvent",
     "CustomerAcquisitionChangeType",
     "CustomerAcquisitionEvent",
+    "CustomerAcquisitionPermitChangeEvent",
     "ExternalChatChangeType",
     "ExternalChatUpdateDetail",
     "ExternalContactChangeType",
@@ -78,13 +79,27 @@ class CustomerAcquisitionChangeType(WireEnum):
     BALANCE_LOW = "balance_low"
     BALANCE_EXHAUSTED = "balance_exhausted"
     BALANCE_INCREASED = "balance_increased"
+    QUOTA_EXPIRE_SOON = "quota_expire_soon"
+    LINK_UNAVAILABLE = "link_unavailable"
+    DELETE_LINK = "delete_link"
     OPEN_PROFILE = "open_profile"
     FRIEND_REQUEST = "friend_request"
+    CUSTOMER_START_CHAT = "customer_start_chat"
+    MESSAGE_FROM_CUSTOMER = "message_from_customer"
+    DEL_FOLLOW_USER = "del_follow_user"
+    # the 获客助手组件 (component) kinds: the provider's own quota and price
+    SERVICE_BALANCE_LOW = "service_balance_low"
+    SERVICE_BALANCE_EXHAUSTED = "service_balance_exhausted"
+    SERVICE_BALANCE_CONSUMED = "service_balance_consumed"
+    CHANGE_PRICE = "change_price"
 
 
 
 class ChangeExternalContactEvent(InstructionEvent):
-    """change_external_contact (客户变更). ``welcome_code`` is short-lived (send_welcome_msg)."""
+    """change_external_contact (客户变更). ``welcome_code`` is short-lived (send_welcome_msg).
+
+    https://developer.work.weixin.qq.com/document/path/92277
+    """
 
     __slots__ = ("external_user_id", "fail_reason", "source", "state", "user_id", "welcome_code")
     INFO_TYPE = InfoType.CHANGE_EXTERNAL_CONTACT
@@ -113,7 +128,10 @@ def _member_items(value: XmlValue | None) -> tuple[str, ...]:
 
 
 class ChangeExternalChatEvent(InstructionEvent):
-    """change_external_chat (客户群变更); member fields only on add_member / del_member updates."""
+    """change_external_chat (客户群变更); member fields only on add_member / del_member updates.
+
+    https://developer.work.weixin.qq.com/document/path/92277
+    """
 
     __slots__ = (
         "chat_id",
@@ -152,7 +170,10 @@ class ChangeExternalChatEvent(InstructionEvent):
 
 
 class ChangeExternalTagEvent(InstructionEvent):
-    """change_external_tag (客户标签变更)."""
+    """change_external_tag (客户标签变更).
+
+    https://developer.work.weixin.qq.com/document/path/92277
+    """
 
     __slots__ = ("id", "strategy_id")
     INFO_TYPE = InfoType.CHANGE_EXTERNAL_TAG
@@ -170,21 +191,61 @@ class ChangeExternalTagEvent(InstructionEvent):
 
 
 class CustomerAcquisitionEvent(InstructionEvent):
-    """customer_acquisition (获客助手): quota changes and link events."""
+    """customer_acquisition (获客助手事件): quota, link and conversion events, told apart by ``change_type``.
 
-    __slots__ = ("external_user_id", "link_id", "state", "user_id")
+    Fields are present only for the kinds that carry them: ``link_id`` (link events), ``state`` (the
+    link's customer_channel), ``user_id``/``external_user_id`` (conversions), ``chat_key`` (message_from_customer;
+    valid 30 minutes, for customer_acquisition/get_chat_info: not in the repr), ``expire_time`` (Unix
+    seconds) and ``expire_quota_num`` (quota_expire_soon), ``price`` (change_price, in 分) and
+    ``effective_time`` (Unix seconds).
+    https://developer.work.weixin.qq.com/document/path/97402 (and the component's events:
+    https://developer.work.weixin.qq.com/document/path/99485)
+    """
+
+    __slots__ = (
+        "chat_key",
+        "effective_time",
+        "expire_quota_num",
+        "expire_time",
+        "external_user_id",
+        "link_id",
+        "price",
+        "state",
+        "user_id",
+    )
     INFO_TYPE = InfoType.CUSTOMER_ACQUISITION
     FIELDS = (
         ("link_id", "LinkId", text),
         ("state", "State", text),
         ("user_id", "UserID", text),
         ("external_user_id", "ExternalUserID", text),
+        ("chat_key", "ChatKey", text),
+        ("expire_time", "ExpireTime", integer),
+        ("expire_quota_num", "ExpireQuotaNum", integer),
+        ("price", "Price", integer),
+        ("effective_time", "EffectiveTime", integer),
     )
     link_id: str
     state: str
     user_id: str
     external_user_id: str
+    chat_key: str
+    expire_time: int | None
+    expire_quota_num: int | None
+    price: int | None
+    effective_time: int | None
 
     @property
     def change_type(self) -> CustomerAcquisitionChangeType | str:
         return as_enum(CustomerAcquisitionChangeType, text(self.raw.get("ChangeType")))
+
+
+class CustomerAcquisitionPermitChangeEvent(InstructionEvent):
+    """customer_acquisition_permit_change (客户可建联成员范围变动): the range of members customers may
+    reach through a 营销获客 app changed. No ChangeType and no other fields: re-read the range.
+
+    https://developer.work.weixin.qq.com/document/path/92277
+    """
+
+    __slots__ = ()
+    INFO_TYPE = InfoType.CUSTOMER_ACQUISITION_PERMIT_CHANGE

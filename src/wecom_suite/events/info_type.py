@@ -8,7 +8,10 @@ __all__ = ["InfoType"]
 
 
 class InfoType(WireEnum):
-    """``InfoType`` values from the protocol reference (§2). Compares equal to the plain string."""
+    """``InfoType`` values of the instruction and system-event URLs. Compares equal to the plain string.
+
+    Each value's event class cites its official page; ``docs/callbacks.md`` lists them all.
+    """
 
     # Suite lifecycle (授权)
     SUITE_TICKET = "suite_ticket"
@@ -33,6 +36,10 @@ class InfoType(WireEnum):
     CHANGE_EXTERNAL_CHAT = "change_external_chat"
     CHANGE_EXTERNAL_TAG = "change_external_tag"
     CUSTOMER_ACQUISITION = "customer_acquisition"
+    CUSTOMER_ACQUISITION_PERMIT_CHANGE = "customer_acquisition_permit_change"
+    # Chat archive (会话内容存档)
+    CONVERSATION_NEW_MESSAGE = "conversation_new_message"
+    HIT_KEYWORD = "hit_keyword"
     # Sharing (企业互联 / 上下游)
     SHARE_AGENT_CHANGE = "share_agent_change"
     SHARE_CHAIN_CHANGE = "share_chain_change"
@@ -52,4 +59,5 @@ class InfoType(WireEnum):
     ADVANCED_API_REFUND = "advanced_api_refund"
     ADVANCED_API_INSUFFICIENT = "advanced_api_insufficient"
     ADVANCED_API_TRIAL_EXPIRED = "advanced_api_trial_expired"
+    ADVANCED_API_EXPIRED = "advanced_api_expired"
 

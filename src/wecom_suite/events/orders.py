@@ -30,7 +30,10 @@ class OrderEvent(InstructionEvent):
 
 
 class OpenOrderEvent(OrderEvent):
-    """open_order (下单成功)."""
+    """open_order (下单成功).
+
+    https://developer.work.weixin.qq.com/document/path/91929
+    """
 
     __slots__ = ("operator_id", "order_id")
     INFO_TYPE = InfoType.OPEN_ORDER
@@ -40,7 +43,10 @@ class OpenOrderEvent(OrderEvent):
 
 
 class ChangeOrderEvent(OrderEvent):
-    """change_order (改单): the order got a new id."""
+    """change_order (改单): the order got a new id.
+
+    https://developer.work.weixin.qq.com/document/path/91930
+    """
 
     __slots__ = ("new_order_id", "old_order_id")
     INFO_TYPE = InfoType.CHANGE_ORDER
@@ -50,7 +56,10 @@ class ChangeOrderEvent(OrderEvent):
 
 
 class PayForAppSuccessEvent(OrderEvent):
-    """pay_for_app_success (支付成功)."""
+    """pay_for_app_success (支付成功).
+
+    https://developer.work.weixin.qq.com/document/path/91931
+    """
 
     __slots__ = ("order_id",)
     INFO_TYPE = InfoType.PAY_FOR_APP_SUCCESS
@@ -59,7 +68,10 @@ class PayForAppSuccessEvent(OrderEvent):
 
 
 class RefundEvent(OrderEvent):
-    """refund (退款)."""
+    """refund (退款).
+
+    https://developer.work.weixin.qq.com/document/path/91932
+    """
 
     __slots__ = ("order_id",)
     INFO_TYPE = InfoType.REFUND
@@ -68,14 +80,20 @@ class RefundEvent(OrderEvent):
 
 
 class ChangeEditionEvent(OrderEvent):
-    """change_editon (sic; 版本变更): call get_auth_info for the new edition_info."""
+    """change_editon (sic; 版本变更): call get_auth_info for the new edition_info.
+
+    https://developer.work.weixin.qq.com/document/path/91933
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.CHANGE_EDITON
 
 
 class CancelOrderEvent(OrderEvent):
-    """cancel_order (取消订单)."""
+    """cancel_order (取消订单).
+
+    https://developer.work.weixin.qq.com/document/path/99353
+    """
 
     __slots__ = ("order_id",)
     INFO_TYPE = InfoType.CANCEL_ORDER

@@ -17,14 +17,20 @@ class _ShareEvent(InstructionEvent):
 
 
 class ShareAgentChangeEvent(_ShareEvent):
-    """share_agent_change (企业互联共享应用变更): ``corp_id`` / ``app_id`` are the upstream's."""
+    """share_agent_change (企业互联共享应用变更): ``corp_id`` / ``app_id`` are the upstream's.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.SHARE_AGENT_CHANGE
 
 
 class ShareChainChangeEvent(_ShareEvent):
-    """share_chain_change (上下游共享应用变更)."""
+    """share_chain_change (上下游共享应用变更).
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
 
     __slots__ = ()
     INFO_TYPE = InfoType.SHARE_CHAIN_CHANGE
