@@ -40,7 +40,9 @@ def dead_letters(world: World) -> list[Any]:
     ("receive_id", "to_user_name"),
     [("corp", "corp"), ("suite", "suite"), ("corp", "suite"), ("provider", "corp")],
 )
-def test_sys_approval_change_is_accepted_on_the_instruction_url(world: World, receive_id: str, to_user_name: str) -> None:
+def test_sys_approval_change_is_accepted_on_the_instruction_url(
+    world: World, receive_id: str, to_user_name: str
+) -> None:
     installed(world)
     ids = {"corp": world.corp_id, "suite": world.app.config.suite_id, "provider": world.app.config.provider_corp_id}
     seen: list[str] = []
@@ -128,8 +130,9 @@ class _CrashAfterExchange(MemoryStore):
 
 
 def test_an_answer_lost_between_exchange_and_save_ends_as_permanent_code_lost(make_world: Any) -> None:
-    from wecom_suite.clock import ManualClock
     from suite_world import START
+
+    from wecom_suite.clock import ManualClock
 
     clock = ManualClock(START)
     world = make_world(store=_CrashAfterExchange(clock), clock=clock)

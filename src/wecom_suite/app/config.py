@@ -152,7 +152,9 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "how long a worker holds a callback it processes before another worker may take it over",
     ),
-    Setting("inbox_workers", "WECOM_INBOX_WORKERS", False, False, "threads processing callbacks (companies in parallel)"),
+    Setting(
+        "inbox_workers", "WECOM_INBOX_WORKERS", False, False, "threads processing callbacks (companies in parallel)"
+    ),
     Setting(
         "inbox_max_attempts",
         "WECOM_INBOX_MAX_ATTEMPTS",

@@ -180,7 +180,8 @@ def token_provider(ctx: click.Context, reveal: bool, fetch: bool) -> None:
         if fetch:
             _fetch(config, store, "provider_access_token", lambda client: client.provider_token)
         key = provider_token_key(config.provider_corp_id)
-        _print_token("provider_access_token", f"provider {config.provider_corp_id}", store.tokens.get_token(key), reveal)
+        stored = store.tokens.get_token(key)
+        _print_token("provider_access_token", f"provider {config.provider_corp_id}", stored, reveal)
 
 
 @token.command("corp")

@@ -123,7 +123,8 @@ class AsyncTokenManager(ManagerCore):
 
     async def _execute(self, step: Step) -> Any:
         if isinstance(step, StoreCall):
-            return await asyncio.to_thread(getattr(getattr(self.store, step.part), step.method), *step.args, **dict(step.kwargs))
+            call = getattr(getattr(self.store, step.part), step.method)
+            return await asyncio.to_thread(call, *step.args, **dict(step.kwargs))
         if isinstance(step, FetchGrant):
             return await self.fetch()
         if isinstance(step, Pause):

@@ -64,7 +64,9 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
         plan = policy.plan(key, stored, clock.now(), force=force)
         if plan is Plan.USE and stored is not None:
             return stored
-        lease: Lease | None = yield StoreCall("leases", "try_acquire", (name,), (("lease_seconds", policy.lease_seconds),))
+        lease: Lease | None = yield StoreCall(
+            "leases", "try_acquire", (name,), (("lease_seconds", policy.lease_seconds),)
+        )
         if lease is None:
             if plan is Plan.REFRESH_OR_USE and stored is not None:
                 return stored  # someone else refreshes early; ours is still valid meanwhile
