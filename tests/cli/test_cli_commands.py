@@ -49,7 +49,8 @@ def filled_store(config_file: Path) -> Path:
             SUITE, "wwcorpB", PERMANENT + "b", corp_name="乙公司", state=CompanyState.REVOKED, installed_at=now + 1
         )
     )
-    store.tokens.set_token(corp_token_key(SUITE, "wwcorpA"), StoredToken("corp-token-0123456789abcdef", now + 7200, now))
+    corp_token = StoredToken("corp-token-0123456789abcdef", now + 7200, now)
+    store.tokens.set_token(corp_token_key(SUITE, "wwcorpA"), corp_token)
     store.close()
     return config_file
 
