@@ -5,7 +5,8 @@ answers ``success`` (or an encrypted reply). The status codes are the contract w
 
 * 400 for a callback we reject (``CallbackError``): ``reason: detail`` in the body, never a 5xx,
   because resending a bad request cannot make it good;
-* 500 when a handler raised: WeCom then delivers the callback again, so nothing is lost;
+* 500 when a handler raised. WeCom does **not** deliver it again (it re-sends only failed requests), and
+  this endpoint keeps nothing: ``SuiteApp`` records every callback in its inbox first (docs/delivery.md);
 * 200 ``success`` for a duplicate delivery of content already handled (it is not dispatched again);
 * 503 for a copy that arrives while the first delivery's handler is still running and does not finish
   (successfully) within ``duplicate_wait``: WeCom delivers it again later (``callback/delivery.py``).
@@ -81,7 +82,7 @@ class CallbackEndpoint:
                 "callback handler for %r failed; answering 500 so that WeCom delivers it again", ctx.info_type
             )
             return self._on_error(request, exc) or WebResponse.text(
-                f"handler failed ({type(exc).__name__}); WeCom will deliver this callback again", 500
+                f"handler failed ({type(exc).__name__}); the callback was not recorded", 500
             )
         if outcome is DeliveryOutcome.PENDING:
             logger.info("copy of callback %s arrived while the first is unfinished; asking for redelivery",
