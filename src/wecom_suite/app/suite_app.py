@@ -147,16 +147,7 @@ class SuiteApp:
         self.interceptor = interceptor
         self.error_handler = error_handler
         self.reply_deadline = reply_deadline
-        self.client = SuiteClient(
-            config.suite_id,
-            config.suite_secret,
-            store=self.store,
-            provider_corp_id=config.provider_corp_id if config.provider_secret else None,
-            provider_secret=config.provider_secret,
-            base_url=config.api_base_url,
-            transport=transport,
-            clock=self.clock,
-        )
+        self.client = SuiteClient(**self._client_options(), transport=transport)
         self._async_client: AsyncSuiteClient | None = None
         self._async_lock = threading.Lock()
         self.router = EventRouter()
@@ -195,8 +186,12 @@ class SuiteApp:
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
         self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
-        if start_worker:
-            self.start()
+        # Constructing starts no thread: start(), the context manager, the ASGI lifespan, or (unless
+        # start_worker=False) the first request start the workers, so a WSGI server's forked children
+        # each start their own, after the fork.
+        self._auto_start = start_worker
+        self._started = False
+        self._start_lock = threading.Lock()
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -268,17 +263,21 @@ class SuiteApp:
         """The asyncio twin of ``client`` (same store, same tokens), made on first use."""
         with self._async_lock:
             if self._async_client is None:
-                self._async_client = AsyncSuiteClient(
-                    self.config.suite_id,
-                    self.config.suite_secret,
-                    store=self.store,
-                    provider_corp_id=self.config.provider_corp_id if self.config.provider_secret else None,
-                    provider_secret=self.config.provider_secret,
-                    base_url=self.config.api_base_url,
-                    transport=self._async_transport,
-                    clock=self.clock,
-                )
+                self._async_client = AsyncSuiteClient(**self._client_options(), transport=self._async_transport)
             return self._async_client
+
+    def _client_options(self) -> dict[str, Any]:
+        """What both clients are built from (one place, so the sync and async clients cannot drift)."""
+        config = self.config
+        return {
+            "suite_id": config.suite_id,
+            "suite_secret": config.suite_secret,
+            "store": self.store,
+            "provider_corp_id": config.provider_corp_id if config.provider_secret else None,
+            "provider_secret": config.provider_secret,
+            "base_url": config.api_base_url,
+            "clock": self.clock,
+        }
 
     # -- web ----------------------------------------------------------------------------------------
 
@@ -304,6 +303,8 @@ class SuiteApp:
         return self.route(path) is not None
 
     def handle(self, request: WebRequest) -> WebResponse:
+        if self._auto_start and not self._started:
+            self.start()
         endpoint = self.route(request.path)
         if endpoint is None:
             return WebResponse.text("not found", status=404)
@@ -542,15 +543,26 @@ class SuiteApp:
         return [self.client.suite_token, *(self.client.corp_token(c.corp_id) for c in companies)]
 
     def start(self) -> None:
-        """Start the inbox worker (and the token refresher when ``warm_tokens=True``)."""
-        self.worker.start()
-        if self.refresher is not None:
-            self.refresher.start()
+        """Start the inbox workers (and the token refresher when ``warm_tokens=True``); idempotent."""
+        with self._start_lock:
+            if self._started:
+                return
+            self._started = True
+            self.worker.start()
+            if self.refresher is not None:
+                self.refresher.start()
+
+    def stop(self) -> None:
+        """Stop the background threads (what a lifespan shutdown does); ``start()`` may follow."""
+        with self._start_lock:
+            self._started = False
+            if self.refresher is not None:
+                self.refresher.stop()
+            self.worker.stop()
 
     def close(self) -> None:
-        if self.refresher is not None:
-            self.refresher.stop()
-        self.worker.stop()
+        """Stop the threads and close the clients, and the store when the app opened it."""
+        self.stop()
         if self._replies is not None:
             self._replies.shutdown(wait=True)
         self.client.close()
@@ -564,6 +576,7 @@ class SuiteApp:
         self.close()
 
     def __enter__(self) -> SuiteApp:
+        self.start()
         return self
 
     def __exit__(

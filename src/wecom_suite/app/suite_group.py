@@ -99,6 +99,10 @@ class SuiteGroup:
         for app in self.apps:
             app.start()
 
+    def stop(self) -> None:
+        for app in self.apps:
+            app.stop()
+
     def close(self) -> None:
         for app in self.apps:
             app.close()
@@ -106,6 +110,7 @@ class SuiteGroup:
             store.close()
 
     def __enter__(self) -> SuiteGroup:
+        self.start()
         return self
 
     def __exit__(

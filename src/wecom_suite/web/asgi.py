@@ -34,8 +34,14 @@ class ASGIAdapter:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    start = getattr(self.handler, "start", None)  # a SuiteApp's workers start with the server
+                    if callable(start):
+                        await anyio.to_thread.run_sync(start)
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
+                    stop = getattr(self.handler, "stop", None)
+                    if callable(stop):
+                        await anyio.to_thread.run_sync(stop)
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if scope["type"] != "http":
