@@ -1,44 +1,32 @@
-"""The backends every store contract test runs against: memory, SQLite (a temp file), a real Redis."""
+"""Fixtures of the store tests: each backend under the shipped contract's :class:`ContractBackend`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_backends import START, Backend
+from store_backends import memory_backend, redis_backend, sqlite_backend
 
-from wecom_suite.clock import ManualClock
-from wecom_suite.stores import MemoryStore, SQLiteStore, Store
+from wecom_suite.testing.store_contract import ContractBackend
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    clock = ManualClock(START)
-    kind: str = request.param
-    opener: Callable[[], Store]
-    url: str | None = None
-    if kind == "memory":
-        shared = MemoryStore(clock)
+@pytest.fixture
+def memory_store_backend() -> Iterator[ContractBackend]:
+    backend = memory_backend()
+    yield backend
+    backend.close()
 
-        def opener() -> Store:
-            return shared
-    elif kind == "sqlite":
-        path = tmp_path / "store.db"
 
-        def opener() -> Store:
-            return SQLiteStore(path, clock)
-    else:
-        from wecom_suite.stores import RedisStore
+@pytest.fixture
+def sqlite_store_backend(tmp_path: Path) -> Iterator[ContractBackend]:
+    backend = sqlite_backend(tmp_path / "store.db")
+    yield backend
+    backend.close()
 
-        url = request.getfixturevalue("redis_url")
-        redis_url: str = url
 
-        def opener() -> Store:
-            return RedisStore(redis_url, clock)
-
-    b = Backend(kind, opener(), clock, opener, redis_url=url if kind == "redis" else None)
-    try:
-        yield b
-    finally:
-        b.store.close()
+@pytest.fixture
+def redis_store_backend(redis_url: str) -> Iterator[ContractBackend]:
+    backend = redis_backend(redis_url)
+    yield backend
+    backend.close()

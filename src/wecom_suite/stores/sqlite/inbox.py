@@ -1,0 +1,206 @@
+"""The inbox in the ``inbox`` table: one row per item, the queue head found by an indexed NOT EXISTS.
+
+A claim is one statement in the writer's transaction: the first pending row of the suite by
+``order_key`` that is ready, not leased, and has no earlier pending row in its queue (the index
+``inbox_by_queue`` answers that in one probe), then an UPDATE that leases it to a fresh owner token.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from ...clock import Clock
+from ..records import CallbackSource, InboxClaim, InboxItem, InboxStats, ItemState
+from .db import Database
+
+__all__ = ["SQLiteInbox"]
+
+_COLUMNS = (
+    "id, suite_id, payload, received_at, queue, source, event_time, attempts, not_before, last_error, state, "
+    "leased_until, finished_at"
+)
+_HEAD = (
+    "SELECT {columns} FROM inbox AS h "
+    "WHERE h.suite_id = ? AND h.state = 'pending' AND h.not_before <= ? AND h.leased_until <= ? "
+    "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.suite_id = h.suite_id AND e.queue = h.queue "
+    "AND e.state = 'pending' AND (e.event_time, e.received_at, e.id) < (h.event_time, h.received_at, h.id)) "
+    "ORDER BY h.event_time, h.received_at, h.id LIMIT 1"
+).format(columns=", ".join(f"h.{c.strip()}" for c in _COLUMNS.split(",")))
+_ORDER = " ORDER BY event_time, received_at, id"
+
+
+def _item(row: tuple[Any, ...]) -> InboxItem:
+    return InboxItem(
+        id=row[0],
+        suite_id=row[1],
+        payload=bytes(row[2]),
+        received_at=row[3],
+        queue=row[4],
+        source=CallbackSource(row[5]),
+        event_time=row[6],
+        attempts=row[7],
+        not_before=row[8],
+        last_error=row[9],
+        state=ItemState(row[10]),
+        leased_until=row[11],
+        finished_at=row[12],
+    )
+
+
+class SQLiteInbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def put(self, item: InboxItem) -> bool:
+        values = (
+            item.id,
+            item.suite_id,
+            item.payload,
+            item.received_at,
+            item.queue,
+            CallbackSource(item.source).value,
+            item.event_time,
+            item.attempts,
+            item.not_before,
+            item.last_error,
+            ItemState(item.state).value,
+            item.leased_until,
+            item.finished_at,
+        )
+
+        def write(db: sqlite3.Connection) -> bool:
+            cur = db.execute(
+                f"INSERT OR IGNORE INTO inbox ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+            )
+            return cur.rowcount > 0
+
+        return self._db.write(write)
+
+    def claim(self, suite_id: str, *, now: float, lease_seconds: float) -> InboxClaim | None:
+        owner = secrets.token_hex(16)
+        until = now + lease_seconds
+
+        def write(db: sqlite3.Connection) -> InboxClaim | None:
+            row = db.execute(_HEAD, (suite_id, now, now)).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE inbox SET leased_until = ?, owner = ? WHERE id = ?", (until, owner, row[0]))
+            return InboxClaim(replace(_item(row), leased_until=until), owner, until)
+
+        return self._db.write(write)
+
+    def renew(self, claim: InboxClaim, *, now: float, lease_seconds: float) -> InboxClaim | None:
+        until = now + lease_seconds
+
+        def write(db: sqlite3.Connection) -> InboxClaim | None:
+            cur = db.execute(
+                "UPDATE inbox SET leased_until = ? WHERE id = ? AND state = 'pending' AND owner = ? AND leased_until > ?",
+                (until, claim.item.id, claim.owner, now),
+            )
+            if cur.rowcount == 0:
+                return None
+            row = db.execute(f"SELECT {_COLUMNS} FROM inbox WHERE id = ?", (claim.item.id,)).fetchone()  # noqa: S608
+            return InboxClaim(_item(row), claim.owner, until)
+
+        return self._db.write(write)
+
+    def _update(self, sql: str, args: tuple[Any, ...]) -> bool:
+        def write(db: sqlite3.Connection) -> bool:
+            return db.execute(sql, args).rowcount > 0
+
+        return self._db.write(write)
+
+    def complete(self, item_id: str, *, now: float) -> None:
+        self._update(
+            "UPDATE inbox SET state = 'done', payload = X'', leased_until = 0, owner = '', finished_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (now, item_id),
+        )
+
+    def retry_later(self, item_id: str, *, not_before: float, error: str, count_attempt: bool = True) -> None:
+        self._update(
+            "UPDATE inbox SET attempts = attempts + ?, not_before = ?, last_error = ?, leased_until = 0, owner = '' "
+            "WHERE id = ? AND state = 'pending'",
+            (int(count_attempt), not_before, error, item_id),
+        )
+
+    def bury(self, item_id: str, *, now: float, error: str) -> None:
+        self._update(
+            "UPDATE inbox SET state = 'dead', last_error = ?, leased_until = 0, owner = '', finished_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (error, now, item_id),
+        )
+
+    def revive(self, item_id: str, *, now: float) -> bool:
+        return self._update(
+            "UPDATE inbox SET state = 'pending', attempts = 0, not_before = ?, leased_until = 0, finished_at = 0 "
+            "WHERE id = ? AND state = 'dead'",
+            (now, item_id),
+        )
+
+    def drop(self, item_id: str) -> bool:
+        return self._update("DELETE FROM inbox WHERE id = ? AND state = 'dead'", (item_id,))
+
+    def get_item(self, item_id: str) -> InboxItem | None:
+        rows = self._db.read(f"SELECT {_COLUMNS} FROM inbox WHERE id = ?", (item_id,))  # noqa: S608
+        return _item(rows[0]) if rows else None
+
+    def list_items(
+        self,
+        suite_id: str | None = None,
+        *,
+        state: ItemState = ItemState.PENDING,
+        limit: int = 100,
+        queue: str | None = None,
+    ) -> Iterator[InboxItem]:
+        sql = f"SELECT {_COLUMNS} FROM inbox WHERE state = ?"  # noqa: S608
+        args: tuple[Any, ...] = (ItemState(state).value,)
+        if suite_id is not None:
+            sql += " AND suite_id = ?"
+            args += (suite_id,)
+        if queue is not None:
+            sql += " AND queue = ?"
+            args += (queue,)
+        rows = self._db.read(sql + _ORDER + " LIMIT ?", (*args, max(0, limit)))
+        return iter([_item(row) for row in rows])
+
+    def purge(self, *, finished_before: float, limit: int = 500) -> int:
+        return self._purge(finished_before, max(0, limit))
+
+    def _purge(self, finished_before: float, limit: int) -> int:
+        def write(db: sqlite3.Connection) -> int:
+            cur = db.execute(
+                "DELETE FROM inbox WHERE id IN "
+                "(SELECT id FROM inbox WHERE state = 'done' AND finished_at < ? LIMIT ?)",
+                (finished_before, limit),
+            )
+            return int(cur.rowcount)
+
+        return self._db.write(write)
+
+    def stats(self, suite_id: str) -> InboxStats:
+        now = self._clock.now()
+        pending = self._db.read(
+            "SELECT COUNT(*), COALESCE(SUM(leased_until > ?), 0), MIN(received_at), COUNT(DISTINCT queue) "
+            "FROM inbox WHERE suite_id = ? AND state = 'pending'",
+            (now, suite_id),
+        )[0]
+        finished = dict(
+            self._db.read(
+                "SELECT state, COUNT(*) FROM inbox WHERE suite_id = ? AND state IN ('done', 'dead') GROUP BY state",
+                (suite_id,),
+            )
+        )
+        return InboxStats(
+            pending=int(pending[0]),
+            in_progress=int(pending[1]),
+            dead=int(finished.get("dead", 0)),
+            done=int(finished.get("done", 0)),
+            oldest_pending_at=pending[2],
+            queues=int(pending[3]),
+        )
