@@ -60,9 +60,7 @@ class Connection:
 
     def __init__(self, url: str, prefix: str) -> None:
         if not prefix or "{" in prefix or "}" in prefix:
-            raise StoreError(
-                f"invalid Redis key prefix {prefix!r}", hint="use a non-empty prefix without '{' or '}'"
-            )
+            raise StoreError(f"invalid Redis key prefix {prefix!r}", hint="use a non-empty prefix without '{' or '}'")
         self.url = redact_store_url(url)
         self.prefix = prefix
         self.closed = False

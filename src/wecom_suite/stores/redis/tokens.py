@@ -39,7 +39,11 @@ class RedisTokens:
             pipe.delete(name)
             pipe.hset(
                 name,
-                mapping={"token": token.token, "expires_at": num(token.expires_at), "obtained_at": num(token.obtained_at)},
+                mapping={
+                    "token": token.token,
+                    "expires_at": num(token.expires_at),
+                    "obtained_at": num(token.obtained_at),
+                },
             )
             pipe.pexpire(name, int(ttl * 1000))
             pipe.execute()

@@ -17,6 +17,8 @@ _COLUMNS = (
     "auth_event_time"
 )
 
+_INSERT = f"INSERT OR REPLACE INTO companies ({_COLUMNS}) VALUES ({', '.join('?' * 10)})"  # noqa: S608 - constants
+
 
 def _company(row: tuple[Any, ...]) -> CompanyRecord:
     return CompanyRecord(
@@ -52,7 +54,7 @@ class SQLiteCompanies:
         )
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute(f"INSERT OR REPLACE INTO companies ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+            db.execute(_INSERT, values)
 
         self._db.write(write)
 

@@ -152,7 +152,7 @@ class _Writer:
                 db.execute("SAVEPOINT one_write")
                 try:
                     value = job.fn(db)
-                except Exception as exc:  # noqa: BLE001 - handed to the caller that submitted it
+                except Exception as exc:
                     if not db.in_transaction:
                         raise _BrokenTransaction(
                             exc if isinstance(exc, sqlite3.Error) else sqlite3.OperationalError(str(exc))

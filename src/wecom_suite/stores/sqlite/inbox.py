@@ -23,7 +23,7 @@ _COLUMNS = (
     "id, suite_id, payload, received_at, queue, source, event_time, attempts, not_before, last_error, state, "
     "leased_until, finished_at"
 )
-_HEAD = (
+_HEAD = (  # noqa: S608 - built from constants
     "SELECT {columns} FROM inbox AS h "
     "WHERE h.suite_id = ? AND h.state = 'pending' AND h.not_before <= ? AND h.leased_until <= ? "
     "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.suite_id = h.suite_id AND e.queue = h.queue "
@@ -31,6 +31,7 @@ _HEAD = (
     "ORDER BY h.event_time, h.received_at, h.id LIMIT 1"
 ).format(columns=", ".join(f"h.{c.strip()}" for c in _COLUMNS.split(",")))
 _ORDER = " ORDER BY event_time, received_at, id"
+_INSERT = f"INSERT OR IGNORE INTO inbox ({_COLUMNS}) VALUES ({', '.join('?' * 13)})"  # noqa: S608 - constants
 
 
 def _item(row: tuple[Any, ...]) -> InboxItem:
@@ -74,9 +75,7 @@ class SQLiteInbox:
         )
 
         def write(db: sqlite3.Connection) -> bool:
-            cur = db.execute(
-                f"INSERT OR IGNORE INTO inbox ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
-            )
+            cur = db.execute(_INSERT, values)
             return cur.rowcount > 0
 
         return self._db.write(write)
@@ -99,7 +98,8 @@ class SQLiteInbox:
 
         def write(db: sqlite3.Connection) -> InboxClaim | None:
             cur = db.execute(
-                "UPDATE inbox SET leased_until = ? WHERE id = ? AND state = 'pending' AND owner = ? AND leased_until > ?",
+                "UPDATE inbox SET leased_until = ? "
+                "WHERE id = ? AND state = 'pending' AND owner = ? AND leased_until > ?",
                 (until, claim.item.id, claim.owner, now),
             )
             if cur.rowcount == 0:
@@ -170,14 +170,10 @@ class SQLiteInbox:
         return iter([_item(row) for row in rows])
 
     def purge(self, *, finished_before: float, limit: int = 500) -> int:
-        return self._purge(finished_before, max(0, limit))
-
-    def _purge(self, finished_before: float, limit: int) -> int:
         def write(db: sqlite3.Connection) -> int:
             cur = db.execute(
-                "DELETE FROM inbox WHERE id IN "
-                "(SELECT id FROM inbox WHERE state = 'done' AND finished_at < ? LIMIT ?)",
-                (finished_before, limit),
+                "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE state = 'done' AND finished_at < ? LIMIT ?)",
+                (finished_before, max(0, limit)),
             )
             return int(cur.rowcount)
 

@@ -55,9 +55,9 @@ DROP INDEX IF EXISTS inbox_pending;
 {tables};
 INSERT INTO inbox (id, suite_id, queue, source, event_time, payload, received_at, attempts, not_before, last_error,
                    state, leased_until, finished_at)
-    SELECT id, suite_id, '', 'instruction', 0, CASE WHEN done THEN X'' ELSE payload END, received_at, attempts,
-           not_before, last_error, CASE WHEN done THEN 'done' ELSE 'pending' END, CASE WHEN done THEN 0 ELSE leased_until END,
-           CASE WHEN done THEN received_at ELSE 0 END
+    SELECT id, suite_id, '', 'instruction', 0, CASE WHEN done THEN X'' ELSE payload END, received_at,
+           attempts, not_before, last_error, CASE WHEN done THEN 'done' ELSE 'pending' END,
+           CASE WHEN done THEN 0 ELSE leased_until END, CASE WHEN done THEN received_at ELSE 0 END
     FROM inbox_v1;
 DROP TABLE inbox_v1
 """
