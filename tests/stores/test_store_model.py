@@ -99,12 +99,15 @@ def apply(subject: Subject, clock: ManualClock, op: tuple[Any, ...]) -> object:
         subject.claims[renewed.item.id] = renewed
         return (renewed.item, renewed.leased_until)
     if name == "complete":
-        return store.inbox.complete(args[0], now=now)
+        store.inbox.complete(args[0], now=now)
+        return None
     if name == "retry_later":
         item_id, delay, count = args
-        return store.inbox.retry_later(item_id, not_before=now + delay, error=f"error at {delay}", count_attempt=count)
+        store.inbox.retry_later(item_id, not_before=now + delay, error=f"error at {delay}", count_attempt=count)
+        return None
     if name == "bury":
-        return store.inbox.bury(args[0], now=now, error="gave up")
+        store.inbox.bury(args[0], now=now, error="gave up")
+        return None
     if name == "revive":
         return store.inbox.revive(args[0], now=now)
     if name == "drop":
@@ -120,7 +123,8 @@ def apply(subject: Subject, clock: ManualClock, op: tuple[Any, ...]) -> object:
         return store.inbox.stats(args[0])
     if name == "save_ticket":
         suite, ticket, offset = args
-        return store.tickets.save_ticket(SuiteTicket(suite, ticket, T0 + offset))
+        store.tickets.save_ticket(SuiteTicket(suite, ticket, T0 + offset))
+        return None
     if name == "get_ticket":
         suite, allow_expired = args
         try:
@@ -129,16 +133,16 @@ def apply(subject: Subject, clock: ManualClock, op: tuple[Any, ...]) -> object:
             return type(exc).__name__
     if name == "set_token":
         key, token, offset = args
-        return store.tokens.set_token(key, StoredToken(token, T0 + 7200 + offset, T0 + offset))
+        store.tokens.set_token(key, StoredToken(token, T0 + 7200 + offset, T0 + offset))
+        return None
     if name == "get_token":
         return store.tokens.get_token(args[0])
     if name == "delete_token":
         return store.tokens.delete_token(args[0], only_if=args[1])
     if name == "issue_state":
         state, suite, lifetime = args
-        return store.install_states.issue_state(
-            state, expires_at=now + lifetime, data=f"{state}@{suite}", suite_id=suite
-        )
+        store.install_states.issue_state(state, expires_at=now + lifetime, data=f"{state}@{suite}", suite_id=suite)
+        return None
     if name == "consume_state":
         return store.install_states.consume_state(args[0], now=now, suite_id=args[1])
     raise AssertionError(name)
