@@ -1,8 +1,11 @@
-"""The inbox in the ``inbox`` table: one row per item, the queue head found by an indexed NOT EXISTS.
+"""The inbox in the ``inbox`` table: one row per item; each queue's head carries ``head = 1``.
 
-A claim is one statement in the writer's transaction: the first pending row of the suite by
-``order_key`` that is ready, not leased, and has no earlier pending row in its queue (the index
-``inbox_by_queue`` answers that in one probe), then an UPDATE that leases it to a fresh owner token.
+Every write that can change a queue's head (put, complete, bury, revive) re-seats the flag in the same
+transaction: the queue's first pending row by ``order_key`` is one probe of ``inbox_by_queue``. A claim
+then reads the partial index ``inbox_heads`` (only head rows, in ``order_key`` order) and takes the
+first that is ready and not leased, so it walks past blocked heads (leased, or waiting for a backoff)
+only, never past the items queued behind them: O(log n + blocked queues), whatever a queue's length.
+The UPDATE that leases it to a fresh owner token runs in the same write.
 """
 
 from __future__ import annotations
@@ -23,14 +26,12 @@ _COLUMNS = (
     "id, suite_id, payload, received_at, queue, source, event_time, attempts, not_before, last_error, state, "
     "leased_until, finished_at"
 )
-_HEAD = (  # noqa: S608 - built from constants
-    "SELECT {columns} FROM inbox AS h "
-    "WHERE h.suite_id = ? AND h.state = 'pending' AND h.not_before <= ? AND h.leased_until <= ? "
-    "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.suite_id = h.suite_id AND e.queue = h.queue "
-    "AND e.state = 'pending' AND (e.event_time, e.received_at, e.id) < (h.event_time, h.received_at, h.id)) "
-    "ORDER BY h.event_time, h.received_at, h.id LIMIT 1"
-).format(columns=", ".join(f"h.{c.strip()}" for c in _COLUMNS.split(",")))
 _ORDER = " ORDER BY event_time, received_at, id"
+_CLAIMABLE = (
+    f"SELECT {_COLUMNS} FROM inbox WHERE suite_id = ? AND head = 1 AND not_before <= ? AND leased_until <= ?"  # noqa: S608
+    f"{_ORDER} LIMIT 1"
+)
+_QUEUE_HEAD = f"SELECT id FROM inbox WHERE suite_id = ? AND queue = ? AND state = 'pending'{_ORDER} LIMIT 1"  # noqa: S608
 _INSERT = f"INSERT OR IGNORE INTO inbox ({_COLUMNS}) VALUES ({', '.join('?' * 13)})"  # noqa: S608 - constants
 
 
@@ -50,6 +51,21 @@ def _item(row: tuple[Any, ...]) -> InboxItem:
         leased_until=row[11],
         finished_at=row[12],
     )
+
+
+def _queue_head(db: sqlite3.Connection, suite_id: str, queue: str) -> str | None:
+    row = db.execute(_QUEUE_HEAD, (suite_id, queue)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _seat_head(db: sqlite3.Connection, suite_id: str, queue: str, old: str | None) -> None:
+    """Move the ``head`` flag from ``old`` (None: no row has it) to the queue's first pending row."""
+    new = _queue_head(db, suite_id, queue)
+    if new != old:
+        if old is not None:
+            db.execute("UPDATE inbox SET head = 0 WHERE id = ?", (old,))
+        if new is not None:
+            db.execute("UPDATE inbox SET head = 1 WHERE id = ?", (new,))
 
 
 class SQLiteInbox:
@@ -75,8 +91,12 @@ class SQLiteInbox:
         )
 
         def write(db: sqlite3.Connection) -> bool:
-            cur = db.execute(_INSERT, values)
-            return cur.rowcount > 0
+            old = _queue_head(db, item.suite_id, item.queue)
+            if db.execute(_INSERT, values).rowcount == 0:
+                return False
+            if item.state is ItemState.PENDING:
+                _seat_head(db, item.suite_id, item.queue, old)
+            return True
 
         return self._db.write(write)
 
@@ -85,7 +105,7 @@ class SQLiteInbox:
         until = now + lease_seconds
 
         def write(db: sqlite3.Connection) -> InboxClaim | None:
-            row = db.execute(_HEAD, (suite_id, now, now)).fetchone()
+            row = db.execute(_CLAIMABLE, (suite_id, now, now)).fetchone()
             if row is None:
                 return None
             db.execute("UPDATE inbox SET leased_until = ?, owner = ? WHERE id = ?", (until, owner, row[0]))
@@ -115,11 +135,26 @@ class SQLiteInbox:
 
         return self._db.write(write)
 
+    def _finish(self, item_id: str, sql: str, args: tuple[Any, ...]) -> None:
+        """Move a PENDING item out of its queue (``sql`` sets its new state); the next one becomes head."""
+
+        def write(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT suite_id, queue, head FROM inbox WHERE id = ? AND state = 'pending'", (item_id,))
+            found = row.fetchone()
+            if found is None:
+                return
+            db.execute(sql, (*args, item_id))
+            if found[2]:
+                _seat_head(db, found[0], found[1], None)
+
+        self._db.write(write)
+
     def complete(self, item_id: str, *, now: float) -> None:
-        self._update(
-            "UPDATE inbox SET state = 'done', payload = X'', leased_until = 0, owner = '', finished_at = ? "
-            "WHERE id = ? AND state = 'pending'",
-            (now, item_id),
+        self._finish(
+            item_id,
+            "UPDATE inbox SET state = 'done', head = 0, payload = X'', leased_until = 0, owner = '', finished_at = ? "
+            "WHERE id = ?",
+            (now,),
         )
 
     def retry_later(self, item_id: str, *, not_before: float, error: str, count_attempt: bool = True) -> None:
@@ -130,18 +165,30 @@ class SQLiteInbox:
         )
 
     def bury(self, item_id: str, *, now: float, error: str) -> None:
-        self._update(
-            "UPDATE inbox SET state = 'dead', last_error = ?, leased_until = 0, owner = '', finished_at = ? "
-            "WHERE id = ? AND state = 'pending'",
-            (error, now, item_id),
+        self._finish(
+            item_id,
+            "UPDATE inbox SET state = 'dead', head = 0, last_error = ?, leased_until = 0, owner = '', finished_at = ? "
+            "WHERE id = ?",
+            (error, now),
         )
 
     def revive(self, item_id: str, *, now: float) -> bool:
-        return self._update(
-            "UPDATE inbox SET state = 'pending', attempts = 0, not_before = ?, leased_until = 0, finished_at = 0 "
-            "WHERE id = ? AND state = 'dead'",
-            (now, item_id),
-        )
+        def write(db: sqlite3.Connection) -> bool:
+            found = db.execute(
+                "SELECT suite_id, queue FROM inbox WHERE id = ? AND state = 'dead'", (item_id,)
+            ).fetchone()
+            if found is None:
+                return False
+            old = _queue_head(db, found[0], found[1])
+            db.execute(
+                "UPDATE inbox SET state = 'pending', attempts = 0, not_before = ?, leased_until = 0, finished_at = 0 "
+                "WHERE id = ?",
+                (now, item_id),
+            )
+            _seat_head(db, found[0], found[1], old)
+            return True
+
+        return self._db.write(write)
 
     def drop(self, item_id: str) -> bool:
         return self._update("DELETE FROM inbox WHERE id = ? AND state = 'dead'", (item_id,))

@@ -2,7 +2,8 @@
 
 Version 1 (wecom-suite 0.1): the inbox had a ``done`` flag and no queues; companies had no
 ``auth_event_time``. Version 2: the inbox has a queue per company, WeCom's ``event_time``, the callback
-``source``, a ``state`` (pending / done / dead), ``finished_at`` and the lease ``owner``.
+``source``, a ``state`` (pending / done / dead), ``finished_at``, the lease ``owner`` and ``head`` (1 on
+each queue's first pending row).
 
 The upgrade runs in the writer's transaction at open, so it is all-or-nothing and two processes opening
 the file at once upgrade it once. 0.1's finished rows become DONE (``finished_at`` = ``received_at``,
@@ -36,10 +37,12 @@ CREATE TABLE IF NOT EXISTS inbox (
     id TEXT PRIMARY KEY, suite_id TEXT NOT NULL, queue TEXT NOT NULL, source TEXT NOT NULL,
     event_time INTEGER NOT NULL, payload BLOB NOT NULL, received_at REAL NOT NULL, attempts INTEGER NOT NULL,
     not_before REAL NOT NULL, last_error TEXT NOT NULL, state TEXT NOT NULL, leased_until REAL NOT NULL,
-    finished_at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '');
--- claim's NOT EXISTS (is there an earlier pending item in this queue?) and list_items(queue=...)
+    finished_at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '', head INTEGER NOT NULL DEFAULT 0);
+-- a queue's first pending item (which row is its head?) and list_items(queue=...)
 CREATE INDEX IF NOT EXISTS inbox_by_queue ON inbox (suite_id, queue, state, event_time, received_at, id);
--- claim's scan of one suite's pending items in order, list_items, stats
+-- claim: the queue heads of one suite in order (head = 1 on the first pending row of each queue)
+CREATE INDEX IF NOT EXISTS inbox_heads ON inbox (suite_id, event_time, received_at, id) WHERE head = 1;
+-- list_items of a suite, stats
 CREATE INDEX IF NOT EXISTS inbox_by_order ON inbox (suite_id, state, event_time, received_at, id);
 -- purge: finished items by age
 CREATE INDEX IF NOT EXISTS inbox_by_finish ON inbox (state, finished_at);
@@ -59,7 +62,10 @@ INSERT INTO inbox (id, suite_id, queue, source, event_time, payload, received_at
            attempts, not_before, last_error, CASE WHEN done THEN 'done' ELSE 'pending' END,
            CASE WHEN done THEN 0 ELSE leased_until END, CASE WHEN done THEN received_at ELSE 0 END
     FROM inbox_v1;
-DROP TABLE inbox_v1
+DROP TABLE inbox_v1;
+UPDATE inbox SET head = 1 WHERE state = 'pending' AND id = (
+    SELECT e.id FROM inbox AS e WHERE e.suite_id = inbox.suite_id AND e.queue = inbox.queue AND e.state = 'pending'
+    ORDER BY e.event_time, e.received_at, e.id LIMIT 1)
 """
 
 
