@@ -101,6 +101,8 @@ class SQLiteInbox:
         return self._db.write(write)
 
     def claim(self, suite_id: str, *, now: float, lease_seconds: float) -> InboxClaim | None:
+        if not self._db.read(_CLAIMABLE, (suite_id, now, now)):
+            return None  # idle workers poll: answer "nothing" from this thread's snapshot, not the writer
         owner = secrets.token_hex(16)
         until = now + lease_seconds
 

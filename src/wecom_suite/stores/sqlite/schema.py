@@ -40,8 +40,9 @@ CREATE TABLE IF NOT EXISTS inbox (
     finished_at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '', head INTEGER NOT NULL DEFAULT 0);
 -- a queue's first pending item (which row is its head?) and list_items(queue=...)
 CREATE INDEX IF NOT EXISTS inbox_by_queue ON inbox (suite_id, queue, state, event_time, received_at, id);
--- claim: the queue heads of one suite in order (head = 1 on the first pending row of each queue)
-CREATE INDEX IF NOT EXISTS inbox_heads ON inbox (suite_id, event_time, received_at, id) WHERE head = 1;
+-- claim: the queue heads of one suite in order, with what decides whether each is claimable now
+CREATE INDEX IF NOT EXISTS inbox_heads ON inbox (suite_id, event_time, received_at, id, not_before, leased_until)
+    WHERE head = 1;
 -- list_items of a suite, stats
 CREATE INDEX IF NOT EXISTS inbox_by_order ON inbox (suite_id, state, event_time, received_at, id);
 -- purge: finished items by age
