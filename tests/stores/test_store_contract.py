@@ -29,3 +29,11 @@ class TestRedisStore(StoreContract):
     @pytest.fixture
     def backend(self, redis_store_backend: ContractBackend) -> ContractBackend:
         return redis_store_backend
+
+
+class TestRedisStoreScriptsStayInOneHashSlot(StoreContract):
+    """The whole contract on a cluster-mode server that refuses any script touching two hash slots."""
+
+    @pytest.fixture
+    def backend(self, redis_cluster_store_backend: ContractBackend) -> ContractBackend:
+        return redis_cluster_store_backend

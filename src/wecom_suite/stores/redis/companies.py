@@ -59,7 +59,7 @@ def company_from_json(suite_id: str, corp_id: str, raw: bytes) -> CompanyRecord:
 class RedisCompanies:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
-        self._save = connection.r.register_script(_SAVE_COMPANY)
+        self._save = connection.script(_SAVE_COMPANY)
 
     def _company_key(self, suite_id: str, corp_id: str) -> str:
         return f"{self._c.suite(suite_id)}company:{corp_id}"

@@ -264,7 +264,7 @@ class RedisInbox:
     def __init__(self, connection: Connection, clock: Clock) -> None:
         self._c = connection
         self._clock = clock
-        register = connection.r.register_script
+        register = connection.script
         self._put = register(_PUT)
         self._claim = register(_CLAIM)
         self._renew = register(_RENEW)

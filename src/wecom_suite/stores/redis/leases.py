@@ -22,7 +22,7 @@ class RedisLeases:
     def __init__(self, connection: Connection, clock: Clock) -> None:
         self._c = connection
         self._clock = clock
-        self._release = connection.r.register_script(_RELEASE)
+        self._release = connection.script(_RELEASE)
 
     @translated
     def try_acquire(self, name: str, *, lease_seconds: float) -> Lease | None:

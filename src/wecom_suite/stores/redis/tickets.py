@@ -21,7 +21,7 @@ class RedisTickets:
     def __init__(self, connection: Connection, clock: Clock) -> None:
         self._c = connection
         self._clock = clock
-        self._save = connection.r.register_script(_SAVE_TICKET)
+        self._save = connection.script(_SAVE_TICKET)
 
     @translated
     def save_ticket(self, ticket: SuiteTicket) -> None:

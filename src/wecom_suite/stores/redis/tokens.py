@@ -20,7 +20,7 @@ class RedisTokens:
     def __init__(self, connection: Connection, clock: Clock) -> None:
         self._c = connection
         self._clock = clock
-        self._delete_if = connection.r.register_script(_DELETE_IF)
+        self._delete_if = connection.script(_DELETE_IF)
 
     @translated
     def get_token(self, key: str) -> StoredToken | None:
