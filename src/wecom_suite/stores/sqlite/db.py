@@ -70,6 +70,7 @@ class _Writer:
     def __init__(self, path: Path, busy_timeout: float) -> None:
         self.path = path
         self.users = 0
+        self.commits = 0  # transactions committed (each a group of writes): for tests and metrics
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._stopped = False
@@ -164,6 +165,7 @@ class _Writer:
                     db.execute("RELEASE one_write")
                     outcomes.append((True, value))
             db.execute("COMMIT")
+            self.commits += 1
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -278,6 +280,11 @@ class Database:
                 raise self.failed(exc) from exc
         assert self._writer is not None
         return self._writer
+
+    @property
+    def commits(self) -> int:
+        """Transactions the writer of this file (in this process) has committed."""
+        return self._current_writer().commits
 
     def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` inside the next group transaction; its result once the group has committed."""
