@@ -32,7 +32,11 @@ _CLAIMABLE = (
     f"{_ORDER} LIMIT 1"
 )
 _QUEUE_HEAD = f"SELECT id FROM inbox WHERE suite_id = ? AND queue = ? AND state = 'pending'{_ORDER} LIMIT 1"  # noqa: S608
-_INSERT = f"INSERT OR IGNORE INTO inbox ({_COLUMNS}) VALUES ({', '.join('?' * 13)})"  # noqa: S608 - constants
+_INSERT = f"INSERT OR IGNORE INTO inbox ({_COLUMNS}, head) VALUES ({', '.join('?' * 14)})"  # noqa: S608 - constants
+_QUEUE_HEAD_KEY = (  # the covering index inbox_by_queue answers it
+    f"SELECT event_time, received_at, id FROM inbox WHERE suite_id = ? AND queue = ? AND state = 'pending'{_ORDER} "  # noqa: S608
+    "LIMIT 1"
+)
 
 
 def _item(row: tuple[Any, ...]) -> InboxItem:
@@ -91,11 +95,14 @@ class SQLiteInbox:
         )
 
         def write(db: sqlite3.Connection) -> bool:
-            old = _queue_head(db, item.suite_id, item.queue)
-            if db.execute(_INSERT, values).rowcount == 0:
+            pending = item.state is ItemState.PENDING
+            old = db.execute(_QUEUE_HEAD_KEY, (item.suite_id, item.queue)).fetchone() if pending else None
+            # SQLite orders REAL/INTEGER numerically and TEXT by UTF-8 bytes, as Python compares them.
+            head = pending and (old is None or item.order_key < tuple(old))
+            if db.execute(_INSERT, (*values, int(head))).rowcount == 0:
                 return False
-            if item.state is ItemState.PENDING:
-                _seat_head(db, item.suite_id, item.queue, old)
+            if head and old is not None:
+                db.execute("UPDATE inbox SET head = 0 WHERE id = ?", (old[2],))
             return True
 
         return self._db.write(write)

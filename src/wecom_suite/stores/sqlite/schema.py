@@ -76,12 +76,15 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-def ensure_schema(db: sqlite3.Connection) -> None:
-    """Create the tables or bring an older file up to :data:`SCHEMA_VERSION` (inside a transaction)."""
+def ensure_schema(db: sqlite3.Connection, path: object = "") -> None:
+    """Create the tables or bring an older file up to :data:`SCHEMA_VERSION` (inside a transaction).
+
+    Raises :class:`StoreError` for a file written by a newer wecom-suite (``path`` names it).
+    """
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"SQLite store has schema version {version}, newer than this library's {SCHEMA_VERSION}",
+            f"SQLite store {path} has schema version {version}, newer than this library's {SCHEMA_VERSION}",
             hint="upgrade wecom-suite, or point the store at another file",
         )
     if version == SCHEMA_VERSION:
