@@ -85,6 +85,10 @@ class _Writer:
         self._thread.start()
 
     def submit(self, fn: Write) -> Future[Any]:
+        if threading.current_thread() is self._thread:
+            raise StoreError(
+                "a store write was started from inside another write", hint="this is a bug in wecom-suite: report it"
+            )
         job = _Job(fn)
         with self._lock:
             if self._stopped:
