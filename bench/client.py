@@ -98,8 +98,9 @@ def main() -> None:
                 samples[name].append(per_call_sync(fn, args.calls))
 
         async def async_blocks() -> None:
-            aclient = AsyncSuiteClient(settings.suite_id, settings.suite_secret, store=store,
-                                       base_url=settings.api_base_url)
+            aclient = AsyncSuiteClient(
+                settings.suite_id, settings.suite_secret, store=store, base_url=settings.api_base_url
+            )
             abare = httpx.AsyncClient(base_url=settings.api_base_url)
 
             async def abare_call() -> object:
@@ -120,14 +121,18 @@ def main() -> None:
         core, floor = core_only(20_000)
 
     med = {name: statistics.median(values) * 1e6 for name, values in samples.items()}
-    print(f"API client overhead: get_pre_auth_code against the sandbox, median of {args.rounds} blocks x {args.calls} calls")
+    print(
+        f"API client overhead: get_pre_auth_code against the sandbox, median of {args.rounds} blocks x {args.calls} calls"
+    )
     print(f"{'path':<14}{'bare httpx µs':>15}{'client µs':>12}{'ratio':>8}{'target':>8}")
     worst = 0.0
     for flavour in ("sync", "async"):
         ratio = med[f"{flavour} client"] / med[f"{flavour} bare"]
         worst = max(worst, ratio)
-        print(f"{flavour:<14}{med[f'{flavour} bare']:>15.1f}{med[f'{flavour} client']:>12.1f}{ratio:>7.2f}x"
-              f"{TARGET:>7.1f}x")
+        print(
+            f"{flavour:<14}{med[f'{flavour} bare']:>15.1f}{med[f'{flavour} client']:>12.1f}{ratio:>7.2f}x"
+            f"{TARGET:>7.1f}x"
+        )
     print(f"sans-I/O core alone: {core * 1e6:.1f} µs per call (json.loads of the same answer: {floor * 1e6:.1f} µs)")
     print("PASS" if worst <= TARGET else "FAIL", f"(worst ratio {worst:.2f}x, target <= {TARGET}x)")
 

@@ -137,8 +137,15 @@ def child(kind: str, url: str) -> dict[str, Any]:
     started = time.perf_counter()
     for n, corp_id in enumerate(corp_ids):
         store.companies.save_company(
-            CompanyRecord(SUITE, corp_id, f"permanent-code-{n:040d}", f"测试企业{n}", auth_info(corp_id, n),
-                          installed_at=now, updated_at=now)
+            CompanyRecord(
+                SUITE,
+                corp_id,
+                f"permanent-code-{n:040d}",
+                f"测试企业{n}",
+                auth_info(corp_id, n),
+                installed_at=now,
+                updated_at=now,
+            )
         )
         store.tokens.set_token(corp_token_key(SUITE, corp_id), StoredToken(f"corp-token-{n:0100d}", now + 7200, now))
     fill_seconds = time.perf_counter() - started
@@ -203,12 +210,15 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
         for kind, url in (("memory", "memory://"), ("sqlite", f"sqlite:///{tmp}/registry.db"), ("redis", redis_url)):
-            out = subprocess.run([sys.executable, __file__, "--child", kind, url], capture_output=True, text=True,
-                                 check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", kind, url], capture_output=True, text=True, check=True
+            )
             results.append(json.loads(out.stdout))
     print(f"{COMPANIES:,} companies + {COMPANIES:,} corp tokens + {COMPANIES:,} warm TokenManagers per process\n")
-    print(f"{'store':8} {'RSS':>8} {'(+data)':>9} {'fill':>7} {'floor':>9} {'token() cached':>15} {'x floor':>8} "
-          f"{'cold: get_company+get_token':>28}")
+    print(
+        f"{'store':8} {'RSS':>8} {'(+data)':>9} {'fill':>7} {'floor':>9} {'token() cached':>15} {'x floor':>8} "
+        f"{'cold: get_company+get_token':>28}"
+    )
     for r in results:
         assert r["fetches"] == 0, "a token was fetched although the store held it"
         print(
@@ -217,7 +227,9 @@ def main() -> None:
             f"{r['cold_ns'] / 1000:25.1f}us"
         )
     worst = max(r["loaded_mb"] for r in results)
-    print(f"\nlargest RSS: {worst:.1f} MB (target <= {TARGET_MB:.0f} MB): {'OK' if worst <= TARGET_MB else 'OVER TARGET'}")
+    print(
+        f"\nlargest RSS: {worst:.1f} MB (target <= {TARGET_MB:.0f} MB): {'OK' if worst <= TARGET_MB else 'OVER TARGET'}"
+    )
 
 
 if __name__ == "__main__":

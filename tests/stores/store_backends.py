@@ -1,47 +1,57 @@
-"""A store under test plus the means to restart it and to let its leases run out."""
+"""How the store tests open each backend, reopen its data, and let a Redis lease run out."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 
 from wecom_suite.clock import ManualClock
-from wecom_suite.stores import Store
+from wecom_suite.stores import MemoryStore, SQLiteStore, Store
+from wecom_suite.testing.store_contract import START, ContractBackend
 
-START = 1_700_000_000.0
+__all__ = ["REDIS_PREFIX", "START", "memory_backend", "redis_backend", "redis_pass_lease", "sqlite_backend"]
+
 REDIS_PREFIX = "wecom-suite"  # RedisStore's default key prefix: leases live at {prefix}:lease:{name}
 
 
-@dataclass
-class Backend:
-    kind: str
-    store: Store
-    clock: ManualClock
-    _reopen: Callable[[], Store]
-    redis_url: str | None = None
+def memory_backend() -> ContractBackend:
+    clock = ManualClock(START)
+    return ContractBackend(MemoryStore(clock), clock)
 
-    def reopen(self) -> Store:
-        """Close the store and open the same data again, as after a process restart."""
-        self.store.close()
-        self.store = self._reopen()
-        return self.store
 
-    def pass_lease(self, name: str, lease_seconds: float) -> None:
-        """Let the lease ``name`` (taken for ``lease_seconds``) run out without waiting for it.
+def sqlite_backend(path: Path) -> ContractBackend:
+    clock = ManualClock(START)
 
-        Memory and SQLite judge leases by the store's clock, so the ManualClock moves. Redis leases
-        expire on the server (``SET NX PX``), which no test clock reaches: the server itself is told to
-        expire the key in 1 ms (PEXPIRE), so it is Redis's own expiry that frees it, not a DEL by us.
-        """
-        if self.kind != "redis":
-            self.clock.advance(lease_seconds)
-            return
-        assert self.redis_url is not None, "a redis backend needs its URL"
-        key = f"{REDIS_PREFIX}:lease:{name}"
-        server = redis.Redis.from_url(self.redis_url)
+    def reopen() -> Store:
+        return SQLiteStore(path, clock)
+
+    return ContractBackend(reopen(), clock, reopen=reopen)
+
+
+def redis_backend(url: str) -> ContractBackend:
+    from wecom_suite.stores import RedisStore
+
+    clock = ManualClock(START)
+
+    def reopen() -> Store:
+        return RedisStore(url, clock)
+
+    return ContractBackend(reopen(), clock, reopen=reopen, pass_lease=redis_pass_lease(url))
+
+
+def redis_pass_lease(url: str, prefix: str = REDIS_PREFIX) -> Callable[[str, float], None]:
+    """Let the lease ``name`` (taken for ``lease_seconds``) run out without waiting for it.
+
+    Redis leases expire on the server (``SET NX PX``), which no test clock reaches: the server itself
+    is told to expire the key in 1 ms (PEXPIRE), so it is Redis's own expiry that frees it, not a DEL.
+    """
+
+    def pass_lease(name: str, lease_seconds: float) -> None:
+        key = f"{prefix}:lease:{name}"
+        server = redis.Redis.from_url(url)
         try:
             ttl_ms = int(server.pttl(key))
             # The store must have set the lease with a server-side TTL (PX), roughly lease_seconds long.
@@ -53,3 +63,5 @@ class Backend:
                 time.sleep(0.001)  # brief: the server drops the key 1 ms after PEXPIRE
         finally:
             server.close()
+
+    return pass_lease

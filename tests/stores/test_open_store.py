@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wecom_suite.errors import ConfigError, StoreError
-from wecom_suite.stores import MemoryStore, SQLiteStore, StoredToken, open_store
+from wecom_suite.stores import MemoryStore, SQLiteStore, StoredToken, SuiteTicket, open_store
 from wecom_suite.stores.url import redact_store_url, sqlite_path
 
 
@@ -24,12 +24,12 @@ def test_absolute_sqlite_url_round_trips(tmp_path: Path) -> None:
         assert isinstance(store, SQLiteStore)
         assert store.path == tmp_path / "abs.db"
         assert store.url == url
-        store.set_token("k", StoredToken("t", 2e9, 1e9))
+        store.tokens.set_token("k", StoredToken("t", 2e9, 1e9))
     finally:
         store.close()
     again = open_store(store.url)
     try:
-        assert again.get_token("k") == StoredToken("t", 2e9, 1e9)
+        assert again.tokens.get_token("k") == StoredToken("t", 2e9, 1e9)
     finally:
         again.close()
     assert (tmp_path / "abs.db").exists()
@@ -67,7 +67,7 @@ def test_sqlite_in_a_missing_directory_says_so(tmp_path: Path) -> None:
     assert "does not exist" in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["postgres://db/x", "wecom.db", ""])
+@pytest.mark.parametrize("url", ["mysql://db/x", "wecom.db", ""])
 def test_unknown_scheme(url: str) -> None:
     with pytest.raises(ConfigError) as info:
         open_store(url)
@@ -78,8 +78,8 @@ def test_redis_url(redis_url: str) -> None:
     store = open_store(redis_url)
     try:
         assert type(store).__name__ == "RedisStore"
-        store.set_token("k", StoredToken("t", 2e9, 1e9))
-        assert store.get_token("k") == StoredToken("t", 2e9, 1e9)
+        store.tokens.set_token("k", StoredToken("t", 2e9, 1e9))
+        assert store.tokens.get_token("k") == StoredToken("t", 2e9, 1e9)
     finally:
         store.close()
 
@@ -91,7 +91,7 @@ def test_redis_password_never_shows() -> None:
         assert "hunter2" not in store.url
         assert "hunter2" not in repr(store)
         with pytest.raises(StoreError) as info:
-            store.get_token("k")  # nothing listens on port 1
+            store.tokens.get_token("k")  # nothing listens on port 1
         assert "hunter2" not in str(info.value)
         assert "redis-server" in info.value.hint
     finally:
@@ -112,6 +112,60 @@ def test_redis_stays_an_optional_import() -> None:
     import subprocess
     import sys
 
-    code = "import sys, wecom_suite.stores, wecom_suite.tokens; print('redis' in sys.modules)"
+    code = "import sys, wecom_suite.stores, wecom_suite.stores.sqlite; print('redis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_closed_sqlite_store_says_closed(tmp_path: Path) -> None:
+    store = open_store(f"sqlite://{tmp_path}/x.db")
+    store.close()
+    for call in (
+        lambda: store.tokens.get_token("k"),
+        lambda: store.inbox.stats("s"),
+        lambda: store.tickets.save_ticket(SuiteTicket("s", "t", 1e9)),
+    ):
+        with pytest.raises(StoreError) as info:
+            call()
+        assert "closed" in str(info.value)
+        assert "open_store" in info.value.hint
+
+
+def test_a_closed_redis_store_says_closed(redis_url: str) -> None:
+    store = open_store(redis_url)
+    store.tokens.set_token("k", StoredToken("t", 2e9, 1e9))
+    store.close()
+    for call in (
+        lambda: store.tokens.get_token("k"),
+        lambda: store.inbox.stats("s"),
+        lambda: store.leases.try_acquire("x", lease_seconds=1),
+    ):
+        with pytest.raises(StoreError) as info:
+            call()
+        assert "closed" in str(info.value)
+
+
+def test_two_sqlite_stores_of_one_file_in_one_process_share_the_writer(tmp_path: Path) -> None:
+    from wecom_suite.stores.sqlite import db
+
+    first, second = SQLiteStore(tmp_path / "x.db"), SQLiteStore(tmp_path / "x.db")
+    try:
+        assert len([k for k in db._WRITERS if k[0] == str((tmp_path / "x.db").resolve())]) == 1
+        first.tokens.set_token("k", StoredToken("t", 2e9, 1e9))
+        first.close()
+        assert second.tokens.get_token("k") == StoredToken("t", 2e9, 1e9)
+        second.tokens.set_token("k2", StoredToken("t", 2e9, 1e9))  # the writer lives on for the second store
+    finally:
+        second.close()
+    assert not [k for k in db._WRITERS if k[0] == str((tmp_path / "x.db").resolve())]
+
+
+def test_a_newer_sqlite_schema_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "x.db") as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError) as info:
+        SQLiteStore(tmp_path / "x.db")
+    assert "99" in str(info.value)
+    assert "upgrade wecom-suite" in info.value.hint
