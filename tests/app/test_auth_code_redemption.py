@@ -26,7 +26,7 @@ class Exchanger:
         self.used: list[str] = []
         self.gate = gate
 
-    def __call__(self, auth_code: str) -> CompanyRecord:
+    def __call__(self, auth_code: str, event_time: int = 0) -> CompanyRecord:
         if self.gate is not None:
             assert self.gate.wait(10)
         if auth_code in self.used:
@@ -95,7 +95,7 @@ def test_waiting_for_a_holder_that_never_finishes_times_out() -> None:
 def test_a_failed_exchange_releases_the_lease() -> None:
     store = MemoryStore(ManualClock(0))
 
-    def broken(code: str) -> CompanyRecord:
+    def broken(code: str, event_time: int = 0) -> CompanyRecord:
         raise RuntimeError("WeCom down")
 
     with pytest.raises(RuntimeError):

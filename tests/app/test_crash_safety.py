@@ -82,7 +82,7 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
             # Another instance is redeeming this auth_code (it holds the redemption lease), so the service's
             # worker waits: the kill below lands after `success` and before the company could be stored.
             other_instance = SQLiteStore(str(store_path))
-            lease = other_instance.try_acquire(auth_code_key(sandbox.settings.suite_id, auth_code), lease_seconds=120)
+            lease = other_instance.leases.try_acquire(auth_code_key(sandbox.settings.suite_id, auth_code), lease_seconds=120)
             assert lease is not None
             delivery = sandbox.notify_create_auth(auth_code, "")
             assert delivery is not None
@@ -94,9 +94,9 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
                 service.kill()
                 service.wait(10)
         try:
-            assert other_instance.get_company(sandbox.settings.suite_id, corp_id) is None
+            assert other_instance.companies.get_company(sandbox.settings.suite_id, corp_id) is None
             assert other_instance.inbox.stats(sandbox.settings.suite_id).pending == 1
-            assert other_instance.release(lease)  # the other instance gave up without exchanging
+            assert other_instance.leases.release(lease)  # the other instance gave up without exchanging
         finally:
             other_instance.close()
 

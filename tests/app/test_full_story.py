@@ -99,7 +99,7 @@ def test_ticket_install_token_api_change_cancel_reset(
     changed = store.companies.get_company(suite_id, world.corp_id)
     assert changed is not None
     assert changed.auth_info["auth_info"]["agent"][0]["auth_mode"] == 1
-    assert sandbox.counters["service/get_auth_info"] == 1
+    assert sandbox.counters["service/get_auth_info"] == 2  # once after the v2 exchange, once for change_auth
 
     # 6. cancel_auth: revoked, tokens dropped, no handle any more.
     sandbox.cancel_auth(world.corp_id)

@@ -79,7 +79,7 @@ async def test_cancelling_the_refreshing_task_hands_over_to_a_waiter(
     fetch.gate.set()
     assert await follower == "atok-2"
     assert fetch.calls == 2
-    assert memory_store.try_acquire("refresh:" + KEY, lease_seconds=1) is not None  # the lease was released
+    assert memory_store.leases.try_acquire("refresh:" + KEY, lease_seconds=1) is not None  # the lease was released
 
 
 async def test_async_waits_for_a_sync_refresh_in_another_thread(memory_store: MemoryStore, clock: ManualClock) -> None:

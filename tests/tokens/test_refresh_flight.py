@@ -21,7 +21,7 @@ def _start(force: bool = False, policy: RefreshPolicy | None = None) -> tuple[Fl
 
 def test_fresh_token_is_used_without_a_lease() -> None:
     flight, _ = _start()
-    assert next(flight) == StoreCall("get_token", ("k",))
+    assert next(flight) == StoreCall("tokens", "get_token", ("k",))
     fresh = StoredToken("t", T0 + 7200, T0)
     with pytest.raises(StopIteration) as done:
         flight.send(fresh)
@@ -32,10 +32,10 @@ def test_rechecks_the_store_after_taking_the_lease() -> None:
     flight, _ = _start()
     next(flight)
     step = flight.send(None)
-    assert step == StoreCall("try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
-    assert flight.send(LEASE) == StoreCall("get_token", ("k",))
+    assert step == StoreCall("leases", "try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
+    assert flight.send(LEASE) == StoreCall("tokens", "get_token", ("k",))
     written_meanwhile = StoredToken("theirs", T0 + 7200, T0)
-    assert flight.send(written_meanwhile) == StoreCall("release", (LEASE,))
+    assert flight.send(written_meanwhile) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value == written_meanwhile
@@ -49,8 +49,8 @@ def test_fetch_write_release() -> None:
     assert flight.send(None) == FetchGrant()
     clock.advance(1)
     write = flight.send(TokenGrant("new", 7200))
-    assert write == StoreCall("set_token", ("k", StoredToken("new", T0 + 7200, T0 + 1)))
-    assert flight.send(None) == StoreCall("release", (LEASE,))
+    assert write == StoreCall("tokens", "set_token", ("k", StoredToken("new", T0 + 7200, T0 + 1)))
+    assert flight.send(None) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value.token == "new"
@@ -62,7 +62,7 @@ def test_a_failed_fetch_still_releases_the_lease_and_reraises() -> None:
     flight.send(None)
     flight.send(LEASE)
     flight.send(None)
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(ConnectionError, match="unreachable"):
         flight.send(True)
 
@@ -73,7 +73,7 @@ def test_a_fetch_returning_something_else_is_a_clear_error() -> None:
     flight.send(None)
     flight.send(LEASE)
     flight.send(None)
-    assert flight.send({"access_token": "x"}) == StoreCall("release", (LEASE,))
+    assert flight.send({"access_token": "x"}) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(TypeError, match="TokenGrant"):
         flight.send(True)
 
@@ -104,7 +104,7 @@ def test_valid_token_due_for_early_refresh_is_used_when_someone_else_refreshes()
     clock.advance(7100)
     next(flight)
     due = StoredToken("still-valid", T0 + 7200, T0)
-    assert flight.send(due) == StoreCall("try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
+    assert flight.send(due) == StoreCall("leases", "try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
     with pytest.raises(StopIteration) as done:
         flight.send(None)
     assert done.value.value == due
@@ -118,7 +118,7 @@ def test_a_failed_early_refresh_keeps_the_valid_token() -> None:
     flight.send(due)  # REFRESH_OR_USE -> try_acquire
     flight.send(LEASE)  # got it -> re-read
     assert flight.send(due) == FetchGrant()
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value == due
@@ -132,6 +132,6 @@ def test_a_failed_forced_refresh_raises_even_if_the_old_token_is_valid() -> None
     flight.send(current)
     flight.send(LEASE)
     assert flight.send(current) == FetchGrant()
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
     with pytest.raises(ConnectionError):
         flight.send(True)

@@ -59,7 +59,7 @@ def test_token_due_early_is_served_while_another_process_refreshes(
     manager = _manager(memory_store, clock, fetch)
     manager.token()
     clock.advance(7000)  # due, but valid for 200 s more
-    assert memory_store.try_acquire(lease_name(KEY), lease_seconds=30) is not None  # someone else refreshes
+    assert memory_store.leases.try_acquire(lease_name(KEY), lease_seconds=30) is not None  # someone else refreshes
     assert manager.token() == "tok-1"
     assert fetch.calls == 1
 
@@ -85,7 +85,7 @@ def test_invalidate_removes_only_the_rejected_token(any_store: Store, clock: Man
     fresh = process_b.refresh()  # B was told its token expired and got a fresh one
     assert fresh == "b-1"
     process_a.invalidate(stale)  # A learns late that its token was rejected
-    assert any_store.get_token(KEY) == StoredToken("b-1", T0 + 10 + 7200, T0 + 10)
+    assert any_store.tokens.get_token(KEY) == StoredToken("b-1", T0 + 10 + 7200, T0 + 10)
     assert process_a.token() == "b-1"
     assert fetch_a.calls == 1
     process_a.invalidate("b-1")
@@ -154,9 +154,9 @@ def test_a_failed_fetch_reaches_every_waiting_thread_and_frees_the_lease(
         t.join(10)
     assert fetch.calls <= 8
     assert len(errors) == 8
-    lease = memory_store.try_acquire(lease_name(KEY), lease_seconds=30)
+    lease = memory_store.leases.try_acquire(lease_name(KEY), lease_seconds=30)
     assert lease is not None
-    memory_store.release(lease)
+    memory_store.leases.release(lease)
     fetch.fail_with = None
     assert manager.token().startswith("tok-")
 
@@ -165,7 +165,7 @@ def test_gives_up_with_lock_timeout_when_the_holder_never_writes(memory_store: M
     policy = RefreshPolicy(jitter=0, poll_interval=0.005, max_poll_interval=0.01, wait_timeout=0.05)
     fetch = CountingFetch()
     manager = _manager(memory_store, clock, fetch, policy)
-    assert memory_store.try_acquire(lease_name(KEY), lease_seconds=30) is not None
+    assert memory_store.leases.try_acquire(lease_name(KEY), lease_seconds=30) is not None
     with pytest.raises(LockTimeout) as info:
         manager.token()
     assert KEY in str(info.value)
@@ -176,7 +176,7 @@ def test_takes_over_when_a_dead_holders_lease_runs_out(memory_store: MemoryStore
     policy = RefreshPolicy(jitter=0, lease_seconds=30, poll_interval=0.005, max_poll_interval=0.01, wait_timeout=30)
     fetch = CountingFetch()
     manager = _manager(memory_store, clock, fetch, policy)
-    assert memory_store.try_acquire(lease_name(KEY), lease_seconds=30) is not None  # then the holder dies
+    assert memory_store.leases.try_acquire(lease_name(KEY), lease_seconds=30) is not None  # then the holder dies
     results: list[str] = []
     waiter = threading.Thread(target=lambda: results.append(manager.token()))
     waiter.start()

@@ -61,7 +61,7 @@ def test_background_thread_starts_and_stops(memory_store: MemoryStore, clock: Ma
         assert refresher.running
     assert not refresher.running
     assert fetch.calls == 1
-    assert memory_store.get_token(suite_token_key("s")) is not None
+    assert memory_store.tokens.get_token(suite_token_key("s")) is not None
 
 
 def test_a_pass_over_warm_managers_needs_no_store_io(tmp_path: Path, clock: ManualClock) -> None:

@@ -62,20 +62,23 @@ class AsyncCountingFetch:
 
 
 class GatedStore(MemoryStore):
-    """A real MemoryStore whose next ``get_token`` (once armed) parks until released: it freezes a
+    """A real MemoryStore whose next tokens ``get_token`` (once armed) parks until released: it freezes a
     flight right after it read the store, so a test can invalidate or refresh in that moment."""
 
     def __init__(self, clock: Clock) -> None:
         super().__init__(clock)
         self.armed = False
         self.parked = threading.Event()
-        self.resume = threading.Event()  # not `release`: that is the lease-release method it would shadow
+        self.resume = threading.Event()
+        read = self.tokens.get_token
 
-    def get_token(self, key: str) -> StoredToken | None:
-        found = super().get_token(key)
-        if self.armed:
-            self.armed = False
-            self.parked.set()
-            if not self.resume.wait(timeout=30):
-                raise TimeoutError("test never released the store")
-        return found
+        def get_token(key: str) -> StoredToken | None:
+            found = read(key)
+            if self.armed:
+                self.armed = False
+                self.parked.set()
+                if not self.resume.wait(timeout=30):
+                    raise TimeoutError("test never released the store")
+            return found
+
+        self.tokens.get_token = get_token  # type: ignore[method-assign]

@@ -186,8 +186,8 @@ class SuiteApp:
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
         self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
-        # Constructing starts no thread: start(), the context manager, the ASGI lifespan, or (unless
-        # start_worker=False) the first request start the workers, so a WSGI server's forked children
+        # Constructing starts no thread: start(), the ASGI lifespan or, unless start_worker=False, the
+        # context manager or the first request start the workers, so a WSGI server's forked children
         # each start their own, after the fork.
         self._auto_start = start_worker
         self._started = False
@@ -576,7 +576,8 @@ class SuiteApp:
         self.close()
 
     def __enter__(self) -> SuiteApp:
-        self.start()
+        if self._auto_start:  # start_worker=False: the caller drives processing (process_pending())
+            self.start()
         return self
 
     def __exit__(

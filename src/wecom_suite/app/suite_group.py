@@ -110,7 +110,8 @@ class SuiteGroup:
             store.close()
 
     def __enter__(self) -> SuiteGroup:
-        self.start()
+        for app in self.apps:
+            app.__enter__()
         return self
 
     def __exit__(
