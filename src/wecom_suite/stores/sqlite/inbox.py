@@ -237,22 +237,19 @@ class SQLiteInbox:
 
     def stats(self, suite_id: str) -> InboxStats:
         now = self._clock.now()
-        pending = self._db.read(
-            "SELECT COUNT(*), COALESCE(SUM(leased_until > ?), 0), MIN(received_at), COUNT(DISTINCT queue) "
-            "FROM inbox WHERE suite_id = ? AND state = 'pending'",
-            (now, suite_id),
+        row = self._db.read(  # one statement: one snapshot
+            "SELECT p.n, p.leased, p.oldest, p.queues, "
+            "(SELECT COUNT(*) FROM inbox WHERE suite_id = ?1 AND state = 'dead'), "
+            "(SELECT COUNT(*) FROM inbox WHERE suite_id = ?1 AND state = 'done') "
+            "FROM (SELECT COUNT(*) AS n, COALESCE(SUM(leased_until > ?2), 0) AS leased, MIN(received_at) AS oldest, "
+            "COUNT(DISTINCT queue) AS queues FROM inbox WHERE suite_id = ?1 AND state = 'pending') AS p",
+            (suite_id, now),
         )[0]
-        finished = dict(
-            self._db.read(
-                "SELECT state, COUNT(*) FROM inbox WHERE suite_id = ? AND state IN ('done', 'dead') GROUP BY state",
-                (suite_id,),
-            )
-        )
         return InboxStats(
-            pending=int(pending[0]),
-            in_progress=int(pending[1]),
-            dead=int(finished.get("dead", 0)),
-            done=int(finished.get("done", 0)),
-            oldest_pending_at=pending[2],
-            queues=int(pending[3]),
+            pending=int(row[0]),
+            in_progress=int(row[1]),
+            dead=int(row[4]),
+            done=int(row[5]),
+            oldest_pending_at=row[2],
+            queues=int(row[3]),
         )
