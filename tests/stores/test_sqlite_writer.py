@@ -170,3 +170,33 @@ def test_a_forked_child_writes_through_its_own_writer(store: SQLiteStore) -> Non
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert store.tokens.get_token("child") == StoredToken("t", T0 + 1, T0)
+
+
+def test_writes_waiting_for_another_process_fail_together_not_one_timeout_each(tmp_path: Path) -> None:
+    import time
+
+    store = SQLiteStore(tmp_path / "b.db", busy_timeout=0.3)
+    other = sqlite3.connect(tmp_path / "b.db", isolation_level=None)
+    errors: list[StoreError] = []
+    try:
+        other.execute("BEGIN IMMEDIATE")
+
+        def put(n: int) -> None:
+            try:
+                store.inbox.put(InboxItem(f"d{n}", "s", b"x", T0))
+            except StoreError as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=put, args=(n,)) for n in range(8)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        elapsed = time.monotonic() - started
+        assert len(errors) == 8
+        assert all("busy" in str(e) for e in errors)
+        assert elapsed < 6 * 0.3  # at most a few waits of busy_timeout, not one per queued write
+    finally:
+        other.close()
+        store.close()
