@@ -11,9 +11,9 @@ from ..redaction import redact
 __all__ = [
     "SUITE_QUEUE",
     "SUITE_TICKET_VALIDITY",
+    "CallbackSource",
     "CompanyRecord",
     "CompanyState",
-    "CallbackSource",
     "InboxClaim",
     "InboxItem",
     "InboxStats",

@@ -45,7 +45,8 @@ class MemoryInbox:
                     best = head
             if best is None:
                 return None
-            claim = InboxClaim(replace(best, leased_until=now + lease_seconds), secrets.token_hex(16), now + lease_seconds)
+            until = now + lease_seconds
+            claim = InboxClaim(replace(best, leased_until=until), secrets.token_hex(16), until)
             self._items[best.id] = claim.item
             self._owners[best.id] = claim.owner
             return claim

@@ -11,7 +11,9 @@ share the writer.
 Durability. The writer runs ``journal_mode = WAL`` with ``synchronous = FULL``: ``COMMIT`` returns only
 after the WAL is fsynced, so a write that returned (an inbox ``put`` that precedes the ``success``
 answer to WeCom) survives a crash of the process, of the OS and a power loss (given a disk that honours
-fsync). Group commit is what keeps FULL cheap: one fsync per group, not per write.
+fsync). Group commit is what keeps FULL cheap: one fsync per group, not per write. (``NORMAL``, which
+0.1 used, fsyncs only at checkpoints: a returned write survives the process crashing, but an OS crash or
+power loss can undo the last commits, callbacks WeCom was already told ``success`` for.)
 
 Reads. Each thread (and each forked child) opens its own connection; WAL lets them read beside the
 writer and see every committed write.
