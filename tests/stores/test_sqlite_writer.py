@@ -213,7 +213,7 @@ def test_claim_walks_the_queue_heads_index_only(store: SQLiteStore) -> None:
     assert first is not None
     assert first.item.id == "long-00"
     conn = db_of(store).conn()
-    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + _CLAIMABLE, ("s", 0.0, 0.0)))
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + _CLAIMABLE, ("s", 0.0)))
     assert "inbox_heads" in plan, plan
     heads = conn.execute("SELECT id FROM inbox WHERE head = 1 ORDER BY id").fetchall()
     assert heads == [("long-00",), ("short-0",)]
