@@ -30,6 +30,7 @@ _COLUMNS = (
 _ORDER = " ORDER BY event_time, received_at, id"
 _CLAIMABLE = (  # ?1 = suite_id, ?2 = now
     f"SELECT {_COLUMNS} FROM inbox AS h WHERE h.suite_id = ?1 AND h.head = 1 AND h.not_before <= ?2 "  # noqa: S608
+    "AND h.leased_until <= ?2 "  # the usual blocker, read from the index; the probe below finds the rest
     "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.suite_id = ?1 AND e.queue = h.queue AND e.state = 'pending' "
     f"AND e.leased_until > ?2){_ORDER} LIMIT 1"
 )
