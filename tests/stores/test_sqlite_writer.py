@@ -170,3 +170,53 @@ def test_a_forked_child_writes_through_its_own_writer(store: SQLiteStore) -> Non
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert store.tokens.get_token("child") == StoredToken("t", T0 + 1, T0)
+
+
+def test_writes_waiting_for_another_process_fail_together_not_one_timeout_each(tmp_path: Path) -> None:
+    import time
+
+    store = SQLiteStore(tmp_path / "b.db", busy_timeout=0.3)
+    other = sqlite3.connect(tmp_path / "b.db", isolation_level=None)
+    errors: list[StoreError] = []
+    try:
+        other.execute("BEGIN IMMEDIATE")
+
+        def put(n: int) -> None:
+            try:
+                store.inbox.put(InboxItem(f"d{n}", "s", b"x", T0))
+            except StoreError as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=put, args=(n,)) for n in range(8)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        elapsed = time.monotonic() - started
+        assert len(errors) == 8
+        assert all("busy" in str(e) for e in errors)
+        assert elapsed < 6 * 0.3  # at most a few waits of busy_timeout, not one per queued write
+    finally:
+        other.close()
+        store.close()
+
+
+def test_claim_walks_the_queue_heads_index_only(store: SQLiteStore) -> None:
+    """A claim must not scan the items queued behind a blocked head: SQLite's plan says which index it reads."""
+    from wecom_suite.stores.sqlite.inbox import _CLAIMABLE
+
+    for k in range(50):  # one long queue whose head is leased, and one short queue
+        store.inbox.put(InboxItem(f"long-{k:02d}", "s", b"x", T0 + k, queue="long"))
+    store.inbox.put(InboxItem("short-0", "s", b"x", T0 + 100, queue="short"))
+    first = store.inbox.claim("s", now=T0 + 200, lease_seconds=60)
+    assert first is not None
+    assert first.item.id == "long-00"
+    conn = db_of(store).conn()
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + _CLAIMABLE, ("s", 0.0)))
+    assert "inbox_heads" in plan, plan
+    heads = conn.execute("SELECT id FROM inbox WHERE head = 1 ORDER BY id").fetchall()
+    assert heads == [("long-00",), ("short-0",)]
+    second = store.inbox.claim("s", now=T0 + 200, lease_seconds=60)
+    assert second is not None
+    assert second.item.id == "short-0"

@@ -8,9 +8,11 @@ The life of an item::
                └───────revive─────────────────┘
 
 Ordering (see :class:`~wecom_suite.stores.records.InboxItem`): within one ``queue`` only the first
-pending item by ``order_key`` can be claimed, and only when it is ready (``not_before <= now``) and not
-leased; so one company's callbacks are processed one at a time in WeCom's order, while other queues go
-on in parallel. A head that waits for its backoff holds its own queue only.
+pending item by ``order_key`` can be claimed, and only when it is ready (``not_before <= now``) and no
+item of its queue is leased; so one company's callbacks are processed one at a time in WeCom's order,
+while other queues go on in parallel. A head that waits for its backoff holds its own queue only. (An
+item that sorts first but arrives, or is revived, while a later one is being processed waits for that
+one to finish or lose its lease: the order is then broken, but never the one-at-a-time.)
 
 Dedup: ``put`` refuses an id the inbox still knows (pending, done within the window, or dead), so a
 WeCom redelivery is recorded once.
@@ -41,10 +43,11 @@ class Inbox(Protocol):
         ...
 
     def claim(self, suite_id: str, *, now: float, lease_seconds: float) -> InboxClaim | None:
-        """Lease the most overdue claimable queue head of ``suite_id`` (smallest ``order_key`` first).
+        """Lease the claimable queue head of ``suite_id`` with the smallest ``order_key``.
 
-        A queue head is claimable when it is PENDING, ``not_before <= now`` and its lease (if any) ran
-        out by ``now``. Items behind a head are never handed out. The lease lasts ``lease_seconds``; the
+        A queue head is claimable when it is PENDING, ``not_before <= now`` and no item of its queue
+        holds a lease at ``now`` (a lease runs while ``leased_until > now``). Items behind a head are
+        never handed out. The lease lasts ``lease_seconds``; the
         returned claim's ``owner`` renews it. None when nothing is claimable.
         """
         ...

@@ -421,6 +421,34 @@ class StoreContract:
         assert again.item.attempts == 1
         assert again.item.last_error == "ConnectionError: boom"
 
+    def test_inbox_earlier_item_arriving_while_a_later_one_is_leased_waits_for_it(
+        self, backend: ContractBackend
+    ) -> None:
+        """WeCom redelivers an older event while a newer one of the same company is being processed."""
+        inbox = backend.store.inbox
+        inbox.put(_item("newer", at=START, event_time=200, queue="corp-1"))
+        inbox.put(_item("other", at=START + 1, event_time=300, queue="corp-2"))
+        claim = inbox.claim("suite-a", now=START + 1, lease_seconds=60)
+        assert claim is not None
+        assert claim.item.id == "newer"
+        inbox.put(_item("older", at=START + 2, event_time=100, queue="corp-1"))  # now first in corp-1
+        assert _claim_ids(inbox, 3, now=START + 2) == ["other"]  # corp-1 has one in progress: it waits
+        renewed = inbox.renew(claim, now=START + 30, lease_seconds=60)
+        assert renewed is not None
+        assert inbox.claim("suite-a", now=START + 61, lease_seconds=60) is None  # renewed: still in progress
+        inbox.complete("newer", now=START + 62)
+        assert _claim_ids(inbox, 3, now=START + 62) == ["older"]
+        inbox.put(_item("late", at=START + 70, event_time=150, queue="corp-1"))
+        inbox.put(_item("later", at=START + 71, event_time=160, queue="corp-1"))
+        first = inbox.claim("suite-a", now=START + 80, lease_seconds=10)
+        assert first is not None
+        assert first.item.id == "late"
+        inbox.put(_item("earliest", at=START + 81, event_time=50, queue="corp-1"))
+        assert inbox.claim("suite-a", now=START + 89, lease_seconds=10) is None
+        taken = inbox.claim("suite-a", now=START + 90, lease_seconds=10)  # "late"'s worker died: its lease ran out
+        assert taken is not None
+        assert taken.item.id == "earliest"
+
     def test_inbox_not_before_on_put_delays_the_item(self, backend: ContractBackend) -> None:
         inbox = backend.store.inbox
         inbox.put(_item("later", not_before=START + 100))

@@ -39,8 +39,10 @@ class MemoryInbox:
                 if suite != suite_id or not keys:
                     continue
                 head = self._items[keys[0][2]]
-                if head.not_before <= now and head.leased_until <= now and (
-                    best is None or head.order_key < best.order_key
+                if (
+                    head.not_before <= now
+                    and (best is None or head.order_key < best.order_key)
+                    and all(self._items[key[2]].leased_until <= now for key in keys)  # nothing of it in progress
                 ):
                     best = head
             if best is None:

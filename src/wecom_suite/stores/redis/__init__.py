@@ -5,8 +5,12 @@ server. Everything of one suite that changes together (a company and its indexes
 hash tag, so each script touches one hash slot. Key layout: :mod:`.connection`; the inbox:
 :mod:`.inbox`; the layout version and the upgrade from 0.1: :mod:`.schema`. Needs the ``redis`` extra.
 
-Durability: a write returns once the Redis server has applied it; whether it survives the server's
-crash is the server's persistence setting (docs/delivery.md).
+Durability: a write returns once the Redis server has applied it and answered; whether it survives the
+server's crash is the server's persistence setting (docs/delivery.md). For the inbox, run the server with
+``appendonly yes`` and ``appendfsync always`` (nothing acknowledged is lost) or ``everysec`` (a power
+loss or OS crash can lose the last second of acknowledged writes; a crash of redis-server alone loses
+nothing). Without persistence, or through a failover to an asynchronous replica, acknowledged
+callbacks can be lost.
 """
 
 from __future__ import annotations

@@ -6,11 +6,12 @@ Keys of one suite (``B`` = ``{prefix}:{<S>}:inbox:``; every one shares the suite
     B q:<queue>     zset  the queue's pending items by ``ord`` (all scores 0: ordered by member bytes)
     B ready         zset  ``ord`` of each queue head that is claimable (by ``ord``: the claim order)
     B timer         zset  id of each queue head that is not (yet), scored by when it will be:
-                          max(not_before, leased_until)
+                          max(not_before, leased_until, the lease of its queue's holder)
     B pending       zset  ``ord`` of every pending item (list_items, counts)
     B arrived       zset  pending ids by received_at (the oldest pending arrival)
     B leased        zset  pending ids by leased_until (> 0 only; items in progress)
     B queues        set   queues with pending items
+    B holder        hash  queue -> the id it last handed out (while that lease runs, the queue waits)
     B done / dead   zset  ``ord`` of finished items (list_items)
     B finished      zset  DONE ids by finished_at (purge)
 
@@ -57,14 +58,41 @@ local function ikey(id) return base .. 'item:' .. id end
 local function qkey(q) return base .. 'q:' .. q end
 local function idof(ord) return string.sub(ord, 33) end
 local function head_of(q) return redis.call('ZRANGE', qkey(q), 0, 0)[1] end
-local function arm(ord)
-  local id = idof(ord)
+local function lease_of(id)
+  local lu = redis.call('HGET', ikey(id), 'leased_until')
+  return lu and tonumber(lu) or 0
+end
+-- when the queue head may be claimed: its backoff, its own lease, and the lease of the queue's holder
+local function due_at(id, q)
   local f = redis.call('HMGET', ikey(id), 'not_before', 'leased_until')
-  redis.call('ZADD', base .. 'timer', math.max(tonumber(f[1]), tonumber(f[2])), id)
+  local at = math.max(tonumber(f[1]), tonumber(f[2]))
+  local holder = redis.call('HGET', base .. 'holder', q)
+  if holder and holder ~= id then at = math.max(at, lease_of(holder)) end
+  return at
+end
+local function arm(ord, q)
+  redis.call('ZADD', base .. 'timer', due_at(idof(ord), q), idof(ord))
 end
 local function disarm(ord)
   redis.call('ZREM', base .. 'ready', ord)
   redis.call('ZREM', base .. 'timer', idof(ord))
+end
+local function rearm_head(q)
+  local head = head_of(q)
+  if head then
+    disarm(head)
+    arm(head, q)
+  end
+end
+-- the item whose lease holds its queue (claimed last); the others of the queue wait for it
+local function hold(id, q, leased_until)
+  local holder = redis.call('HGET', base .. 'holder', q)
+  if not holder or holder == id or lease_of(holder) < tonumber(leased_until) then
+    redis.call('HSET', base .. 'holder', q, id)
+  end
+end
+local function unhold(id, q)
+  if redis.call('HGET', base .. 'holder', q) == id then redis.call('HDEL', base .. 'holder', q) end
 end
 local function join_queue(id, q, ord, received_at, leased_until)
   local old = head_of(q)
@@ -72,23 +100,23 @@ local function join_queue(id, q, ord, received_at, leased_until)
   redis.call('ZADD', base .. 'pending', 0, ord)
   redis.call('ZADD', base .. 'arrived', received_at, id)
   redis.call('SADD', base .. 'queues', q)
-  if tonumber(leased_until) > 0 then redis.call('ZADD', base .. 'leased', leased_until, id) end
+  if tonumber(leased_until) > 0 then
+    redis.call('ZADD', base .. 'leased', leased_until, id)
+    hold(id, q, leased_until)
+  end
   if head_of(q) == ord then
     if old then disarm(old) end
-    arm(ord)
+    arm(ord, q)
   end
 end
 local function leave_queue(id, q, ord)
-  local head = head_of(q)
   redis.call('ZREM', qkey(q), ord)
   redis.call('ZREM', base .. 'pending', ord)
   redis.call('ZREM', base .. 'arrived', id)
   redis.call('ZREM', base .. 'leased', id)
-  if head == ord then
-    disarm(ord)
-    local new = head_of(q)
-    if new then arm(new) else redis.call('SREM', base .. 'queues', q) end
-  end
+  disarm(ord)
+  unhold(id, q)
+  if head_of(q) then rearm_head(q) else redis.call('SREM', base .. 'queues', q) end
 end
 """
 
@@ -126,14 +154,15 @@ for _ = 1, 1000 do
   if not head then return false end
   local id = idof(head)
   redis.call('ZREM', base .. 'ready', head)
-  local f = redis.call('HMGET', ikey(id), 'not_before', 'leased_until')
-  if math.max(tonumber(f[1]), tonumber(f[2])) <= now then
+  local q = redis.call('HGET', ikey(id), 'queue')
+  if due_at(id, q) <= now then
     redis.call('HSET', ikey(id), 'leased_until', ARGV[3], 'owner', ARGV[4])
+    redis.call('HSET', base .. 'holder', q, id)
     redis.call('ZADD', base .. 'timer', ARGV[3], id)
     redis.call('ZADD', base .. 'leased', ARGV[3], id)
     return redis.call('HGETALL', ikey(id))
   end
-  arm(head)  -- made ready by a worker whose clock is ahead of this one's: not yet due here
+  arm(head, q)  -- made ready by a worker whose clock is ahead of this one's: not yet due here
 end
 return false
 """
@@ -146,10 +175,7 @@ local f = redis.call('HMGET', KEYS[1], 'state', 'owner', 'leased_until', 'ord', 
 if f[1] ~= 'pending' or f[2] ~= ARGV[3] or tonumber(f[3]) <= tonumber(ARGV[4]) then return false end
 redis.call('HSET', KEYS[1], 'leased_until', ARGV[5])
 redis.call('ZADD', base .. 'leased', ARGV[5], ARGV[2])
-if head_of(f[5]) == f[4] then
-  disarm(f[4])
-  arm(f[4])
-end
+rearm_head(f[5])  -- this item's head (itself, or an earlier one that waits for it)
 return redis.call('HGETALL', KEYS[1])
 """
 )
@@ -162,10 +188,8 @@ if f[1] ~= 'pending' then return 0 end
 redis.call('HINCRBY', KEYS[1], 'attempts', ARGV[5])
 redis.call('HSET', KEYS[1], 'not_before', ARGV[3], 'last_error', ARGV[4], 'leased_until', '0', 'owner', '')
 redis.call('ZREM', base .. 'leased', ARGV[2])
-if head_of(f[2]) == f[3] then
-  disarm(f[3])
-  arm(f[3])
-end
+unhold(ARGV[2], f[2])
+rearm_head(f[2])
 return 1
 """
 )

@@ -11,7 +11,9 @@ share the writer.
 Durability. The writer runs ``journal_mode = WAL`` with ``synchronous = FULL``: ``COMMIT`` returns only
 after the WAL is fsynced, so a write that returned (an inbox ``put`` that precedes the ``success``
 answer to WeCom) survives a crash of the process, of the OS and a power loss (given a disk that honours
-fsync). Group commit is what keeps FULL cheap: one fsync per group, not per write.
+fsync). Group commit is what keeps FULL cheap: one fsync per group, not per write. (``NORMAL``, which
+0.1 used, fsyncs only at checkpoints: a returned write survives the process crashing, but an OS crash or
+power loss can undo the last commits, callbacks WeCom was already told ``success`` for.)
 
 Reads. Each thread (and each forked child) opens its own connection; WAL lets them read beside the
 writer and see every committed write.
@@ -57,11 +59,13 @@ class _Job:
 
 
 class _BrokenTransaction(Exception):
-    """The whole transaction failed (not one write): the group is retried one write at a time."""
+    """The whole transaction failed (not one write). If a write may have caused it (``retry_alone``),
+    the group is retried one write at a time; if it could not even begin, every write fails at once."""
 
-    def __init__(self, cause: sqlite3.Error) -> None:
+    def __init__(self, cause: sqlite3.Error, *, retry_alone: bool = True) -> None:
         super().__init__(str(cause))
         self.cause = cause
+        self.retry_alone = retry_alone
 
 
 class _Writer:
@@ -122,7 +126,13 @@ class _Writer:
                         stop = True
                         break
                     group.append(more)
-                self._commit(group)
+                try:
+                    self._commit(group)
+                except BaseException as exc:  # never leave a caller waiting for ever
+                    for one in group:
+                        if not one.future.done():
+                            one.future.set_exception(exc)
+                    raise
                 if stop:
                     return
         finally:
@@ -133,8 +143,9 @@ class _Writer:
         try:
             outcomes = self._transaction(group)
         except _BrokenTransaction as broken:
-            if len(group) == 1:
-                group[0].future.set_exception(broken.cause)
+            if len(group) == 1 or not broken.retry_alone:
+                for job in group:
+                    job.future.set_exception(broken.cause)
                 return
             for job in group:  # isolate the write that broke it: every other write gets its own chance
                 self._commit([job])
@@ -148,16 +159,16 @@ class _Writer:
     def _transaction(self, group: list[_Job]) -> list[tuple[bool, Any]]:
         db = self._conn
         try:
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for another process's write
         except sqlite3.Error as exc:
-            raise _BrokenTransaction(exc) from exc
+            raise _BrokenTransaction(exc, retry_alone=False) from exc
         outcomes: list[tuple[bool, Any]] = []
         try:
             for job in group:
                 db.execute("SAVEPOINT one_write")
                 try:
                     value = job.fn(db)
-                except Exception as exc:
+                except BaseException as exc:
                     if not db.in_transaction:
                         raise _BrokenTransaction(
                             exc if isinstance(exc, sqlite3.Error) else sqlite3.OperationalError(str(exc))

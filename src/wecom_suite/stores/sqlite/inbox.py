@@ -3,8 +3,9 @@
 Every write that can change a queue's head (put, complete, bury, revive) re-seats the flag in the same
 transaction: the queue's first pending row by ``order_key`` is one probe of ``inbox_by_queue``. A claim
 then reads the partial index ``inbox_heads`` (only head rows, in ``order_key`` order) and takes the
-first that is ready and not leased, so it walks past blocked heads (leased, or waiting for a backoff)
-only, never past the items queued behind them: O(log n + blocked queues), whatever a queue's length.
+first that is ready and whose queue has no lease running (one probe of the partial index
+``inbox_leased``), so it walks past blocked heads (in progress, or waiting for a backoff) only, never
+past the items queued behind them: O(log n) per blocked queue, whatever a queue's length.
 The UPDATE that leases it to a fresh owner token runs in the same write.
 """
 
@@ -27,9 +28,11 @@ _COLUMNS = (
     "leased_until, finished_at"
 )
 _ORDER = " ORDER BY event_time, received_at, id"
-_CLAIMABLE = (
-    f"SELECT {_COLUMNS} FROM inbox WHERE suite_id = ? AND head = 1 AND not_before <= ? AND leased_until <= ?"  # noqa: S608
-    f"{_ORDER} LIMIT 1"
+_CLAIMABLE = (  # ?1 = suite_id, ?2 = now
+    f"SELECT {_COLUMNS} FROM inbox AS h WHERE h.suite_id = ?1 AND h.head = 1 AND h.not_before <= ?2 "  # noqa: S608
+    "AND h.leased_until <= ?2 "  # the usual blocker, read from the index; the probe below finds the rest
+    "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.suite_id = ?1 AND e.queue = h.queue AND e.state = 'pending' "
+    f"AND e.leased_until > ?2){_ORDER} LIMIT 1"
 )
 _QUEUE_HEAD = f"SELECT id FROM inbox WHERE suite_id = ? AND queue = ? AND state = 'pending'{_ORDER} LIMIT 1"  # noqa: S608
 _INSERT = f"INSERT OR IGNORE INTO inbox ({_COLUMNS}, head) VALUES ({', '.join('?' * 14)})"  # noqa: S608 - constants
@@ -108,13 +111,13 @@ class SQLiteInbox:
         return self._db.write(write)
 
     def claim(self, suite_id: str, *, now: float, lease_seconds: float) -> InboxClaim | None:
-        if not self._db.read(_CLAIMABLE, (suite_id, now, now)):
+        if not self._db.read(_CLAIMABLE, (suite_id, now)):
             return None  # idle workers poll: answer "nothing" from this thread's snapshot, not the writer
         owner = secrets.token_hex(16)
         until = now + lease_seconds
 
         def write(db: sqlite3.Connection) -> InboxClaim | None:
-            row = db.execute(_CLAIMABLE, (suite_id, now, now)).fetchone()
+            row = db.execute(_CLAIMABLE, (suite_id, now)).fetchone()
             if row is None:
                 return None
             db.execute("UPDATE inbox SET leased_until = ?, owner = ? WHERE id = ?", (until, owner, row[0]))
@@ -237,22 +240,19 @@ class SQLiteInbox:
 
     def stats(self, suite_id: str) -> InboxStats:
         now = self._clock.now()
-        pending = self._db.read(
-            "SELECT COUNT(*), COALESCE(SUM(leased_until > ?), 0), MIN(received_at), COUNT(DISTINCT queue) "
-            "FROM inbox WHERE suite_id = ? AND state = 'pending'",
-            (now, suite_id),
+        row = self._db.read(  # one statement: one snapshot
+            "SELECT p.n, p.leased, p.oldest, p.queues, "
+            "(SELECT COUNT(*) FROM inbox WHERE suite_id = ?1 AND state = 'dead'), "
+            "(SELECT COUNT(*) FROM inbox WHERE suite_id = ?1 AND state = 'done') "
+            "FROM (SELECT COUNT(*) AS n, COALESCE(SUM(leased_until > ?2), 0) AS leased, MIN(received_at) AS oldest, "
+            "COUNT(DISTINCT queue) AS queues FROM inbox WHERE suite_id = ?1 AND state = 'pending') AS p",
+            (suite_id, now),
         )[0]
-        finished = dict(
-            self._db.read(
-                "SELECT state, COUNT(*) FROM inbox WHERE suite_id = ? AND state IN ('done', 'dead') GROUP BY state",
-                (suite_id,),
-            )
-        )
         return InboxStats(
-            pending=int(pending[0]),
-            in_progress=int(pending[1]),
-            dead=int(finished.get("dead", 0)),
-            done=int(finished.get("done", 0)),
-            oldest_pending_at=pending[2],
-            queues=int(pending[3]),
+            pending=int(row[0]),
+            in_progress=int(row[1]),
+            dead=int(row[4]),
+            done=int(row[5]),
+            oldest_pending_at=row[2],
+            queues=int(row[3]),
         )

@@ -43,6 +43,8 @@ CREATE INDEX IF NOT EXISTS inbox_by_queue ON inbox (suite_id, queue, state, even
 -- claim: the queue heads of one suite in order, with what decides whether each is claimable now
 CREATE INDEX IF NOT EXISTS inbox_heads ON inbox (suite_id, event_time, received_at, id, not_before, leased_until)
     WHERE head = 1;
+-- claim: does this queue have an item in progress (a lease running)?
+CREATE INDEX IF NOT EXISTS inbox_leased ON inbox (suite_id, queue, leased_until) WHERE state = 'pending';
 -- list_items of a suite, stats
 CREATE INDEX IF NOT EXISTS inbox_by_order ON inbox (suite_id, state, event_time, received_at, id);
 -- purge: finished items by age
