@@ -101,7 +101,7 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        self._run(str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.workdir / "data"), "-m", "fast", check=False)
+        self._run(str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.workdir / "data"), "-m", "immediate", check=False)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -123,7 +123,7 @@ def start_postgres() -> PostgresServer:
     server = PostgresServer("127.0.0.1", _free_port(), bin_dir, workdir, as_root)
     data, log = workdir / "data", workdir / "server.log"
     initdb = server._run(
-        str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale",
+        str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync",
         check=False,
     )  # fmt: skip
     if initdb.returncode != 0:

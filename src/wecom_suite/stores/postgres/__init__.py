@@ -10,8 +10,12 @@ asyncio token manager runs them in a worker thread (docs/deployment.md says why 
 
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+
 from ...clock import DEFAULT_CLOCK, Clock
+from ...errors.store import StoreError
 from ..store import Store
+from ..url import redact_store_url
 from .companies import PostgresCompanies
 from .db import make_engine
 from .inbox import PostgresInbox
@@ -25,14 +29,21 @@ __all__ = ["PostgresStore"]
 
 
 class PostgresStore(Store):
-    """Every part over one connection pool. Raises :class:`~wecom_suite.errors.StoreError` if the
-    database holds a newer schema, and psycopg's ``OperationalError`` if the server cannot be reached."""
+    """Every part over one connection pool. Raises :class:`~wecom_suite.errors.StoreError` if the server
+    cannot be reached (the message names the URL without its password) or the database holds a newer
+    schema; :class:`~wecom_suite.errors.ConfigError` for a bad ``pool_size``."""
 
     def __init__(self, url: str, clock: Clock | None = None, *, pool_size: int | None = None) -> None:
         clock = clock or DEFAULT_CLOCK
         engine = make_engine(url, pool_size=pool_size)
         try:
             ensure_schema(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(
+                f"cannot reach PostgreSQL at {redact_store_url(url)}: {exc.orig}",
+                hint="check the host, port, database name and credentials in the store URL, and that the server runs",
+            ) from None
         except BaseException:
             engine.dispose()
             raise
@@ -49,6 +60,4 @@ class PostgresStore(Store):
         )
 
     def __repr__(self) -> str:
-        from ..url import redact_store_url
-
         return f"PostgresStore({redact_store_url(self.url)!r})"
