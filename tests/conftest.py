@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from postgres_server import PostgresServer, PostgresStartError, start_postgres
 
 CHROMIUM = os.environ.get("WECOM_SUITE_CHROMIUM", "/usr/bin/chromium")

@@ -78,7 +78,7 @@ class PostgresServer:
         import psycopg
 
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]  # our own fixed statements, never user input
+            conn.execute(sql)  # our own fixed statements, never user input
 
     def create_database(self, prefix: str = "t") -> str:
         """A new empty database; its URL."""
@@ -101,7 +101,9 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        self._run(str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.workdir / "data"), "-m", "immediate", check=False)
+        self._run(
+            str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.workdir / "data"), "-m", "immediate", check=False
+        )
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -123,7 +125,8 @@ def start_postgres() -> PostgresServer:
     server = PostgresServer("127.0.0.1", _free_port(), bin_dir, workdir, as_root)
     data, log = workdir / "data", workdir / "server.log"
     initdb = server._run(
-        str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync",
+        str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale",
+        "--no-sync",  # initdb's own flushes only: a throwaway cluster; the server keeps fsync on
         check=False,
     )  # fmt: skip
     if initdb.returncode != 0:
@@ -152,4 +155,3 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
-

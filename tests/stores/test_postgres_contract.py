@@ -17,6 +17,8 @@ class TestPostgresStore(StoreContract):
     @pytest.fixture
     def backend(self, postgres_url: str) -> Iterator[ContractBackend]:
         clock = ManualClock(START)
-        b = ContractBackend(PostgresStore(postgres_url, clock), clock, reopen=lambda: PostgresStore(postgres_url, clock))
+        b = ContractBackend(
+            PostgresStore(postgres_url, clock), clock, reopen=lambda: PostgresStore(postgres_url, clock)
+        )
         yield b
         b.close()

@@ -30,7 +30,11 @@ __all__ = ["DEFAULT_POOL_SIZE", "engine_url", "insert_ignore", "make_engine", "u
 
 DEFAULT_POOL_SIZE = 5
 POOL_TIMEOUT = 30.0  # seconds a thread waits for a free connection before TimeoutError
-_SCHEMES = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
+_SCHEMES = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+}
 _OUR_QUERY_KEYS = ("pool_size",)
 
 Incoming = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
@@ -117,6 +121,7 @@ def upsert(
         from sqlalchemy.dialects.mysql import insert as my_insert
 
         my = my_insert(table).values(**values)
+        assignments: list[tuple[str, ColumnElement[Any]]]
         if only_if is None:
             assignments = [(name, my.inserted[name]) for name in update]
         else:
@@ -125,4 +130,3 @@ def upsert(
         conn.execute(my.on_duplicate_key_update(assignments))
         return None
     raise NotImplementedError(f"no upsert for {conn.dialect.name}")
-

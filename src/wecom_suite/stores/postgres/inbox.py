@@ -266,4 +266,3 @@ class PostgresInbox:
             oldest_pending_at=None if row.oldest is None else float(row.oldest),
             queues=int(row.queues),
         )
-
