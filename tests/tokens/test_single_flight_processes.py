@@ -1,4 +1,4 @@
-"""Single flight measured, not assumed: real processes, a real store (SQLite file / Redis server), and the
+"""Single flight measured, not assumed: real processes, a real store (SQLite file / Redis / PostgreSQL), and the
 sandbox's ``get_suite_token`` over loopback, which counts every call."""
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ def sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "postgres"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tokens.db'}"
-    url: str = request.getfixturevalue("redis_url")
+    url: str = request.getfixturevalue(f"{request.param}_url")
     return url
 
 
@@ -107,7 +107,7 @@ def _seed_expired_token(store_url: str, suite_id: str) -> None:
     store = open_store(store_url)
     try:
         now = time.time()
-        store.set_token(suite_token_key(suite_id), StoredToken("expired-token", now - 1, now - 7201))
+        store.tokens.set_token(suite_token_key(suite_id), StoredToken("expired-token", now - 1, now - 7201))
     finally:
         store.close()
 
@@ -138,8 +138,8 @@ def test_processes_threads_and_tasks_asking_at_expiry_cause_exactly_one_fetch(
     assert sandbox.counters[ENDPOINT] == 1
     stored = open_store(store_url)
     try:
-        assert stored.get_token(suite_token_key(sandbox.settings.suite_id)) is not None
-        token = stored.get_token(suite_token_key(sandbox.settings.suite_id))
+        assert stored.tokens.get_token(suite_token_key(sandbox.settings.suite_id)) is not None
+        token = stored.tokens.get_token(suite_token_key(sandbox.settings.suite_id))
         assert token is not None
         assert {token.token} == seen
     finally:
@@ -165,8 +165,8 @@ def test_a_refresher_killed_mid_fetch_is_replaced_after_its_lease(sandbox: Sandb
             assert time.monotonic() < deadline, "the victim never called get_suite_token"
             time.sleep(0.01)
         victim.kill()  # SIGKILL while it holds the lease, mid-fetch
-        assert probe.try_acquire(lease_name(suite_token_key(suite_id)), lease_seconds=lease) is None
-        assert probe.get_token(suite_token_key(suite_id)) is None
+        assert probe.leases.try_acquire(lease_name(suite_token_key(suite_id)), lease_seconds=lease) is None
+        assert probe.tokens.get_token(suite_token_key(suite_id)) is None
 
         survivor = Worker(_config(sandbox, store_url, ticket, callers=4, lease_seconds=lease))
         survivor.wait_ready()
@@ -183,7 +183,7 @@ def test_a_refresher_killed_mid_fetch_is_replaced_after_its_lease(sandbox: Sandb
     assert sandbox.counters[ENDPOINT] == 2  # the dead holder's call and exactly one takeover
     reopened = open_store(store_url)
     try:
-        stored = reopened.get_token(suite_token_key(suite_id))
+        stored = reopened.tokens.get_token(suite_token_key(suite_id))
     finally:
         reopened.close()
     assert stored is not None
