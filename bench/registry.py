@@ -1,4 +1,4 @@
-"""A registry of 10,000 installed companies, with a cached token each, on memory / SQLite / Redis.
+"""A registry of 10,000 installed companies, with a cached token each, on memory / SQLite / Redis / PostgreSQL.
 
 Each backend runs in a fresh child process, which records 10,000 companies (realistic ``auth_info``
 of ~1 KB) and 10,000 corp tokens, then builds and warms one ``TokenManager`` per company (what a
@@ -29,6 +29,9 @@ from typing import Any
 COMPANIES = 10_000
 SUITE = "ww4asffe99e54c0f4c"
 TARGET_MB = 50.0
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from postgres_server import postgres_server  # noqa: E402  (the tests' throwaway cluster: one way to start one)
 
 
 @contextlib.contextmanager
@@ -136,11 +139,11 @@ def child(kind: str, url: str) -> dict[str, Any]:
     corp_ids = [f"wx{n:016x}" for n in range(COMPANIES)]
     started = time.perf_counter()
     for n, corp_id in enumerate(corp_ids):
-        store.save_company(
+        store.companies.save_company(
             CompanyRecord(SUITE, corp_id, f"permanent-code-{n:040d}", f"测试企业{n}", auth_info(corp_id, n),
                           installed_at=now, updated_at=now)
         )
-        store.set_token(corp_token_key(SUITE, corp_id), StoredToken(f"corp-token-{n:0100d}", now + 7200, now))
+        store.tokens.set_token(corp_token_key(SUITE, corp_id), StoredToken(f"corp-token-{n:0100d}", now + 7200, now))
     fill_seconds = time.perf_counter() - started
 
     fetches = 0
@@ -153,7 +156,7 @@ def child(kind: str, url: str) -> dict[str, Any]:
     managers = {c: TokenManager(store, corp_token_key(SUITE, c), fetch) for c in corp_ids}
     for manager in managers.values():
         manager.token()
-    assert store.count_companies(SUITE) == COMPANIES
+    assert store.companies.count_companies(SUITE) == COMPANIES
     loaded = rss_mb()
 
     rng = random.Random(7)
@@ -170,10 +173,10 @@ def child(kind: str, url: str) -> dict[str, Any]:
 
     def cold() -> None:
         for c in sample[:200]:
-            company = store.get_company(SUITE, c)
+            company = store.companies.get_company(SUITE, c)
             assert company is not None
             assert company.active
-            store.get_token(corp_token_key(SUITE, c))
+            store.tokens.get_token(corp_token_key(SUITE, c))
 
     floors, cacheds, ratios = [], [], []
     for _ in range(15):  # interleaved, so load from other processes hits floor and subject alike
@@ -201,8 +204,14 @@ def main() -> None:
         print(json.dumps(child(sys.argv[2], sys.argv[3])))
         return
     results = []
-    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
-        for kind, url in (("memory", "memory://"), ("sqlite", f"sqlite:///{tmp}/registry.db"), ("redis", redis_url)):
+    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url, postgres_server() as pg:
+        backends = (
+            ("memory", "memory://"),
+            ("sqlite", f"sqlite:///{tmp}/registry.db"),
+            ("redis", redis_url),
+            ("postgres", pg.url()),
+        )
+        for kind, url in backends:
             out = subprocess.run([sys.executable, __file__, "--child", kind, url], capture_output=True, text=True,
                                  check=True)
             results.append(json.loads(out.stdout))
