@@ -12,7 +12,7 @@ import pytest
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import StoreError
 from wecom_suite.stores import InboxItem, PostgresStore, open_store
-from wecom_suite.stores.postgres.db import DEFAULT_POOL_SIZE, engine_url
+from wecom_suite.stores.postgres.db import DEFAULT_POOL_SIZE, conninfo
 from wecom_suite.testing.store_contract import START
 
 pytestmark = pytest.mark.timeout(120)
@@ -133,23 +133,23 @@ def test_open_store_routes_postgresql_urls_and_takes_the_pool_size(postgres_url:
     store = open_store(postgres_url + "&pool_size=3")
     try:
         assert isinstance(store, PostgresStore)
-        assert store.engine.pool.size() == 3  # type: ignore[attr-defined]
+        assert store.db.pool_size == 3
         store.tokens.delete_token("nothing")  # really connected
     finally:
         store.close()
     default = PostgresStore(postgres_url)
     try:
-        assert default.engine.pool.size() == DEFAULT_POOL_SIZE  # type: ignore[attr-defined]
+        assert default.db.pool_size == DEFAULT_POOL_SIZE
     finally:
         default.close()
 
 
-def test_engine_url_picks_psycopg_and_keeps_libpq_parameters() -> None:
-    assert engine_url("postgresql://u:p@h:5432/db?sslmode=require&pool_size=7") == (
-        "postgresql+psycopg://u:p@h:5432/db?sslmode=require",
+def test_conninfo_keeps_libpq_parameters_and_takes_ours_out() -> None:
+    assert conninfo("postgresql+psycopg://u:p@h:5432/db?sslmode=require&pool_size=7&connect_timeout=3") == (
+        "postgresql://u:p@h:5432/db?sslmode=require&connect_timeout=3&application_name=wecom-suite",
         {"pool_size": "7"},
     )
-    assert engine_url("postgres://h/db")[0] == "postgresql+psycopg://h/db"
+    assert conninfo("postgres://h/db")[0] == "postgresql://h/db?connect_timeout=10&application_name=wecom-suite"
 
 
 def test_a_bad_pool_size_is_a_config_error() -> None:

@@ -2,22 +2,22 @@
 
 ``PostgresStore("postgresql://user:password@host:5432/dbname")``; the URL takes libpq's parameters
 (``?sslmode=require``, ``?options=-csearch_path%3Dwecom`` for a schema of its own) and ``pool_size``
-(connections kept per process, default :data:`~.db.DEFAULT_POOL_SIZE`, as many again on demand).
-The tables are created on first use (see :mod:`.schema`). Leases and ticket ages are judged by
-``clock``, like the memory and SQLite stores. Calls block (psycopg 3 through SQLAlchemy Core); the
-asyncio token manager runs them in a worker thread (docs/deployment.md says why that is enough).
+(connections per process at most, default :data:`~.db.DEFAULT_POOL_SIZE`). The tables are created on
+first use (:mod:`.schema`). Leases and ticket ages are judged by ``clock``, like the memory and SQLite
+stores. Calls block (psycopg 3); the asyncio token manager runs them in a worker thread, which
+docs/deployment.md explains is enough.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.exc import OperationalError
+import psycopg
 
 from ...clock import DEFAULT_CLOCK, Clock
 from ...errors.store import StoreError
 from ..store import Store
 from ..url import redact_store_url
 from .companies import PostgresCompanies
-from .db import make_engine
+from .db import Database
 from .inbox import PostgresInbox
 from .install_states import PostgresInstallStates
 from .leases import PostgresLeases
@@ -29,34 +29,34 @@ __all__ = ["PostgresStore"]
 
 
 class PostgresStore(Store):
-    """Every part over one connection pool. Raises :class:`~wecom_suite.errors.StoreError` if the server
-    cannot be reached (the message names the URL without its password) or the database holds a newer
-    schema; :class:`~wecom_suite.errors.ConfigError` for a bad ``pool_size``."""
+    """Every part over one connection pool.
+
+    Raises :class:`~wecom_suite.errors.StoreError` when the server cannot be reached (the message
+    shows the URL without its password) or the database was written by a newer release, and
+    :class:`~wecom_suite.errors.ConfigError` for a URL that is not PostgreSQL's or a bad ``pool_size``.
+    """
 
     def __init__(self, url: str, clock: Clock | None = None, *, pool_size: int | None = None) -> None:
         clock = clock or DEFAULT_CLOCK
-        engine = make_engine(url, pool_size=pool_size)
+        db = Database(url, pool_size=pool_size)
         try:
-            ensure_schema(engine)
-        except OperationalError as exc:
-            engine.dispose()
+            ensure_schema(db)  # also the first connection: a wrong URL fails here, with libpq's reason
+        except psycopg.OperationalError as exc:
             raise StoreError(
-                f"cannot reach PostgreSQL at {redact_store_url(url)}: {exc.orig}",
+                f"cannot reach PostgreSQL at {redact_store_url(url)}: {exc}",
                 hint="check the host, port, database name and credentials in the store URL, and that the server runs",
             ) from None
-        except BaseException:
-            engine.dispose()
-            raise
-        self.engine = engine
+        db.open()
+        self.db = db
         super().__init__(
-            tickets=PostgresTickets(engine, clock),
-            tokens=PostgresTokens(engine),
-            leases=PostgresLeases(engine, clock),
-            companies=PostgresCompanies(engine),
-            inbox=PostgresInbox(engine, clock),
-            install_states=PostgresInstallStates(engine),
+            tickets=PostgresTickets(db, clock),
+            tokens=PostgresTokens(db),
+            leases=PostgresLeases(db, clock),
+            companies=PostgresCompanies(db),
+            inbox=PostgresInbox(db, clock),
+            install_states=PostgresInstallStates(db),
             url=url,
-            closers=(engine.dispose,),
+            closers=(db.close,),
         )
 
     def __repr__(self) -> str:

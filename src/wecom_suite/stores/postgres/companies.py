@@ -1,4 +1,4 @@
-"""The company registry in PostgreSQL: one row per (suite, corp); ``auth_info`` as JSON text."""
+"""The company registry in PostgreSQL: one row per (suite, corp); ``auth_info`` as jsonb."""
 
 from __future__ import annotations
 
@@ -6,79 +6,93 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from psycopg.types.json import Jsonb
 
 from ..records import CompanyRecord, CompanyState
-from .db import upsert
-from .schema import companies
+from .db import Database, Row
 
 __all__ = ["PostgresCompanies"]
 
-_PAGE = 1000  # list_companies reads this many rows per query, so 10,000 companies never sit in memory at once
+_PAGE = 1000  # list_companies reads this many rows per query: 10,000 companies never sit in memory at once
+_COLUMNS = (
+    "suite_id, corp_id, permanent_code, corp_name, auth_info, state, installed_at, updated_at, revoked_at, "
+    "auth_event_time"
+)
+_SAVE = f"""
+INSERT INTO wecom_companies ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (suite_id, corp_id) DO UPDATE SET
+    permanent_code = excluded.permanent_code, corp_name = excluded.corp_name, auth_info = excluded.auth_info,
+    state = excluded.state, installed_at = excluded.installed_at, updated_at = excluded.updated_at,
+    revoked_at = excluded.revoked_at, auth_event_time = excluded.auth_event_time
+"""  # noqa: S608  (column names are constants)
+_GET = f"SELECT {_COLUMNS} FROM wecom_companies WHERE suite_id = %s AND corp_id = %s"  # noqa: S608
 
 
-def _record(row: Row[Any]) -> CompanyRecord:
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _record(row: Row) -> CompanyRecord:
+    suite_id, corp_id, code, name, auth_info, state, installed_at, updated_at, revoked_at, event_time = row
     return CompanyRecord(
-        suite_id=row.suite_id,
-        corp_id=row.corp_id,
-        permanent_code=row.permanent_code,
-        corp_name=row.corp_name,
-        auth_info=json.loads(row.auth_info),
-        state=CompanyState(row.state),
-        installed_at=row.installed_at,
-        updated_at=row.updated_at,
-        revoked_at=row.revoked_at,
-        auth_event_time=row.auth_event_time,
+        suite_id=suite_id,
+        corp_id=corp_id,
+        permanent_code=code,
+        corp_name=name,
+        auth_info=auth_info,
+        state=CompanyState(state),
+        installed_at=installed_at,
+        updated_at=updated_at,
+        revoked_at=revoked_at,
+        auth_event_time=event_time,
     )
 
 
 class PostgresCompanies:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def save_company(self, company: CompanyRecord) -> None:
-        values = {
-            "suite_id": company.suite_id,
-            "corp_id": company.corp_id,
-            "permanent_code": company.permanent_code,
-            "corp_name": company.corp_name,
-            "auth_info": json.dumps(company.auth_info, ensure_ascii=False, separators=(",", ":")),
-            "state": company.state.value,
-            "installed_at": company.installed_at,
-            "updated_at": company.updated_at,
-            "revoked_at": company.revoked_at,
-            "auth_event_time": company.auth_event_time,
-        }
-        with self._engine.begin() as conn:
-            upsert(conn, companies, values, ["suite_id", "corp_id"])
+        self._db.count(
+            _SAVE,
+            (
+                company.suite_id,
+                company.corp_id,
+                company.permanent_code,
+                company.corp_name,
+                Jsonb(company.auth_info, dumps=_dumps),
+                company.state.value,
+                company.installed_at,
+                company.updated_at,
+                company.revoked_at,
+                company.auth_event_time,
+            ),
+        )
 
     def get_company(self, suite_id: str, corp_id: str) -> CompanyRecord | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(companies).where(companies.c.suite_id == suite_id, companies.c.corp_id == corp_id)
-            ).first()
+        row = self._db.one(_GET, (suite_id, corp_id))
         return None if row is None else _record(row)
 
     def list_companies(self, suite_id: str, *, state: CompanyState | None = None) -> Iterator[CompanyRecord]:
-        """By corp id, read a page at a time (keyset pagination: each page starts after the last corp id)."""
+        """By corp id, a page at a time (each page starts after the last corp id of the one before)."""
         after: str | None = None
         while True:
-            query = select(companies).where(companies.c.suite_id == suite_id)
-            if after is not None:
-                query = query.where(companies.c.corp_id > after)
-            if state is not None:
-                query = query.where(companies.c.state == state.value)
-            with self._engine.connect() as conn:
-                rows = conn.execute(query.order_by(companies.c.corp_id).limit(_PAGE)).all()
+            rows = self._db.all(
+                f"SELECT {_COLUMNS} FROM wecom_companies "  # noqa: S608
+                "WHERE suite_id = %(suite_id)s AND (%(state)s::text IS NULL OR state = %(state)s) "
+                "AND (%(after)s::text IS NULL OR corp_id > %(after)s) ORDER BY corp_id LIMIT %(page)s",
+                {"suite_id": suite_id, "state": None if state is None else state.value, "after": after, "page": _PAGE},
+            )
             for row in rows:
                 yield _record(row)
             if len(rows) < _PAGE:
                 return
-            after = rows[-1].corp_id
+            after = rows[-1][1]
 
     def count_companies(self, suite_id: str, *, state: CompanyState | None = None) -> int:
-        query = select(func.count()).select_from(companies).where(companies.c.suite_id == suite_id)
-        if state is not None:
-            query = query.where(companies.c.state == state.value)
-        with self._engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+        row = self._db.one(
+            "SELECT count(*) FROM wecom_companies WHERE suite_id = %(suite_id)s "
+            "AND (%(state)s::text IS NULL OR state = %(state)s)",
+            {"suite_id": suite_id, "state": None if state is None else state.value},
+        )
+        return int(row[0]) if row else 0

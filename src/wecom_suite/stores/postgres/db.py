@@ -1,132 +1,132 @@
-"""The engine (connection pool) and the two statements whose SQL differs between databases.
+"""The connection pool, and how a part runs a statement on it.
 
-Why SQLAlchemy Core 2 over psycopg 3 rather than psycopg 3 with psycopg_pool alone: the parts are
-written once as Core expressions, so the same code compiles for MySQL 8 / MariaDB 10.6 (both have
-``FOR UPDATE SKIP LOCKED``), and the only dialect-specific SQL (insert-or-ignore and upsert) lives in
-this module; the pool (size, overflow, pre-ping, recycling) comes with the engine. The price is
-SQLAlchemy's import (~0.2 s) and a few microseconds per statement (statements are compiled once and
-cached), which round trips to the server dwarf. Only PostgreSQL is tested (docs/deployment.md).
+Why psycopg 3 with psycopg_pool rather than SQLAlchemy Core: measured in a process that has imported
+the rest of wecom-suite, the SQLAlchemy store added 31 MB of RSS against 15 MB for psycopg_pool, which
+decides whether a process holding 10,000 companies stays under the 50 MB target of bench/registry.py
+(docs/benchmarks.md). Writing the SQL by hand also lets every call be one round trip (single statements
+in autocommit, ``INSERT ... ON CONFLICT``, ``RETURNING``, data-modifying CTEs), where SQLAlchemy's
+transaction per call cost four (pre-ping, BEGIN, statement, ROLLBACK). The price: the SQL is
+PostgreSQL's own, so MySQL/MariaDB are not supported by this backend (docs/deployment.md).
 
-Pool: every store call checks one connection out for one short transaction, so a process needs about
-as many connections as threads calling the store at the same moment. The default is
-:data:`DEFAULT_POOL_SIZE` kept open plus as many again opened on demand (``max_overflow``); a thread
-finding all of them busy waits up to 30 s. Each process (each ``--workers`` worker) has its own pool:
-``workers * 2 * pool_size`` must stay under the server's ``max_connections`` (100 by default).
+Pool: every call borrows one connection for one statement (a claim: one short transaction), so a
+process needs about as many connections as threads calling the store at the same moment. At most
+``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when idle; a thread that
+finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets ``psycopg_pool.PoolTimeout``.
+Each process (each ``--workers`` worker) has its own pool, so ``workers * pool_size`` (plus CLI and
+cron processes) must stay under the server's ``max_connections`` (100 by default).
+
+Connections are not pinged on loan (that would double every call's round trips): after a database
+restart the first call on a dead connection fails with ``psycopg.OperationalError``, the pool then
+checks its idle connections and drops the dead ones, so about one call per process fails, and its
+caller's own retry (WeCom's re-delivery, the inbox worker's next claim) carries on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, case, create_engine, insert, literal
-from sqlalchemy.sql.base import ReadOnlyColumnCollection
-from sqlalchemy.sql.elements import KeyedColumnElement
+import psycopg
+from psycopg_pool import ConnectionPool
 
 from ...errors.config import ConfigError
 
-__all__ = ["DEFAULT_POOL_SIZE", "engine_url", "insert_ignore", "make_engine", "upsert"]
+__all__ = ["DEFAULT_POOL_SIZE", "POOL_TIMEOUT", "Database", "conninfo"]
 
-DEFAULT_POOL_SIZE = 5
-POOL_TIMEOUT = 30.0  # seconds a thread waits for a free connection before TimeoutError
-_SCHEMES = {
-    "postgresql": "postgresql+psycopg",
-    "postgres": "postgresql+psycopg",
-    "postgresql+psycopg": "postgresql+psycopg",
-}
-_OUR_QUERY_KEYS = ("pool_size",)
+DEFAULT_POOL_SIZE = 10
+POOL_TIMEOUT = 30.0  # seconds a thread waits for a free connection
+CONNECT_TIMEOUT = 10  # seconds, unless the URL says otherwise (libpq's default is to wait for TCP)
+_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+_OUR_PARAMETERS = ("pool_size",)
 
-Incoming = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
+Row = tuple[Any, ...]
+Connection = psycopg.Connection[Row]
 
 
-def engine_url(url: str) -> tuple[str, dict[str, str]]:
-    """``postgresql://u:p@h/db?pool_size=10&sslmode=require`` -> the SQLAlchemy URL (psycopg driver,
-    libpq parameters kept) and our own parameters (``pool_size``)."""
+def conninfo(url: str) -> tuple[str, dict[str, str]]:
+    """``postgresql+psycopg://u:p@h/db?pool_size=5&sslmode=require`` -> (a libpq URL with libpq's own
+    parameters, defaults added, and our parameters: ``{"pool_size": "5"}``)."""
     parts = urlsplit(url)
-    driver = _SCHEMES.get(parts.scheme.lower())
-    if driver is None:
-        # Another SQLAlchemy URL (mysql+pymysql://...) is passed through as given: untested, see the module doc.
-        driver = parts.scheme
+    if parts.scheme.lower() not in _SCHEMES:
+        raise ConfigError("store_url", f"not a PostgreSQL URL (postgresql://...): scheme {parts.scheme!r}")
     query = parse_qsl(parts.query, keep_blank_values=True)
-    ours = {k: v for k, v in query if k in _OUR_QUERY_KEYS}
-    rest = urlencode([(k, v) for k, v in query if k not in _OUR_QUERY_KEYS])
-    return urlunsplit((driver, parts.netloc, parts.path, rest, parts.fragment)), ours
+    ours = {k: v for k, v in query if k in _OUR_PARAMETERS}
+    libpq = [(k, v) for k, v in query if k not in _OUR_PARAMETERS]
+    given = {k for k, _ in libpq}
+    if "connect_timeout" not in given:
+        libpq.append(("connect_timeout", str(CONNECT_TIMEOUT)))
+    if "application_name" not in given:
+        libpq.append(("application_name", "wecom-suite"))  # how the connections show in pg_stat_activity
+    return urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(libpq), parts.fragment)), ours
 
 
-def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
-    """A pooled engine in READ COMMITTED (the claim query relies on a fresh snapshot per statement)."""
-    target, ours = engine_url(url)
-    if pool_size is None and "pool_size" in ours:
+def _pool_size(ours: dict[str, str], given: int | None) -> int:
+    if given is None and "pool_size" in ours:
         try:
-            pool_size = int(ours["pool_size"])
+            given = int(ours["pool_size"])
         except ValueError:
             raise ConfigError("store_url", "pool_size must be a whole number of connections") from None
-    size = DEFAULT_POOL_SIZE if pool_size is None else pool_size
+    size = DEFAULT_POOL_SIZE if given is None else given
     if size < 1:
         raise ConfigError("store_url", f"pool_size must be at least 1, not {size}")
-    return create_engine(
-        target,
-        pool_size=size,
-        max_overflow=size,
-        pool_timeout=POOL_TIMEOUT,
-        pool_pre_ping=True,  # a connection the server closed (restart, idle timeout) is replaced, not raised
-        pool_recycle=3600,
-        isolation_level="READ COMMITTED",
-    )
+    return size
 
 
-def _is_mysql(conn: Connection) -> bool:
-    return conn.dialect.name in {"mysql", "mariadb"}
+class Database:
+    """One pool of autocommit connections, shared by every part of a store."""
 
+    def __init__(self, url: str, *, pool_size: int | None = None) -> None:
+        self.conninfo, ours = conninfo(url)
+        self.pool_size = _pool_size(ours, pool_size)
+        self.pool: ConnectionPool[Connection] | None = None
 
-def insert_ignore(conn: Connection, table: Table, values: Mapping[str, Any]) -> bool:
-    """Insert the row unless one with the same primary key exists; True if inserted."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(table).values(**values).on_conflict_do_nothing()
-        return conn.execute(stmt.returning(literal(1))).first() is not None  # rowcount is -1 for INSERT here
-    if _is_mysql(conn):
-        return conn.execute(insert(table).values(**values).prefix_with("IGNORE")).rowcount == 1
-    raise NotImplementedError(f"no insert-or-ignore for {conn.dialect.name}")
-
-
-def upsert(
-    conn: Connection,
-    table: Table,
-    values: Mapping[str, Any],
-    keys: Sequence[str],
-    *,
-    only_if: Callable[[Incoming], ColumnElement[bool]] | None = None,
-) -> bool | None:
-    """Insert the row, or update the existing one with the same ``keys`` (only when ``only_if``, given the
-    incoming row, holds). True if a row was written, False if not; None where the database cannot say
-    (MySQL), so the caller reads back.
-
-    MySQL applies ``ON DUPLICATE KEY UPDATE`` assignments left to right, each seeing the ones before, so
-    the columns ``only_if`` reads must come last in ``values``.
-    """
-    update = [name for name in values if name not in keys]
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(table).values(**values)
-        where = only_if(stmt.excluded) if only_if is not None else None
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={name: stmt.excluded[name] for name in update}, where=where
+    def open(self) -> None:
+        """Start the pool (its first connection is made in the background)."""
+        self.pool = ConnectionPool(
+            self.conninfo,
+            min_size=1,
+            max_size=self.pool_size,
+            kwargs={"autocommit": True},
+            timeout=POOL_TIMEOUT,
+            name="wecom-suite",
+            open=True,
         )
-        return conn.execute(stmt.returning(literal(1))).first() is not None
-    if _is_mysql(conn):
-        from sqlalchemy.dialects.mysql import insert as my_insert
 
-        my = my_insert(table).values(**values)
-        assignments: list[tuple[str, ColumnElement[Any]]]
-        if only_if is None:
-            assignments = [(name, my.inserted[name]) for name in update]
-        else:
-            cond = only_if(my.inserted)
-            assignments = [(name, case((cond, my.inserted[name]), else_=table.c[name])) for name in update]
-        conn.execute(my.on_duplicate_key_update(assignments))
-        return None
-    raise NotImplementedError(f"no upsert for {conn.dialect.name}")
+    def connect(self) -> Connection:
+        """A connection of its own, outside the pool (schema creation)."""
+        return psycopg.connect(self.conninfo, autocommit=True)
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection in autocommit: each statement is its own transaction."""
+        assert self.pool is not None, "Database.open() first"
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError:
+            self.pool.check()  # drop every other dead connection now, not one failed call at a time
+            raise
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.connection() as conn, conn.transaction():
+            yield conn
+
+    def one(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> Row | None:
+        with self.connection() as conn:
+            return conn.execute(sql, params).fetchone()  # our own constant SQL, never built from input
+
+    def all(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[Row]:
+        with self.connection() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def count(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> int:
+        """Run a data-changing statement; how many rows it changed."""
+        with self.connection() as conn:
+            return conn.execute(sql, params).rowcount
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()

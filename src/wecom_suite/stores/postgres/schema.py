@@ -1,175 +1,126 @@
 """The tables, created on first use, and the schema version that says which layout a database has.
 
-Every table name starts with ``wecom_``, so the store can share a database with the application's own
-tables; to keep it apart, point it at its own schema (``?options=-csearch_path%3Dwecom`` in the URL).
-Times are Unix seconds as double precision, like the records. Column types are portable (generic
-SQLAlchemy types with MySQL variants for long text and payloads).
+Every name starts with ``wecom_``, so the store can share a database with the application's tables; to
+keep it apart, give it a schema of its own (``?options=-csearch_path%3Dwecom`` in the URL, after
+``CREATE SCHEMA wecom``). Times are Unix seconds as double precision, like the records. Keys are
+``text COLLATE "C"``: ordered by code point whatever the database's locale (the order the memory store
+uses), and compared byte-wise, which is also the cheapest. ``auth_info`` is ``jsonb``, so an operator
+can query it (``auth_info->'auth_corp_info'->>'corp_name'``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    Double,
-    Engine,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    select,
-    text,
-)
-from sqlalchemy.dialects import mysql
-
 from ...errors.store import StoreError
+from .db import Database
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "companies",
-    "ensure_schema",
-    "inbox",
-    "inbox_queues",
-    "install_states",
-    "leases",
-    "metadata",
-    "tickets",
-    "tokens",
-]
+__all__ = ["SCHEMA_VERSION", "ensure_schema"]
 
 SCHEMA_VERSION = 1
 _LOCK_ID = 0x7765636F6D  # "wecom": the advisory lock that serialises schema creation across processes
 
-_Long = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
-_Blob = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
-_Id = String(255)  # suite ids, corp ids, keys: short, and indexable on MySQL (utf8mb4 * 255 < 3072 bytes)
+_TABLES = """
+CREATE TABLE IF NOT EXISTS wecom_schema_version (version integer PRIMARY KEY);
 
-metadata = MetaData()
+CREATE TABLE IF NOT EXISTS wecom_tickets (
+    suite_id text COLLATE "C" PRIMARY KEY,
+    ticket text NOT NULL,
+    received_at double precision NOT NULL
+);
 
-schema_version = Table("wecom_schema_version", metadata, Column("version", Integer, primary_key=True))
+CREATE TABLE IF NOT EXISTS wecom_tokens (
+    key text COLLATE "C" PRIMARY KEY,
+    token text NOT NULL,
+    expires_at double precision NOT NULL,
+    obtained_at double precision NOT NULL
+);
 
-tickets = Table(
-    "wecom_tickets",
-    metadata,
-    Column("suite_id", _Id, primary_key=True),
-    Column("ticket", Text, nullable=False),
-    Column("received_at", Double, nullable=False),
-)
+CREATE TABLE IF NOT EXISTS wecom_leases (
+    name text COLLATE "C" PRIMARY KEY,
+    owner text NOT NULL,
+    expires_at double precision NOT NULL
+);
 
-tokens = Table(
-    "wecom_tokens",
-    metadata,
-    Column("key", String(512), primary_key=True),
-    Column("token", Text, nullable=False),
-    Column("expires_at", Double, nullable=False),
-    Column("obtained_at", Double, nullable=False),
-)
+CREATE TABLE IF NOT EXISTS wecom_companies (
+    suite_id text COLLATE "C" NOT NULL,
+    corp_id text COLLATE "C" NOT NULL,
+    permanent_code text NOT NULL,
+    corp_name text NOT NULL,
+    auth_info jsonb NOT NULL,
+    state text NOT NULL,
+    installed_at double precision NOT NULL,
+    updated_at double precision NOT NULL,
+    revoked_at double precision,
+    auth_event_time bigint NOT NULL,
+    PRIMARY KEY (suite_id, corp_id)
+);
+CREATE INDEX IF NOT EXISTS wecom_companies_by_state ON wecom_companies (suite_id, state, corp_id);
 
-leases = Table(
-    "wecom_leases",
-    metadata,
-    Column("name", String(512), primary_key=True),
-    Column("owner", String(64), nullable=False),
-    Column("expires_at", Double, nullable=False),
-)
+CREATE TABLE IF NOT EXISTS wecom_install_states (
+    suite_id text COLLATE "C" NOT NULL,
+    state text COLLATE "C" NOT NULL,
+    data text NOT NULL,
+    expires_at double precision NOT NULL,
+    PRIMARY KEY (suite_id, state)
+);
+CREATE INDEX IF NOT EXISTS wecom_install_states_by_expiry ON wecom_install_states (expires_at);
 
-companies = Table(
-    "wecom_companies",
-    metadata,
-    Column("suite_id", _Id, primary_key=True),
-    Column("corp_id", _Id, primary_key=True),
-    Column("permanent_code", Text, nullable=False),
-    Column("corp_name", Text, nullable=False),
-    Column("auth_info", _Long, nullable=False),  # JSON text, as WeCom sent it minus the secrets
-    Column("state", String(16), nullable=False),
-    Column("installed_at", Double, nullable=False),
-    Column("updated_at", Double, nullable=False),
-    Column("revoked_at", Double, nullable=True),
-    Column("auth_event_time", BigInteger, nullable=False),
-    Index("wecom_companies_by_state", "suite_id", "state", "corp_id"),
-)
+CREATE TABLE IF NOT EXISTS wecom_inbox (
+    id text COLLATE "C" PRIMARY KEY,
+    suite_id text COLLATE "C" NOT NULL,
+    queue text COLLATE "C" NOT NULL,
+    payload bytea NOT NULL,
+    received_at double precision NOT NULL,
+    source text NOT NULL,
+    event_time bigint NOT NULL,
+    attempts integer NOT NULL,
+    not_before double precision NOT NULL,
+    last_error text NOT NULL,
+    state text NOT NULL,
+    leased_until double precision NOT NULL,
+    finished_at double precision NOT NULL,
+    owner text
+);
+-- The pending items of each queue in their order: finds heads, the items ahead of one, leases held.
+CREATE INDEX IF NOT EXISTS wecom_inbox_pending
+    ON wecom_inbox (suite_id, queue, event_time, received_at, id) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS wecom_inbox_by_state ON wecom_inbox (suite_id, state, event_time, received_at, id);
+CREATE INDEX IF NOT EXISTS wecom_inbox_done ON wecom_inbox (finished_at) WHERE state = 'done';
 
-install_states = Table(
-    "wecom_install_states",
-    metadata,
-    Column("suite_id", _Id, primary_key=True),
-    Column("state", String(255), primary_key=True),
-    Column("data", Text, nullable=False),
-    Column("expires_at", Double, nullable=False),
-    Index("wecom_install_states_by_expiry", "expires_at"),
-)
-
-inbox = Table(
-    "wecom_inbox",
-    metadata,
-    Column("id", String(128), primary_key=True),
-    Column("suite_id", _Id, nullable=False),
-    Column("queue", _Id, nullable=False),
-    Column("payload", _Blob, nullable=False),
-    Column("received_at", Double, nullable=False),
-    Column("source", String(16), nullable=False),
-    Column("event_time", BigInteger, nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("not_before", Double, nullable=False),
-    Column("last_error", Text, nullable=False),
-    Column("state", String(8), nullable=False),
-    Column("leased_until", Double, nullable=False),
-    Column("finished_at", Double, nullable=False),
-    Column("owner", String(64), nullable=True),  # the claim's proof, while leased
-    # The queue in its order: finds a queue's head and the items ahead of any item.
-    Index("wecom_inbox_queue_order", "suite_id", "queue", "state", "event_time", "received_at", "id"),
-    Index("wecom_inbox_suite_state", "suite_id", "state", "event_time", "received_at", "id"),
-    Index("wecom_inbox_finished", "state", "finished_at"),
-)
-
-# One row per (suite, queue) that ever had an item. A claim locks its row (SKIP LOCKED), so two
-# workers can never decide about one queue at the same time. Rows are never deleted (one per company).
-inbox_queues = Table(
-    "wecom_inbox_queues",
-    metadata,
-    Column("suite_id", _Id, primary_key=True),
-    Column("queue", _Id, primary_key=True),
-)
+-- One row per (suite, queue) that ever had an item: a claim locks it (SKIP LOCKED), so two workers never
+-- decide about one queue at the same time. Never deleted (one small row per company).
+CREATE TABLE IF NOT EXISTS wecom_inbox_queues (
+    suite_id text COLLATE "C" NOT NULL,
+    queue text COLLATE "C" NOT NULL,
+    PRIMARY KEY (suite_id, queue)
+);
+"""
 
 
-def _lock(conn: Connection) -> None:
-    name = conn.dialect.name
-    if name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-    elif name in {"mysql", "mariadb"}:  # session lock; released when the connection goes back (see below)
-        conn.execute(text("SELECT GET_LOCK('wecom_suite_schema', 60)"))
+def _check(found: int | None) -> bool:
+    """True if the database is at our version; raises if it is at a newer one."""
+    if found is not None and found > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database has store schema version {found}; this release of wecom-suite knows version "
+            f"{SCHEMA_VERSION}",
+            hint="upgrade wecom-suite on this host (a database is never downgraded)",
+        )
+    return found == SCHEMA_VERSION
 
 
-def _unlock(conn: Connection) -> None:
-    if conn.dialect.name in {"mysql", "mariadb"}:
-        conn.execute(text("SELECT RELEASE_LOCK('wecom_suite_schema')"))
+def ensure_schema(db: Database) -> None:
+    """Create the tables if the database (the first schema on its search_path) has none.
 
-
-def ensure_schema(engine: Engine) -> None:
-    """Create the tables if the database has none; refuse a layout this version does not know.
-
-    Raises :class:`~wecom_suite.errors.StoreError` when the database was written by a newer release
-    (its schema version is higher than :data:`SCHEMA_VERSION`).
+    Raises :class:`~wecom_suite.errors.StoreError` when a newer release wrote the database, and
+    ``psycopg.OperationalError`` when the server cannot be reached.
     """
-    with engine.begin() as conn:
-        if engine.dialect.has_table(conn, schema_version.name):
-            found = conn.execute(select(schema_version.c.version)).scalar()
-            if found == SCHEMA_VERSION:
+    with db.connect() as conn:
+        if conn.execute("SELECT to_regclass('wecom_schema_version')").fetchone() != (None,):
+            row = conn.execute("SELECT max(version) FROM wecom_schema_version").fetchone()
+            if _check(row[0] if row else None):
                 return
-        _lock(conn)  # another process may be creating them right now
-        try:
-            metadata.create_all(conn, checkfirst=True)
-            found = conn.execute(select(schema_version.c.version)).scalar()
-            if found is None:
-                conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
-            elif found != SCHEMA_VERSION:
-                raise StoreError(
-                    f"the database has store schema version {found}; this release of wecom-suite knows "
-                    f"version {SCHEMA_VERSION}: upgrade wecom-suite (a database is never downgraded)"
-                )
-        finally:
-            _unlock(conn)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))  # another process may be at it now
+            conn.execute(_TABLES)
+            row = conn.execute("SELECT max(version) FROM wecom_schema_version").fetchone()
+            if not _check(row[0] if row else None):
+                conn.execute("INSERT INTO wecom_schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
-
 from ...clock import Clock
 from ..records import SuiteTicket
 from ..tickets import checked_ticket
-from .db import upsert
-from .schema import tickets
+from .db import Database
 
 __all__ = ["PostgresTickets"]
 
+_SAVE = """
+INSERT INTO wecom_tickets (suite_id, ticket, received_at) VALUES (%s, %s, %s)
+ON CONFLICT (suite_id) DO UPDATE SET ticket = excluded.ticket, received_at = excluded.received_at
+WHERE wecom_tickets.received_at <= excluded.received_at
+"""
+
 
 class PostgresTickets:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
-        self._engine = engine
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
         self._clock = clock
 
     def save_ticket(self, ticket: SuiteTicket) -> None:
-        values = {"suite_id": ticket.suite_id, "ticket": ticket.ticket, "received_at": ticket.received_at}
-        with self._engine.begin() as conn:  # a late, older push never replaces a newer ticket
-            upsert(conn, tickets, values, ["suite_id"], only_if=lambda new: tickets.c.received_at <= new.received_at)
+        """One statement; a late, older push never replaces a newer ticket."""
+        self._db.count(_SAVE, (ticket.suite_id, ticket.ticket, ticket.received_at))
 
     def get_ticket(self, suite_id: str, *, allow_expired: bool = False) -> SuiteTicket:
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(tickets.c.ticket, tickets.c.received_at).where(tickets.c.suite_id == suite_id)
-            ).first()
-        found = None if row is None else SuiteTicket(suite_id, row.ticket, row.received_at)
+        row = self._db.one("SELECT ticket, received_at FROM wecom_tickets WHERE suite_id = %s", (suite_id,))
+        found = None if row is None else SuiteTicket(suite_id, row[0], row[1])
         return checked_ticket(suite_id, found, now=self._clock.now(), allow_expired=allow_expired)
