@@ -50,7 +50,7 @@ SELECT count(*) FROM item
 """  # noqa: S608  (column names are constants)
 
 # "i" is the first pending item of its queue, ready, free, and nothing else in its queue is leased.
-# The literal 'pending' lets the planner use the partial index wecom_inbox_pending.
+# The literals ('pending', > 0) let the planner use the partial indexes wecom_inbox_pending and _leased.
 _CLAIMABLE_HEAD = """
     i.state = 'pending' AND i.not_before <= %(now)s AND i.leased_until <= %(now)s
     AND NOT EXISTS (
@@ -60,7 +60,8 @@ _CLAIMABLE_HEAD = """
     )
     AND NOT EXISTS (
         SELECT 1 FROM wecom_inbox b
-        WHERE b.suite_id = i.suite_id AND b.queue = i.queue AND b.state = 'pending' AND b.leased_until > %(now)s
+        WHERE b.suite_id = i.suite_id AND b.queue = i.queue AND b.state = 'pending' AND b.leased_until > 0
+          AND b.leased_until > %(now)s
     )
 """
 

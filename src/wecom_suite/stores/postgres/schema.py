@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS wecom_inbox (
 -- The pending items of each queue in their order: finds heads, the items ahead of one, leases held.
 CREATE INDEX IF NOT EXISTS wecom_inbox_pending
     ON wecom_inbox (suite_id, queue, event_time, received_at, id) WHERE state = 'pending';
+-- The few items leased now (or whose worker died holding one): is a queue busy?
+CREATE INDEX IF NOT EXISTS wecom_inbox_leased
+    ON wecom_inbox (suite_id, queue, leased_until) WHERE state = 'pending' AND leased_until > 0;
 CREATE INDEX IF NOT EXISTS wecom_inbox_by_state ON wecom_inbox (suite_id, state, event_time, received_at, id);
 CREATE INDEX IF NOT EXISTS wecom_inbox_done ON wecom_inbox (finished_at) WHERE state = 'done';
 
