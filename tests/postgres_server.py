@@ -80,12 +80,6 @@ class PostgresServer:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(sql)  # our own fixed statements, never user input
 
-    def create_database(self, prefix: str = "t") -> str:
-        """A new empty database; its URL."""
-        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
-        self._admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
-        return self.url(name)
-
     def create_schema(self, prefix: str = "t") -> str:
         """A new empty schema in the ``postgres`` database; a URL whose connections use only it.
 
@@ -96,9 +90,14 @@ class PostgresServer:
         self._admin(f'CREATE SCHEMA "{name}"')
         return f"{self.url()}?options=-csearch_path%3D{name}"
 
-    def drop_database(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1]
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def restart(self) -> None:
+        """Stop the server (closing every connection to it) and start it again on the same port."""
+        done = self._run(
+            str(self.bin_dir / "pg_ctl"), "restart", "-w", "-t", "60", "-m", "fast", "-D", str(self.workdir / "data"),
+            "-l", str(self.workdir / "server.log"), check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise PostgresStartError(f"PostgreSQL did not restart: {done.stderr[-2000:]}")
 
     def stop(self) -> None:
         self._run(

@@ -9,9 +9,10 @@ from collections import defaultdict
 import psycopg
 import pytest
 
+from postgres_server import start_postgres
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import StoreError
-from wecom_suite.stores import InboxItem, PostgresStore, open_store
+from wecom_suite.stores import InboxItem, PostgresStore, StoredToken, open_store
 from wecom_suite.stores.postgres.db import DEFAULT_POOL_SIZE, conninfo
 from wecom_suite.testing.store_contract import START
 
@@ -127,6 +128,45 @@ def test_a_database_of_a_newer_release_is_refused(postgres_url: str) -> None:
         conn.execute("UPDATE wecom_schema_version SET version = 99")
     with pytest.raises(StoreError, match="schema version 99"):
         PostgresStore(postgres_url)
+
+
+def test_after_a_server_restart_at_most_one_call_fails() -> None:
+    """A cluster of its own (restarting the session's would disturb nothing, but this keeps it obvious).
+    The pool holds three connections when the server restarts; the first call finds one dead, the pool
+    then drops the other dead ones, and every call after that works."""
+    server = start_postgres()
+    try:
+        store = PostgresStore(server.url(), ManualClock(START), pool_size=3)
+        try:
+            busy = threading.Barrier(3)
+
+            def hold_a_connection() -> None:
+                with store.db.connection() as conn:
+                    busy.wait(30)  # all three borrowed at once: the pool really has three
+                    conn.execute("SELECT 1")
+
+            threads = [threading.Thread(target=hold_a_connection) for _ in range(3)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            assert store.db.pool is not None
+            assert store.db.pool.get_stats()["pool_size"] == 3
+            server.restart()
+            outcomes: list[str] = []
+            for n in range(6):
+                try:
+                    store.tokens.set_token(f"k{n}", StoredToken(f"t{n}", START + 60, START))
+                    outcomes.append("ok")
+                except psycopg.OperationalError:
+                    outcomes.append("failed")
+            assert outcomes.count("failed") <= 1, outcomes
+            assert outcomes[-4:] == ["ok"] * 4
+            assert store.tokens.get_token("k5") == StoredToken("t5", START + 60, START)
+        finally:
+            store.close()
+    finally:
+        server.stop()
 
 
 def test_open_store_routes_postgresql_urls_and_takes_the_pool_size(postgres_url: str) -> None:
