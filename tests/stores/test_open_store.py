@@ -67,7 +67,7 @@ def test_sqlite_in_a_missing_directory_says_so(tmp_path: Path) -> None:
     assert "does not exist" in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["postgres://db/x", "wecom.db", ""])
+@pytest.mark.parametrize("url", ["mysql://db/x", "wecom.db", ""])
 def test_unknown_scheme(url: str) -> None:
     with pytest.raises(ConfigError) as info:
         open_store(url)
