@@ -47,7 +47,7 @@ def test_defaults_and_normalisation() -> None:
         ({"token": "x" * 33}, "token", "1 to 32"),
         ({"token": "has space"}, "token", "1 to 32"),
         ({"suite_id": "ww 1"}, "suite_id", "letters"),
-        ({"store_url": "mysql://x"}, "store_url", "unsupported"),
+        ({"store_url": "postgres://x"}, "store_url", "unsupported"),
         ({"api_base_url": "ftp://x"}, "api_base_url", "http(s)"),
         ({"public_base_url": "suite.example.com"}, "public_base_url", "http(s)"),
         ({"auth_type": "2"}, "auth_type", "official"),

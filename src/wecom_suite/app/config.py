@@ -43,7 +43,7 @@ _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,32}")  # documented as letters/digits; an
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _PREFIX_RE = re.compile(r"(/[A-Za-z0-9_\-.~]+)*")
 _ENV_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix", "postgresql", "postgres", "postgresql+psycopg")
+_STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the provider's own CorpID (服务商CorpID); the receive id of GET URL verification",
     ),
     Setting("provider_secret", "WECOM_PROVIDER_SECRET", True, False, "the provider Secret (ProviderSecret)"),
-    Setting(
-        "store_url", "WECOM_STORE_URL", True, False, "memory://, sqlite:///x.db, redis://host/0, postgresql://host/db"
-    ),
+    Setting("store_url", "WECOM_STORE_URL", True, False, "memory://, sqlite:///path.db or redis://host:port/db"),
     Setting("api_base_url", "WECOM_API_BASE_URL", False, False, "where the WeCom server APIs live"),
     Setting("auth_type", "WECOM_AUTH_TYPE", False, False, "install authorisation type: official (0) or test (1)"),
     Setting(
@@ -186,7 +184,7 @@ class SuiteConfig:
             raise ConfigError(
                 "store_url",
                 f"unsupported store URL scheme {scheme!r}",
-                hint="use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://user:password@host/dbname",
+                hint="use memory://, sqlite:///path/to/file.db or redis://host:6379/0",
             )
         for url_name in ("api_base_url", "install_base_url", "public_base_url", "success_redirect_url"):
             url = getattr(self, url_name)
