@@ -4,8 +4,8 @@ Used by the session fixture ``postgres_server`` (tests/conftest.py) and by the b
 (bench/registry.py, bench/tokens.py), so there is one way to start one. ``initdb`` refuses to run as
 root, so as root (CI) the cluster is created and run by the ``postgres`` system user (the package
 creates it) through ``runuser``; otherwise by the current user. The data directory lives in a fresh
-temporary directory removed by :meth:`PostgresServer.stop`. Authentication is ``trust`` on loopback
-and on the cluster's own Unix socket directory: nothing else can reach it.
+temporary directory removed by :meth:`PostgresServer.stop`. It listens on 127.0.0.1 only, with
+``trust`` authentication (no password): a test cluster on a loopback port, never a service.
 
 fsync stays on (the default), so the tests run the server as it is deployed. Measured for the 47 tests
 of tests/stores/test_postgres_*.py on this shared 2-core box under load average 11-13: 29-54 s with fsync
