@@ -22,11 +22,13 @@ python-venv:
 	  echo "installing Debian package: python3-venv"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends python3-venv; }
 
-## Debian packages the tests use for real: a Redis server and Chromium for the browser tests.
+## Debian packages the tests use for real: a Redis server, PostgreSQL (the tests start a throwaway
+## cluster of their own; Debian's default cluster is not used) and Chromium for the browser tests.
 system-deps: python-venv
 	@need=""; \
 	command -v redis-server >/dev/null 2>&1 || need="$$need redis-server"; \
 	test -x /usr/bin/chromium || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing Debian packages:$$need"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$need; \

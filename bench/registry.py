@@ -1,4 +1,4 @@
-"""A registry of 10,000 installed companies, with a cached token each, on memory / SQLite / Redis.
+"""A registry of 10,000 installed companies, with a cached token each, on memory / SQLite / Redis / PostgreSQL.
 
 Each backend runs in a fresh child process, which records 10,000 companies (realistic ``auth_info``
 of ~1 KB) and 10,000 corp tokens, then builds and warms one ``TokenManager`` per company (what a
@@ -29,6 +29,9 @@ from typing import Any
 COMPANIES = 10_000
 SUITE = "ww4asffe99e54c0f4c"
 TARGET_MB = 50.0
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from postgres_server import postgres_server  # noqa: E402  (the tests' throwaway cluster: one way to start one)
 
 
 @contextlib.contextmanager
@@ -208,11 +211,16 @@ def main() -> None:
         print(json.dumps(child(sys.argv[2], sys.argv[3])))
         return
     results = []
-    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
-        for kind, url in (("memory", "memory://"), ("sqlite", f"sqlite:///{tmp}/registry.db"), ("redis", redis_url)):
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", kind, url], capture_output=True, text=True, check=True
-            )
+    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url, postgres_server() as pg:
+        backends = (
+            ("memory", "memory://"),
+            ("sqlite", f"sqlite:///{tmp}/registry.db"),
+            ("redis", redis_url),
+            ("postgres", pg.url()),
+        )
+        for kind, url in backends:
+            out = subprocess.run([sys.executable, __file__, "--child", kind, url], capture_output=True, text=True,
+                                 check=True)
             results.append(json.loads(out.stdout))
     print(f"{COMPANIES:,} companies + {COMPANIES:,} corp tokens + {COMPANIES:,} warm TokenManagers per process\n")
     print(

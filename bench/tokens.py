@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from registry import redis_server  # the sibling script (python puts bench/ on sys.path)
-from wecom_suite.stores import MemoryStore, RedisStore, SQLiteStore, Store
+from registry import postgres_server, redis_server  # the sibling script (python puts bench/ on sys.path)
+from wecom_suite.stores import MemoryStore, PostgresStore, RedisStore, SQLiteStore, Store
 from wecom_suite.tokens import AsyncTokenManager, TokenGrant, TokenManager, suite_token_key
 
 KEY = suite_token_key("ww4asffe99e54c0f4c")
@@ -63,11 +63,12 @@ def main() -> None:
 
     rows: list[tuple[str, float, float]] = [("dict lookup d[key] (floor)", against_floor(floor, floor)[0], 1.0)]
 
-    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
+    with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url, postgres_server() as pg:
         stores: dict[str, Store] = {
             "memory": MemoryStore(),
             "sqlite": SQLiteStore(Path(tmp) / "bench.db"),
             "redis": RedisStore(redis_url),
+            "postgres": PostgresStore(pg.url()),
         }
         managers = {name: TokenManager(store, KEY, fetch) for name, store in stores.items()}
         for manager in managers.values():

@@ -1,6 +1,6 @@
-"""Shared fixtures: a real Redis server and a real headless Chromium, both from Debian's packages.
+"""Shared fixtures: a real Redis server, PostgreSQL and headless Chromium, all from Debian's packages.
 
-``make test`` installs ``redis-server`` and ``chromium`` when they are missing, so these fixtures
+``make test`` installs ``redis-server``, ``postgresql`` and ``chromium`` when they are missing, so these fixtures
 fail loudly (never skip) when a service cannot start.
 """
 
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from postgres_server import PostgresServer, PostgresStartError, start_postgres
 
 CHROMIUM = os.environ.get("WECOM_SUITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -100,6 +102,25 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     redis_server.flushall()
     yield redis_server.url(0)
     redis_server.flushall()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster (Debian's postgresql) on a free loopback port, for the session."""
+    try:
+        server = start_postgres()
+    except PostgresStartError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty schema of the session's PostgreSQL for one test (its URL selects the schema)."""
+    return postgres_server.create_schema()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Single flight measured, not assumed: real processes, a real store (SQLite file / Redis server), and the
+"""Single flight measured, not assumed: real processes, a real store (SQLite file / Redis / PostgreSQL), and the
 sandbox's ``get_suite_token`` over loopback, which counts every call."""
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ def sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "postgres"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tokens.db'}"
-    url: str = request.getfixturevalue("redis_url")
+    url: str = request.getfixturevalue(f"{request.param}_url")
     return url
 
 
