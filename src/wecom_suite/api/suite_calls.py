@@ -10,6 +10,8 @@ from ..errors import ConfigError
 from ..redaction import redact
 from . import endpoints as ep
 from .endpoint import ApiCall, TokenKind
+from .id_calls import IdConvertCalls
+from .license_calls import LicenseCalls, license_call
 from .models import (
     AdminList,
     ApiResult,
@@ -46,8 +48,9 @@ def _drop_none(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class SuiteCalls:
-    """Knows the suite's identity and secrets; builds the request for each suite API."""
+class SuiteCalls(LicenseCalls, IdConvertCalls):
+    """Knows the suite's identity and secrets; builds the request for each suite API (the license and
+    ID-conversion builders come from the two mixins)."""
 
     __slots__ = ("provider_corp_id", "provider_secret", "suite_id", "suite_secret")
 
@@ -125,7 +128,9 @@ class SuiteCalls:
         return ApiCall(ep.GET_AUTH_INFO, body={"auth_corpid": corp_id, "permanent_code": permanent_code})
 
     def get_admin_list(self, corp_id: str, agent_id: int) -> ApiCall[AdminList]:
-        """获取应用的管理员列表."""
+        """获取应用的管理员列表 with the suite token: WeCom no longer maintains this path; prefer
+        ``client.corp(corp_id).get_admin_list()`` (``agent/get_admin_list``, the company token).
+        https://developer.work.weixin.qq.com/document/path/90606"""
         return ApiCall(ep.GET_ADMIN_LIST, body={"auth_corpid": corp_id, "agentid": agent_id})
 
     def get_app_qrcode(
@@ -195,12 +200,10 @@ class SuiteCalls:
         return ApiCall(ep.PROLONG_TRY, body=body)
 
     def license_api(self, name: str, body: Mapping[str, Any] | None = None) -> ApiCall[ApiResult]:
-        """One of the 接口许可 APIs (``license/<name>``, provider token), e.g. ``"get_app_license_info"``;
-        every field of the answer is kept in ``model_extra``."""
-        endpoint = ep.LICENSE_APIS.get(name)
-        if endpoint is None:
-            raise ValueError(f"unknown license API {name!r}; known: {', '.join(sorted(ep.LICENSE_APIS))}")
-        return ApiCall(endpoint, body=dict(body or {}))
+        """Any 接口许可 API by name (``license/<name>``, provider token) with a raw body, e.g.
+        ``"get_app_license_info"``; the answer is the same typed model as the ``license_<name>`` builder's.
+        https://developer.work.weixin.qq.com/document/path/95644"""
+        return license_call(name, dict(body or {}))
 
     # -- legacy 企业号 (§3.10) ----------------------------------------------------------------
     def get_agent(self, corp_id: str, permanent_code: str, agent_id: int) -> ApiCall[AgentInfo]:
