@@ -12,6 +12,8 @@ from wecom_suite.api import AsyncSuiteClient, SuiteClient
 from wecom_suite.api.models import (
     AdminList,
     AgentInfo,
+    AppLicenseInfo,
+    AutoActiveStatus,
     AppQrcode,
     AuthInfoEx,
     CorpAccessTokenInfo,
@@ -188,11 +190,14 @@ async def test_orders_and_licenses(api: Any, sandbox: Sandbox) -> None:
     assert prolonged.model_extra["try_end_time"] == int(clock.now()) + 7 * 86400
     body = {"corpid": corp.corp_id, "suite_id": sandbox.settings.suite_id}
     info = await api.license_api("get_app_license_info", body)
-    assert info.model_extra["license_status"] == 1
+    assert isinstance(info, AppLicenseInfo)
+    assert info.license_status == 1
+    assert info.trial_info.end_time > info.trial_info.start_time
     assert (await api.license_api("list_order", {"corpid": corp.corp_id})).errcode == 0
     await api.license_api("set_auto_active_status", {"corpid": corp.corp_id, "auto_active_status": 1})
     status = await api.license_api("get_auto_active_status", {"corpid": corp.corp_id})
-    assert status.model_extra["auto_active_status"] == 1
+    assert isinstance(status, AutoActiveStatus)
+    assert status.auto_active_status == 1
 
 
 # -- legacy 企业号 ----------------------------------------------------------------------------------
