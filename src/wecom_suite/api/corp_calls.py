@@ -26,6 +26,8 @@ __all__ = ["CorpCalls"]
 
 
 class CorpCalls:
+    """Builds the corp-token calls of one company (``corp_id``); the client supplies its token."""
+
     __slots__ = ("corp_id",)
 
     def __init__(self, corp_id: str) -> None:
@@ -37,11 +39,13 @@ class CorpCalls:
         return f"CorpCalls(corp_id={self.corp_id!r})"
 
     def get_jsapi_ticket(self) -> ApiCall[JsapiTicket]:
-        """企业的 jsapi_ticket for ``wx.config`` (400/hour per company: cache it for its 7200 s)."""
+        """企业的 jsapi_ticket for ``wx.config`` (400/hour per company: cache it for its 7200 s).
+        https://developer.work.weixin.qq.com/document/path/90539"""
         return ApiCall(ep.GET_JSAPI_TICKET, corp_id=self.corp_id)
 
     def get_agent_config_ticket(self) -> ApiCall[JsapiTicket]:
-        """应用的 jsapi_ticket for ``wx.agentConfig`` (100/hour per app)."""
+        """应用的 jsapi_ticket for ``wx.agentConfig`` (100/hour per app).
+        https://developer.work.weixin.qq.com/document/path/90539"""
         return ApiCall(ep.GET_AGENT_CONFIG_TICKET, params={"type": "agent_config"}, corp_id=self.corp_id)
 
     def userid_to_openuserid(self, user_ids: Iterable[str]) -> ApiCall[OpenUserIdList]:
@@ -50,7 +54,7 @@ class CorpCalls:
         return ApiCall(ep.USERID_TO_OPENUSERID, body={"userid_list": list(user_ids)}, corp_id=self.corp_id)
 
     def get_app_permissions(self) -> ApiCall[AppPermissions]:
-        """获取应用权限详情."""
+        """获取应用权限详情. https://developer.work.weixin.qq.com/document/path/99052"""
         return ApiCall(ep.GET_APP_PERMISSIONS, body={}, corp_id=self.corp_id)
 
     def get_admin_list(self) -> ApiCall[AdminList]:

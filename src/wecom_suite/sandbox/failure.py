@@ -63,6 +63,7 @@ ERRMSG: dict[int, str] = {
     701084: "order is not waiting for payment",
     90433: "prepaid balance insufficient",
     48001: "api unauthorized",
+    48002: "api forbidden for this app",
 }
 
 

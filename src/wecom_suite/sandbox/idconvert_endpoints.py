@@ -85,7 +85,7 @@ def openuserid_to_userid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
 def _new_external_userids(emu: Emulator, company: SimCompany, params: Mapping[str, Any],
                           chat_id: str | None) -> Answer:
     if company.customers.migration_finished and not (company.authorization and company.authorization.customized):
-        raise ApiFailure(48005, "the external_userid migration of this company is finished")
+        raise ApiFailure(48002, "the external_userid migration of this company is finished")
     twins = _customer_twins(emu, company, chat_id)
     wanted = _ids(params, "external_userid_list", 1000)
     items = [{"external_userid": e, "new_external_userid": twins[e]} for e in wanted if e in twins]
@@ -93,7 +93,7 @@ def _new_external_userids(emu: Emulator, company: SimCompany, params: Mapping[st
 
 
 def get_new_external_userid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    """转换客户external_userid: unknown ids are left out of ``items``; 48005 after the migration."""
+    """转换客户external_userid: unknown ids are left out of ``items``; 48002 after the migration."""
     return _new_external_userids(emu, emu.company_of_corp_token(params), params, None)
 
 
