@@ -76,7 +76,8 @@ async def test_customized_app_identity_end_to_end(api: Any, sandbox: Sandbox, st
     who = await corp.get_user_info(code)
     assert isinstance(who, CorpUserInfo)
     assert (who.user_id, who.is_member, who.expires_in) == (member, True, 1800)
-    assert who.user_ticket and who.user_ticket not in repr(who)
+    assert who.user_ticket
+    assert who.user_ticket not in repr(who)
     detail = await corp.get_user_detail(who.user_ticket)
     assert isinstance(detail, CorpUserDetail)
     assert (detail.user_id, detail.gender) == (member, company.users[member].gender)

@@ -11,10 +11,10 @@ import pytest
 
 from wecom_suite.api.endpoints import LICENSE_APIS
 from wecom_suite.api.models import (
+    ActivedAccountList,
     ActiveInfoByCode,
     ActiveInfoByUser,
     ActiveInfoList,
-    ActivedAccountList,
     ApiResult,
     AppLicenseInfo,
     AutoActiveStatus,
