@@ -10,6 +10,7 @@ failure: check with the matching read before trying again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from . import endpoints as ep
@@ -39,11 +40,14 @@ from .models import (
 
 __all__ = ["LicenseCalls", "license_call"]
 
-def license_call(name: str, body: Mapping[str, Any]) -> ApiCall[Any]:
-    """The call of ``license/<name>`` with ``body`` (None values dropped); ValueError for unknown names."""
+def license_call(name: str, body: Mapping[str, Any], *, raw: bool = False) -> ApiCall[Any]:
+    """The call of ``license/<name>`` with ``body`` (None values dropped); ValueError for unknown names.
+    ``raw=True`` answers a plain ``ApiResult`` with every field in ``model_extra`` instead of the model."""
     endpoint = ep.LICENSE_APIS.get(name)
     if endpoint is None:
         raise ValueError(f"unknown license API {name!r}; known: {', '.join(sorted(ep.LICENSE_APIS))}")
+    if raw:
+        endpoint = replace(endpoint, parse=ApiResult.model_validate)
     return ApiCall(endpoint, body={k: v for k, v in body.items() if v is not None})
 
 

@@ -222,9 +222,9 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
 
     def license_api(self, name: str, body: Mapping[str, Any] | None = None) -> ApiCall[ApiResult]:
         """Any 接口许可 API by name (``license/<name>``, provider token) with a raw body, e.g.
-        ``"get_app_license_info"``; the answer is the same typed model as the ``license_<name>`` builder's.
-        https://developer.work.weixin.qq.com/document/path/95644"""
-        return license_call(name, dict(body or {}))
+        ``"get_app_license_info"``; the answer keeps every field in ``model_extra`` (as before the typed
+        ``license_<name>`` methods existed — prefer those). https://developer.work.weixin.qq.com/document/path/95644"""
+        return license_call(name, dict(body or {}), raw=True)
 
     # -- legacy 企业号 (§3.10) ----------------------------------------------------------------
     def get_agent(self, corp_id: str, permanent_code: str, agent_id: int) -> ApiCall[AgentInfo]:
