@@ -227,3 +227,37 @@ async def test_license_writes_are_never_resent_blindly_but_reads_are(api: Any, s
     with pytest.raises(RequestMayHaveReachedWeCom):
         await api.license_submit_pay_job("OI-ANY", "boss")
     assert sandbox.counters["license/submit_pay_job"] == 1
+
+
+async def test_each_license_query_and_job_refuses_with_its_documented_errcode(api: Any, sandbox: Sandbox) -> None:
+    corp_id = sandbox.company().corp_id
+    unknown_corp = "wwnosuchcorp"
+    job = await api.license_create_new_order_job([buy(corp_id)])
+    await api.license_submit_new_order_job(job.jobid, "boss")
+    single = await api.license_create_new_order(corp_id, "boss", base_count=1, months=1)
+    refusals = {
+        "submit_new_order_job": (api.license_submit_new_order_job(job.jobid, "boss"), 40058),  # submitted once
+        "new_order_job_result": (api.license_new_order_job_result("no-such-job"), 40058),
+        "get_union_order": (api.license_get_union_order(single.order_id), 40058),  # not a union order
+        "get_order": (api.license_get_order("OI-NOSUCH"), 701005),
+        "list_order_account": (api.license_list_order_account("OI-NOSUCH"), 701005),
+        "list_order": (api.license_list_order(start_time=10, end_time=5), 40058),
+        "submit_order_job": (api.license_submit_order_job("no-such-job", "boss", months=1), 40058),
+        "create_renew_order_job": (api.license_create_renew_order_job(corp_id, []), 40058),
+        "batch_active_account": (api.license_batch_active_account(unknown_corp, [("LA", "lisi")]), 48004),
+        "get_active_info_by_code": (api.license_get_active_info_by_code(unknown_corp, "LA"), 40013),
+        "batch_get_active_info_by_code": (api.license_batch_get_active_info_by_code(corp_id, ["LA1"]), 701010),
+        "list_actived_account": (api.license_list_actived_account(unknown_corp), 40013),
+        "get_active_info_by_user": (api.license_get_active_info_by_user(corp_id, "nobody"), 701019),
+        "batch_transfer_license": (api.license_batch_transfer_license(unknown_corp, [("a", "b")]), 48004),
+        "batch_share_active_code": (api.license_batch_share_active_code(corp_id, corp_id, ["LA"]), 40058),
+        "get_app_license_info": (api.license_get_app_license_info(corp_id, "wwnotthesuite"), 40083),
+        "set_auto_active_status": (api.license_set_auto_active_status(corp_id, 2), 40058),
+        "get_auto_active_status": (api.license_get_auto_active_status(unknown_corp), 48004),
+        "pay_job_result": (api.license_pay_job_result("no-such-job"), 40058),
+        "create_new_order_job": (api.license_create_new_order_job([buy(unknown_corp)]), 701015),
+    }
+    for name, (call, errcode) in refusals.items():
+        with pytest.raises(WeComError) as caught:
+            await call
+        assert caught.value.errcode == errcode, name
