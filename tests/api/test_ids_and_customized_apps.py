@@ -23,6 +23,8 @@ from wecom_suite.api.models import (
     OpenKfIdList,
     PendingIdList,
     PermanentCodeInfo,
+    ServiceExternalUserId,
+    TmpExternalUserIdList,
     UnionIdConversion,
     UserIdList,
 )
@@ -191,6 +193,37 @@ async def test_tag_and_kf_id_conversion(api: Any, sandbox: Sandbox) -> None:
     assert (await corp.convert_open_kfid([twin])).items[0].new_open_kfid == twin  # already provider-subject
     assert await errcode_of(corp.convert_external_tagid([])) == 40058
     assert await errcode_of(corp.convert_open_kfid(["k"] * 1001)) == 40058
+
+
+async def test_temporary_ids_from_meetings_and_forms(api: Any, sandbox: Sandbox) -> None:
+    company = sandbox.company()
+    corp = api.corp(company.corp_id)
+    customer = next(iter(company.customers.customers.values()))
+    meeting = company.customers.tmp_external_userid(company.corp_id, customer.external_userid, business_type=1)
+    converted = await corp.convert_tmp_external_userid([meeting, "tmp-bogus"], business_type=1, user_type=1)
+    assert isinstance(converted, TmpExternalUserIdList)
+    upgraded = await corp.get_new_external_userid([customer.external_userid])
+    assert [(r.tmp_external_userid, r.external_userid) for r in converted.results] == [
+        (meeting, upgraded.items[0].new_external_userid)]
+    assert converted.invalid_tmp_external_userid_list == ["tmp-bogus"]
+    as_form = await corp.convert_tmp_external_userid([meeting], business_type=2, user_type=1)
+    assert as_form.invalid_tmp_external_userid_list == [meeting]  # issued for a meeting, not a form
+    assert await errcode_of(corp.convert_tmp_external_userid([meeting], business_type=4, user_type=1)) == 40058
+
+
+async def test_customized_app_ids_to_the_third_party_apps(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
+    company = list(sandbox.companies.values())[1]
+    await install_customized(api, sandbox, store, company.corp_id)
+    corp = api.corp(company.corp_id)
+    customer = next(iter(company.customers.customers.values()))
+    mapped = await corp.to_service_external_userid(customer.external_userid)
+    assert isinstance(mapped, ServiceExternalUserId)
+    assert mapped.external_userid not in (customer.external_userid, "")
+    assert (await corp.to_service_external_userid(mapped.external_userid)).external_userid == mapped.external_userid
+    assert await errcode_of(corp.to_service_external_userid("wm-not-a-customer")) == 40058
+    third_party = sandbox.company()
+    assert await errcode_of(api.corp(third_party.corp_id).to_service_external_userid(
+        next(iter(third_party.customers.customers)))) == 48001
 
 
 # -- contact id translation (provider token) --------------------------------------------------------

@@ -19,7 +19,8 @@ CORP_PATHS = [
     "agent/get_admin_list", "auth/getuserinfo", "auth/getuserdetail", "batch/openuserid_to_userid",
     "externalcontact/get_new_external_userid", "externalcontact/groupchat/get_new_external_userid",
     "idconvert/unionid_to_external_userid", "idconvert/batch/external_userid_to_pending_id",
-    "idconvert/external_tagid", "idconvert/open_kfid",
+    "idconvert/external_tagid", "idconvert/open_kfid", "idconvert/convert_tmp_external_userid",
+    "externalcontact/to_service_external_userid",
 ]
 PROVIDER_PATHS = ["service/externalcontact/finish_external_userid_migration", "service/contact/id_translate",
                   "service/batch/getresult"]

@@ -56,5 +56,7 @@ class AsyncCorpClient:
     external_userid_to_pending_id = async_method(CorpCalls.external_userid_to_pending_id)
     convert_external_tagid = async_method(CorpCalls.convert_external_tagid)
     convert_open_kfid = async_method(CorpCalls.convert_open_kfid)
+    to_service_external_userid = async_method(CorpCalls.to_service_external_userid)
+    convert_tmp_external_userid = async_method(CorpCalls.convert_tmp_external_userid)
     get_json = async_method(CorpCalls.get_json)
     post_json = async_method(CorpCalls.post_json)

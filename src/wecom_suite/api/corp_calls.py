@@ -18,6 +18,8 @@ from .models import (
     OpenKfIdList,
     OpenUserIdList,
     PendingIdList,
+    ServiceExternalUserId,
+    TmpExternalUserIdList,
     UnionIdConversion,
     UserIdList,
 )
@@ -120,6 +122,23 @@ class CorpCalls:
         https://developer.work.weixin.qq.com/document/path/96169"""
         return ApiCall(ep.CONVERT_EXTERNAL_TAGID, body={"external_tagid_list": list(external_tagids)},
                        corp_id=self.corp_id)
+
+    def to_service_external_userid(self, external_userid: str) -> ApiCall[ServiceExternalUserId]:
+        """代开发应用external_userid转换 (a 代开发 app's token): the external_userid the provider's third-party
+        app in the same company knows the customer by. Not needed once the 代开发 app is upgraded.
+        https://developer.work.weixin.qq.com/document/path/95195"""
+        return ApiCall(ep.TO_SERVICE_EXTERNAL_USERID, body={"external_userid": external_userid},
+                       corp_id=self.corp_id)
+
+    def convert_tmp_external_userid(
+        self, tmp_external_userids: Iterable[str], *, business_type: int, user_type: int
+    ) -> ApiCall[TmpExternalUserIdList]:
+        """tmp_external_userid的转换 (≤ 100): ``business_type`` 1 meeting, 2 form (收集表), 3 smart sheet;
+        ``user_type`` 1 customer, 2 企业互联, 3 上下游, 4 互联企业 (圈子).
+        https://developer.work.weixin.qq.com/document/path/98729"""
+        body = {"business_type": business_type, "user_type": user_type,
+                "tmp_external_userid_list": list(tmp_external_userids)}
+        return ApiCall(ep.CONVERT_TMP_EXTERNAL_USERID, body=body, corp_id=self.corp_id)
 
     def convert_open_kfid(self, open_kfids: Iterable[str]) -> ApiCall[OpenKfIdList]:
         """微信客服ID的转换: company subject → provider subject (≤ 1000).

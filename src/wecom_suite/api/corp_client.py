@@ -59,5 +59,7 @@ class CorpClient:
     external_userid_to_pending_id = sync_method(CorpCalls.external_userid_to_pending_id)
     convert_external_tagid = sync_method(CorpCalls.convert_external_tagid)
     convert_open_kfid = sync_method(CorpCalls.convert_open_kfid)
+    to_service_external_userid = sync_method(CorpCalls.to_service_external_userid)
+    convert_tmp_external_userid = sync_method(CorpCalls.convert_tmp_external_userid)
     get_json = sync_method(CorpCalls.get_json)
     post_json = sync_method(CorpCalls.post_json)

@@ -226,6 +226,14 @@ EXTERNAL_USERID_TO_PENDING_ID = Endpoint(
 CONVERT_EXTERNAL_TAGID = Endpoint(
     "idconvert/external_tagid", "POST", "/cgi-bin/idconvert/external_tagid", CORP, m.ExternalTagIdList.model_validate,
 )
+TO_SERVICE_EXTERNAL_USERID = Endpoint(
+    "externalcontact/to_service_external_userid", "POST", "/cgi-bin/externalcontact/to_service_external_userid",
+    CORP, m.ServiceExternalUserId.model_validate,
+)
+CONVERT_TMP_EXTERNAL_USERID = Endpoint(
+    "idconvert/convert_tmp_external_userid", "POST", "/cgi-bin/idconvert/convert_tmp_external_userid", CORP,
+    m.TmpExternalUserIdList.model_validate,
+)
 CONVERT_OPEN_KFID = Endpoint(
     "idconvert/open_kfid", "POST", "/cgi-bin/idconvert/open_kfid", CORP, m.OpenKfIdList.model_validate,
 )

@@ -89,6 +89,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "idconvert/batch/external_userid_to_pending_id": idconvert.external_userid_to_pending_id,
     "idconvert/external_tagid": idconvert.external_tagid,
     "idconvert/open_kfid": idconvert.open_kfid,
+    "idconvert/convert_tmp_external_userid": idconvert.convert_tmp_external_userid,
+    "externalcontact/to_service_external_userid": idconvert.to_service_external_userid,
     "service/externalcontact/unionid_to_external_userid_3rd": idconvert.unionid_to_external_userid_3rd,
     "service/externalcontact/finish_external_userid_migration": idconvert.finish_external_userid_migration,
     "service/contact/id_translate": idconvert.contact_id_translate,

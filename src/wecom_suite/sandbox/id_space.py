@@ -46,9 +46,16 @@ class CustomerDirectory:
     kf_accounts: list[str] = field(default_factory=list)
     pending: dict[str, tuple[str, float]] = field(default_factory=dict)  # unionid -> (pending_id, expires at)
     migration_finished: bool = False  # service/externalcontact/finish_external_userid_migration was called
+    temporary: dict[str, tuple[str, int]] = field(default_factory=dict)  # tmp id -> (external_userid, business)
 
     def by_unionid(self, unionid: str, openid: str) -> SimCustomer | None:
         return next((c for c in self.customers.values() if c.unionid == unionid and c.openid == openid), None)
+
+    def tmp_external_userid(self, corp_id: str, external_userid: str, business_type: int) -> str:
+        """The temporary id a meeting (1), form (2) or smart sheet (3) shows for a customer."""
+        tmp = "tmp" + _digest("tmp", corp_id, external_userid, str(business_type))[:29]
+        self.temporary[tmp] = (external_userid, business_type)
+        return tmp
 
     def add(self, corp_id: str, unionid: str, openid: str, *, chats: list[str] | None = None) -> SimCustomer:
         """Admin action: a WeChat user became a customer (added a member, or joined a group chat)."""

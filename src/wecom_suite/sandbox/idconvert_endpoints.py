@@ -2,7 +2,8 @@
 
 With a company token: ``batch/openuserid_to_userid``, ``externalcontact/get_new_external_userid`` (and the
 group-chat variant), ``idconvert/unionid_to_external_userid``, ``idconvert/batch/external_userid_to_pending_id``,
-``idconvert/external_tagid``, ``idconvert/open_kfid``. With the suite token:
+``idconvert/external_tagid``, ``idconvert/open_kfid``, ``idconvert/convert_tmp_external_userid``,
+``externalcontact/to_service_external_userid`` (代开发). With the suite token:
 ``service/externalcontact/unionid_to_external_userid_3rd``. With the provider token:
 ``service/externalcontact/finish_external_userid_migration``, ``service/contact/id_translate`` and
 ``service/batch/getresult``. The ids come from :mod:`.id_space`; choices the docs leave open are listed in
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "contact_id_translate",
+    "convert_tmp_external_userid",
     "external_tagid",
     "external_userid_to_pending_id",
     "finish_external_userid_migration",
@@ -33,6 +35,7 @@ __all__ = [
     "open_kfid",
     "openuserid_to_userid",
     "service_batch_getresult",
+    "to_service_external_userid",
     "unionid_to_external_userid",
     "unionid_to_external_userid_3rd",
 ]
@@ -159,6 +162,37 @@ def external_tagid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
         "items": [{"external_tagid": t, "open_external_tagid": twins[t]} for t in wanted if t in twins],
         "invalid_external_tagid_list": [t for t in wanted if t not in twins],
     }
+
+
+def to_service_external_userid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """代开发 token only (48001 otherwise): a customer's id → the provider-subject id the third-party app
+    sees; an id that is no customer's → 40058 (the docs name no errcode)."""
+    company = emu.company_of_corp_token(params)
+    if company.authorization is None or not company.authorization.customized:
+        raise ApiFailure(48001, "only a 代开发 app's token may convert to the third-party app's id")
+    twins = _customer_twins(emu, company)
+    wanted = text_param(params, "external_userid")
+    if wanted not in twins:
+        raise ApiFailure(40058, "external_userid is not a customer of this company")
+    return {**OK, "external_userid": twins[wanted]}
+
+
+def convert_tmp_external_userid(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """tmp_external_userid → the provider-subject external_userid of a customer (user_type 1 only; linked
+    companies' members are not emulated and land in the invalid list, as do ids of another business type)."""
+    company = emu.company_of_corp_token(params)
+    business_type, user_type = int_param(params, "business_type", 0), int_param(params, "user_type", 0)
+    if business_type not in (1, 2, 3) or user_type not in (1, 2, 3, 4):
+        raise ApiFailure(40058, "business_type must be 1..3 and user_type 1..4")
+    results, invalid = [], []
+    for tmp in _ids(params, "tmp_external_userid_list", 100):
+        known = company.customers.temporary.get(tmp)
+        if known is None or known[1] != business_type or user_type != 1:
+            invalid.append(tmp)
+            continue
+        twin = provider_id(emu.settings.provider_corp_id, company.corp_id, known[0], "wm")
+        results.append({"tmp_external_userid": tmp, "external_userid": twin})
+    return {**OK, "results": results, "invalid_tmp_external_userid_list": invalid}
 
 
 def open_kfid(emu: Emulator, params: Mapping[str, Any]) -> Answer:

@@ -24,6 +24,9 @@ __all__ = [
     "OpenUserIdMapping",
     "PendingIdList",
     "PendingIdMapping",
+    "ServiceExternalUserId",
+    "TmpExternalUserIdList",
+    "TmpExternalUserIdMapping",
     "TranslatedFile",
     "UnionIdConversion",
     "UserIdList",
@@ -162,3 +165,28 @@ class BatchJobResult(ApiResult):
     def url(self) -> str:
         """The translated file's URL once ``status`` is 3, else ""."""
         return self.result.contact_id_translate.url if self.result.contact_id_translate else ""
+
+
+class TmpExternalUserIdMapping(WeComModel):
+    """One converted temporary id: ``external_userid`` for a customer (user_type 1); ``corp_id`` +
+    ``user_id`` for members of linked companies (user_type 2-4)."""
+
+    tmp_external_userid: str
+    external_userid: str = ""
+    corp_id: str = Field(default="", validation_alias="corpid", serialization_alias="corpid")
+    user_id: str = Field(default="", validation_alias="userid", serialization_alias="userid")
+
+
+class TmpExternalUserIdList(ApiResult):
+    """``idconvert/convert_tmp_external_userid``: temporary ids from meetings (business_type 1), forms (2)
+    or smart sheets (3) turned into lasting ones (https://developer.work.weixin.qq.com/document/path/98729)."""
+
+    results: list[TmpExternalUserIdMapping] = Field(default_factory=list)
+    invalid_tmp_external_userid_list: list[str] = Field(default_factory=list)
+
+
+class ServiceExternalUserId(ApiResult):
+    """``externalcontact/to_service_external_userid`` (代开发 token): the third-party app's external_userid
+    of the same customer (https://developer.work.weixin.qq.com/document/path/95195)."""
+
+    external_userid: str
