@@ -35,7 +35,7 @@ def answer_annotation(builder: Callable[..., Any]) -> dict[str, Any]:
 def _show_answer(method: Callable[..., Any], builder: Callable[..., Any]) -> None:
     annotations = answer_annotation(builder)
     method.__annotations__ = annotations
-    signature = inspect.signature(builder).replace(return_annotation=annotations.get("return"))
+    signature = inspect.signature(builder).replace(return_annotation=annotations.get("return", inspect.Signature.empty))
     method.__signature__ = signature  # type: ignore[attr-defined]
 
 
