@@ -339,5 +339,6 @@ def test_license_apis_use_the_provider_token_and_never_resend_writes(name: str) 
     assert (request.method, request.path) == ("POST", f"/cgi-bin/license/{name}")
     assert dict(request.params) == {"provider_access_token": "PROVIDER-TOKEN"}
     writes = {"create_new_order", "create_renew_order_job", "submit_order_job", "active_account",
-              "batch_active_account", "batch_transfer_license", "set_auto_active_status"}
+              "batch_active_account", "batch_transfer_license", "set_auto_active_status", "cancel_order",
+              "create_new_order_job", "submit_new_order_job", "submit_pay_job", "batch_share_active_code"}
     assert (call.endpoint.safety is RetrySafety.IDEMPOTENT) == (name not in writes)

@@ -12,8 +12,10 @@ from wecom_suite.api import AsyncSuiteClient, SuiteClient
 from wecom_suite.api.models import (
     AdminList,
     AgentInfo,
+    AppLicenseInfo,
     AppQrcode,
     AuthInfoEx,
+    AutoActiveStatus,
     CorpAccessTokenInfo,
     JsapiTicket,
     LoginInfo,
@@ -187,12 +189,15 @@ async def test_orders_and_licenses(api: Any, sandbox: Sandbox) -> None:
     prolonged = await api.prolong_try(corp.corp_id, 7)
     assert prolonged.model_extra["try_end_time"] == int(clock.now()) + 7 * 86400
     body = {"corpid": corp.corp_id, "suite_id": sandbox.settings.suite_id}
-    info = await api.license_api("get_app_license_info", body)
-    assert info.model_extra["license_status"] == 1
-    assert (await api.license_api("list_order", {"corpid": corp.corp_id})).errcode == 0
-    await api.license_api("set_auto_active_status", {"corpid": corp.corp_id, "auto_active_status": 1})
-    status = await api.license_api("get_auto_active_status", {"corpid": corp.corp_id})
-    assert status.model_extra["auto_active_status"] == 1
+    info = await api.license_get_app_license_info(body["corpid"], body["suite_id"])
+    assert isinstance(info, AppLicenseInfo)
+    assert info.license_status == 1
+    assert info.trial_info.end_time > info.trial_info.start_time
+    assert (await api.license_api("list_order", {"corpid": corp.corp_id})).model_extra["order_list"] == []
+    await api.license_set_auto_active_status(corp.corp_id, 1)
+    status = await api.license_get_auto_active_status(corp.corp_id)
+    assert isinstance(status, AutoActiveStatus)
+    assert status.auto_active_status == 1
 
 
 # -- legacy 企业号 ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""All 16 interface-license APIs (接口许可) through ``license_api``, sync and async (the ``api`` fixture),
-over loopback against the sandbox: one purchase carried through activation, queries, transfer and renewal,
-plus the client's rules as they apply to them (provider token refresh, no blind resend of writes)."""
+"""Every interface-license API (接口许可) through its typed ``license_*`` method, sync and async (the ``api``
+fixture), over loopback against the sandbox: a single-company purchase carried through activation, queries,
+transfer and renewal; a multi-company purchase paid from the prepaid balance and shared downstream;
+cancelling; documented errcodes; and the client's rules (provider token refresh, no blind resend of writes)."""
 
 from __future__ import annotations
 
@@ -9,107 +10,254 @@ from typing import Any
 import pytest
 
 from wecom_suite.api.endpoints import LICENSE_APIS
+from wecom_suite.api.models import (
+    ActivedAccountList,
+    ActiveInfoByCode,
+    ActiveInfoByUser,
+    ActiveInfoList,
+    ApiResult,
+    AppLicenseInfo,
+    AutoActiveStatus,
+    BatchActiveResult,
+    LicenseJob,
+    LicenseOrderAccounts,
+    LicenseOrderCreated,
+    LicenseOrderInfo,
+    LicenseOrderList,
+    NewOrderJob,
+    NewOrderJobResult,
+    PayJobResult,
+    RenewOrderJob,
+    ShareActiveCodeResult,
+    TransferResults,
+    UnionOrder,
+)
 from wecom_suite.errors import RequestMayHaveReachedWeCom, WeComError
 from wecom_suite.sandbox import Sandbox
 
 DAY = 86400
 
 
-async def extra(api: Any, name: str, **body: Any) -> dict[str, Any]:
-    """The answer's fields beyond errcode/errmsg (license answers are ``ApiResult`` with ``model_extra``)."""
-    result = await api.license_api(name, body)
-    assert result.errcode == 0
-    fields: dict[str, Any] = dict(result.model_extra)
-    return fields
+def buy(corp_id: str, base: int = 1, external: int = 0, months: int = 1) -> dict[str, Any]:
+    return {"corpid": corp_id, "account_count": {"base_count": base, "external_contact_count": external},
+            "account_duration": {"months": months}}
 
 
-async def test_every_license_api_over_loopback(api: Any, sandbox: Sandbox) -> None:
+async def test_single_company_purchase_activation_queries_transfer_and_renewal(api: Any, sandbox: Sandbox) -> None:
     corp_id = sandbox.company().corp_id  # installed by the ``store`` fixture
-    called: set[str] = set()
+    created = await api.license_create_new_order(corp_id, "boss", base_count=2, external_contact_count=1, months=1)
+    assert isinstance(created, LicenseOrderCreated)
+    order = await api.license_get_order(created.order_id)
+    assert isinstance(order, LicenseOrderInfo)
+    assert (order.order.order_status, order.order.corp_id, order.order.account_count.base_count) == (0, corp_id, 2)
+    assert order.order.account_duration.months == 1
+    sandbox.emulator.pay_license_order(created.order_id)
+    listed = await api.license_list_order(corp_id=corp_id)
+    assert isinstance(listed, LicenseOrderList)
+    assert [(o.order_id, o.order_type) for o in listed.order_list] == [(created.order_id, 1)]
+    accounts = await api.license_list_order_account(created.order_id, limit=2)
+    assert isinstance(accounts, LicenseOrderAccounts)
+    assert (len(accounts.account_list), accounts.has_more) == (2, 1)
+    rest = await api.license_list_order_account(created.order_id, cursor=accounts.next_cursor)
+    every = accounts.account_list + rest.account_list
+    base1, base2 = (a.active_code for a in every if a.type == 1)
+    (external,) = (a.active_code for a in every if a.type == 2)
 
-    async def call(name: str, **body: Any) -> dict[str, Any]:
-        called.add(name)
-        return await extra(api, name, **body)
+    activated = await api.license_active_account(corp_id, base1, "zhangsan")
+    assert isinstance(activated, ApiResult)
+    assert activated.errcode == 0
+    batch = await api.license_batch_active_account(corp_id, [(base2, "lisi"), (external, "zhangsan")])
+    assert isinstance(batch, BatchActiveResult)
+    assert [(r.active_code, r.errcode) for r in batch.active_result] == [(base2, 0), (external, 0)]
+    info = await api.license_get_active_info_by_code(corp_id, base1)
+    assert isinstance(info, ActiveInfoByCode)
+    assert (info.active_info.status, info.active_info.user_id) == (2, "zhangsan")
+    assert info.active_info.expire_time == info.active_info.active_time + 31 * DAY
+    many = await api.license_batch_get_active_info_by_code(corp_id, [base1, base2, "nope"])
+    assert isinstance(many, ActiveInfoList)
+    assert (len(many.active_info_list), many.invalid_active_code_list) == (2, ["nope"])
+    active = await api.license_list_actived_account(corp_id)
+    assert isinstance(active, ActivedAccountList)
+    assert sorted((a.user_id, a.type) for a in active.account_list) == [("lisi", 1), ("zhangsan", 1),
+                                                                         ("zhangsan", 2)]
+    by_user = await api.license_get_active_info_by_user(corp_id, "zhangsan")
+    assert isinstance(by_user, ActiveInfoByUser)
+    assert (by_user.active_status, len(by_user.active_info_list)) == (1, 2)
 
-    order_id = (await call("create_new_order", corpid=corp_id, buyer_userid="boss",
-                           account_count={"base_count": 2, "external_contact_count": 1},
-                           account_duration={"months": 1}))["order_id"]
-    assert (await call("get_order", order_id=order_id))["order"]["order_status"] == 0
-    sandbox.emulator.pay_license_order(order_id)
-    assert [o["order_id"] for o in (await call("list_order", corpid=corp_id))["order_list"]] == [order_id]
-    accounts = (await call("list_order_account", order_id=order_id))["account_list"]
-    base1, base2 = (a["active_code"] for a in accounts if a["type"] == 1)
-    (external,) = (a["active_code"] for a in accounts if a["type"] == 2)
+    moved = await api.license_batch_transfer_license(corp_id, [("zhangsan", "wangwu"), ("nobody", "lisi")])
+    assert isinstance(moved, TransferResults)
+    assert [r.errcode for r in moved.transfer_result] == [0, 701019]  # documented: not a member
+    wangwu = await api.license_get_active_info_by_user(corp_id, "wangwu")
+    assert sorted(i.active_code for i in wangwu.active_info_list) == sorted([base1, external])
 
-    await call("active_account", corpid=corp_id, active_code=base1, userid="zhangsan")
-    batch = await call("batch_active_account", corpid=corp_id, active_list=[
-        {"active_code": base2, "userid": "lisi"}, {"active_code": external, "userid": "zhangsan"}])
-    assert [r["errcode"] for r in batch["active_result"]] == [0, 0]
-    info = (await call("get_active_info_by_code", corpid=corp_id, active_code=base1))["active_info"]
-    assert (info["status"], info["userid"]) == (2, "zhangsan")
-    many = await call("batch_get_active_info_by_code", corpid=corp_id, active_code_list=[base1, base2, "nope"])
-    assert (len(many["active_info_list"]), many["invalid_active_code_list"]) == (2, ["nope"])
-    listed = (await call("list_actived_account", corpid=corp_id))["account_list"]
-    assert sorted((a["userid"], a["type"]) for a in listed) == [("lisi", 1), ("zhangsan", 1), ("zhangsan", 2)]
-    assert (await call("get_active_info_by_user", corpid=corp_id, userid="zhangsan"))["active_status"] == 1
+    job = await api.license_create_renew_order_job(corp_id, [("wangwu", 1), ("peter-not-here", 1)])
+    assert isinstance(job, RenewOrderJob)
+    assert [(a.user_id, a.errcode) for a in job.invalid_account_list] == [("peter-not-here", 701019)]
+    renewal = await api.license_submit_order_job(job.jobid, "boss", months=2)
+    sandbox.emulator.pay_license_order(renewal.order_id)
+    renewed = await api.license_get_active_info_by_code(corp_id, base1)
+    assert renewed.active_info.expire_time == info.active_info.expire_time + 62 * DAY
 
-    moved = await call("batch_transfer_license", corpid=corp_id,
-                       transfer_list=[{"handover_userid": "zhangsan", "takeover_userid": "wangwu"}])
-    assert moved["transfer_result"][0]["errcode"] == 0
-    wangwu = await call("get_active_info_by_user", corpid=corp_id, userid="wangwu")
-    assert sorted(i["active_code"] for i in wangwu["active_info_list"]) == sorted([base1, external])
-
-    job = await call("create_renew_order_job", corpid=corp_id, account_list=[{"userid": "wangwu", "type": 1}])
-    assert job["invalid_account_list"] == []
-    renewal = (await call("submit_order_job", jobid=job["jobid"], buyer_userid="boss",
-                          account_duration={"months": 2}))["order_id"]
-    sandbox.emulator.pay_license_order(renewal)
-    renewed = (await call("get_active_info_by_code", corpid=corp_id, active_code=base1))["active_info"]
-    assert renewed["expire_time"] == info["expire_time"] + 62 * DAY
-
-    license_info = await call("get_app_license_info", corpid=corp_id, suite_id=sandbox.settings.suite_id, appid=1)
-    assert license_info["license_status"] == 1
-    await call("set_auto_active_status", corpid=corp_id, auto_active_status=1)
-    assert (await call("get_auto_active_status", corpid=corp_id))["auto_active_status"] == 1
-
-    assert called == set(LICENSE_APIS)
-    for name in LICENSE_APIS:
-        assert sandbox.counters[f"license/{name}"] >= 1
+    app = await api.license_get_app_license_info(corp_id, sandbox.settings.suite_id, app_id=1)
+    assert isinstance(app, AppLicenseInfo)
+    assert app.license_status == 1
+    assert app.trial_info.end_time > app.trial_info.start_time
+    assert (await api.license_set_auto_active_status(corp_id, 1)).errcode == 0
+    status = await api.license_get_auto_active_status(corp_id)
+    assert isinstance(status, AutoActiveStatus)
+    assert status.auto_active_status == 1
     assert sandbox.counters["service/get_provider_token"] == 1  # one provider token served every call
+
+
+async def test_multi_company_purchase_paid_from_the_balance_then_shared(api: Any, sandbox: Sandbox) -> None:
+    first, second, stranger = list(sandbox.companies)
+    sandbox.authorize(second)
+    job = await api.license_create_new_order_job([buy(first, base=2), buy(stranger)])
+    assert isinstance(job, NewOrderJob)
+    assert [(f.corp_id, f.errcode) for f in job.invalid_list] == [(stranger, 701015)]
+    more = await api.license_create_new_order_job([buy(second, base=1, external=1, months=2)], jobid=job.jobid)
+    assert more.jobid == job.jobid
+    submitted = await api.license_submit_new_order_job(job.jobid, "boss")
+    assert isinstance(submitted, NewOrderJob)
+    result = await api.license_new_order_job_result(job.jobid)
+    assert isinstance(result, NewOrderJobResult)
+    assert (result.status, result.fail_list) == (1, [])
+    page = await api.license_get_union_order(result.order_id, limit=1)
+    assert isinstance(page, UnionOrder)
+    assert (page.order.order_type, page.order.order_status, page.has_more) == (8, 0, 1)
+    tail = await api.license_get_union_order(result.order_id, cursor=page.next_cursor)
+    buys = {b.corp_id: b for b in page.buy_list + tail.buy_list}
+    assert (buys[first].account_count.base_count, buys[second].account_duration.months) == (2, 2)
+
+    sandbox.emulator.licenses.balance = page.order.price
+    paying = await api.license_submit_pay_job(result.order_id, "boss")
+    assert isinstance(paying, LicenseJob)
+    paid = await api.license_pay_job_result(paying.jobid)
+    assert isinstance(paid, PayJobResult)
+    assert (paid.paid, paid.pay_job_result) == (True, None)
+    assert sandbox.emulator.licenses.balance == 0
+    assert (await api.license_get_union_order(result.order_id)).order.order_status == 1
+    codes = (await api.license_list_order_account(buys[first].sub_order_id)).account_list
+    assert len(codes) == 2
+
+    shared = await api.license_batch_share_active_code(first, second, [codes[0].active_code, "LANOSUCH"])
+    assert isinstance(shared, ShareActiveCodeResult)
+    assert [r.errcode for r in shared.share_result] == [0, 701002]
+    moved = await api.license_get_active_info_by_code(second, codes[0].active_code)
+    assert moved.active_info.status == 1
+    with pytest.raises(WeComError) as caught:
+        await api.license_submit_pay_job(result.order_id, "boss")  # already paid
+    assert caught.value.errcode == 701084
+
+
+async def test_cancel_order_and_a_balance_too_small(api: Any, sandbox: Sandbox) -> None:
+    corp_id = sandbox.company().corp_id
+    created = await api.license_create_new_order(corp_id, "boss", base_count=3, months=1)
+    cancelled = await api.license_cancel_order(created.order_id, corp_id=corp_id)
+    assert cancelled.errcode == 0
+    assert (await api.license_get_order(created.order_id)).order.order_status == 2
+    with pytest.raises(WeComError) as again:
+        await api.license_cancel_order(created.order_id, corp_id=corp_id)
+    assert again.value.errcode == 701084  # documented: the order is not waiting for payment
+
+    unpaid = await api.license_create_new_order(corp_id, "boss", base_count=1, months=1)
+    sandbox.emulator.licenses.balance = 0
+    job = await api.license_submit_pay_job(unpaid.order_id, "boss")
+    failed = await api.license_pay_job_result(job.jobid)
+    assert failed.status == 3
+    assert failed.errcode == 0  # the query succeeded; the payment did not
+    assert failed.pay_job_result is not None
+    assert failed.pay_job_result.errcode == 90433
+    assert (await api.license_get_order(unpaid.order_id)).order.order_status == 0
+
+
+async def test_every_license_api_has_a_typed_method_and_was_served(api: Any, sandbox: Sandbox) -> None:
+    await test_single_company_purchase_activation_queries_transfer_and_renewal(api, sandbox)
+    await test_multi_company_purchase_paid_from_the_balance_then_shared(api, sandbox)
+    await test_cancel_order_and_a_balance_too_small(api, sandbox)
+    for name in LICENSE_APIS:
+        assert callable(getattr(api.raw, f"license_{name}")), name
+        assert sandbox.counters[f"license/{name}"] >= 1, name
+
+
+async def test_license_api_by_name_keeps_the_raw_fields(api: Any, sandbox: Sandbox) -> None:
+    corp_id = sandbox.company().corp_id
+    created = await api.license_api("create_new_order", {"corpid": corp_id, "buyer_userid": "boss",
+                                                         "account_count": {"base_count": 1},
+                                                         "account_duration": {"months": 1}})
+    assert created.model_extra["order_id"]  # the escape hatch: WeCom's fields as sent
+    typed = await api.license_get_order(created.model_extra["order_id"])
+    assert typed.order.account_count.base_count == 1
+    with pytest.raises(ValueError, match="unknown license API"):
+        await api.license_api("no_such_api", {})
 
 
 async def test_license_refusals_raise_with_the_errcode(api: Any, sandbox: Sandbox) -> None:
     corp_id = sandbox.company().corp_id
     with pytest.raises(WeComError) as caught:
-        await api.license_api("active_account", {"corpid": corp_id, "active_code": "LANOSUCH", "userid": "lisi"})
+        await api.license_active_account(corp_id, "LANOSUCH", "lisi")
     assert caught.value.errcode == 701002
     assert "e=701002" in caught.value.hint
     stranger = list(sandbox.companies)[2]
     with pytest.raises(WeComError) as ordering:
-        await api.license_api("create_new_order", {"corpid": stranger, "buyer_userid": "boss",
-                                                   "account_count": {"base_count": 1},
-                                                   "account_duration": {"months": 1}})
+        await api.license_create_new_order(stranger, "boss", base_count=1, months=1)
     assert ordering.value.errcode == 701015
 
 
 async def test_expired_provider_token_is_refreshed_once(api: Any, sandbox: Sandbox) -> None:
     corp_id = sandbox.company().corp_id
-    assert (await extra(api, "get_auto_active_status", corpid=corp_id))["auto_active_status"] == 0
+    assert (await api.license_get_auto_active_status(corp_id)).auto_active_status == 0
     sandbox.expire_token("provider_token")  # WeCom says 42009 next time
-    await api.license_api("set_auto_active_status", {"corpid": corp_id, "auto_active_status": 1})
+    await api.license_set_auto_active_status(corp_id, 1)
     assert sandbox.counters["service/get_provider_token"] == 2
     assert sandbox.counters["license/set_auto_active_status"] == 2  # the 42009 answer, then the retry
-    assert (await extra(api, "get_auto_active_status", corpid=corp_id))["auto_active_status"] == 1
+    assert (await api.license_get_auto_active_status(corp_id)).auto_active_status == 1
 
 
 async def test_license_writes_are_never_resent_blindly_but_reads_are(api: Any, sandbox: Sandbox) -> None:
     corp_id = sandbox.company().corp_id
     sandbox.faults.errcode("license/create_new_order", -1)
     with pytest.raises(RequestMayHaveReachedWeCom):
-        await api.license_api("create_new_order", {"corpid": corp_id, "buyer_userid": "boss",
-                                                   "account_count": {"base_count": 1},
-                                                   "account_duration": {"months": 1}})
+        await api.license_create_new_order(corp_id, "boss", base_count=1, months=1)
     assert sandbox.counters["license/create_new_order"] == 1
     sandbox.faults.errcode("license/list_order", -1)
-    assert (await extra(api, "list_order"))["order_list"] == []  # nothing was ordered by the busy call
+    assert (await api.license_list_order()).order_list == []  # nothing was ordered by the busy call
     assert sandbox.counters["license/list_order"] == 2
+    sandbox.faults.errcode("license/submit_pay_job", -1)
+    with pytest.raises(RequestMayHaveReachedWeCom):
+        await api.license_submit_pay_job("OI-ANY", "boss")
+    assert sandbox.counters["license/submit_pay_job"] == 1
+
+
+async def test_each_license_query_and_job_refuses_with_its_documented_errcode(api: Any, sandbox: Sandbox) -> None:
+    corp_id = sandbox.company().corp_id
+    unknown_corp = "wwnosuchcorp"
+    job = await api.license_create_new_order_job([buy(corp_id)])
+    await api.license_submit_new_order_job(job.jobid, "boss")
+    single = await api.license_create_new_order(corp_id, "boss", base_count=1, months=1)
+    refusals = {
+        "submit_new_order_job": (api.license_submit_new_order_job(job.jobid, "boss"), 40058),  # submitted once
+        "new_order_job_result": (api.license_new_order_job_result("no-such-job"), 40058),
+        "get_union_order": (api.license_get_union_order(single.order_id), 40058),  # not a union order
+        "get_order": (api.license_get_order("OI-NOSUCH"), 701005),
+        "list_order_account": (api.license_list_order_account("OI-NOSUCH"), 701005),
+        "list_order": (api.license_list_order(start_time=10, end_time=5), 40058),
+        "submit_order_job": (api.license_submit_order_job("no-such-job", "boss", months=1), 40058),
+        "create_renew_order_job": (api.license_create_renew_order_job(corp_id, []), 40058),
+        "batch_active_account": (api.license_batch_active_account(unknown_corp, [("LA", "lisi")]), 48004),
+        "get_active_info_by_code": (api.license_get_active_info_by_code(unknown_corp, "LA"), 40013),
+        "batch_get_active_info_by_code": (api.license_batch_get_active_info_by_code(corp_id, ["LA1"]), 701010),
+        "list_actived_account": (api.license_list_actived_account(unknown_corp), 40013),
+        "get_active_info_by_user": (api.license_get_active_info_by_user(corp_id, "nobody"), 701019),
+        "batch_transfer_license": (api.license_batch_transfer_license(unknown_corp, [("a", "b")]), 48004),
+        "batch_share_active_code": (api.license_batch_share_active_code(corp_id, corp_id, ["LA"]), 40058),
+        "get_app_license_info": (api.license_get_app_license_info(corp_id, "wwnotthesuite"), 40083),
+        "set_auto_active_status": (api.license_set_auto_active_status(corp_id, 2), 40058),
+        "get_auto_active_status": (api.license_get_auto_active_status(unknown_corp), 48004),
+        "pay_job_result": (api.license_pay_job_result("no-such-job"), 40058),
+        "create_new_order_job": (api.license_create_new_order_job([buy(unknown_corp)]), 701015),
+    }
+    for name, (call, errcode) in refusals.items():
+        with pytest.raises(WeComError) as caught:
+            await call
+        assert caught.value.errcode == errcode, name

@@ -18,7 +18,9 @@ LICENSE_PATHS = [
     "create_new_order", "create_renew_order_job", "submit_order_job", "list_order", "get_order",
     "list_order_account", "active_account", "batch_active_account", "get_active_info_by_code",
     "batch_get_active_info_by_code", "list_actived_account", "get_active_info_by_user", "batch_transfer_license",
-    "get_app_license_info", "set_auto_active_status", "get_auto_active_status",
+    "get_app_license_info", "set_auto_active_status", "get_auto_active_status", "create_new_order_job",
+    "submit_new_order_job", "new_order_job_result", "get_union_order", "cancel_order", "submit_pay_job",
+    "pay_job_result", "batch_share_active_code",
 ]
 
 
@@ -205,7 +207,7 @@ def test_unbound_codes_expire_after_a_year(lic: Licenses, clock: ManualClock) ->
         ({"account_count": {"base_count": 0}, "account_duration": {"months": 1}}, 40058),
         ({"account_count": {"base_count": -1, "external_contact_count": 2}, "account_duration": {"months": 1}},
          40058),
-        ({"account_count": {"base_count": 1}, "account_duration": {"months": 37}}, 40058),
+        ({"account_count": {"base_count": 1}, "account_duration": {"months": 61}}, 40058),
         ({"account_count": {"base_count": 1}, "account_duration": {}}, 40058),
         ({"account_count": {"base_count": 1}, "account_duration": {"months": "x"}}, 40058),
         ({"account_count": [1], "account_duration": {"months": 1}}, 40058),

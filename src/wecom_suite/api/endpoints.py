@@ -1,9 +1,10 @@
-"""Every wrapped WeCom API, declared once (wecom-api.md §3). Both clients call these specs."""
+"""Every wrapped WeCom API, declared once (docs/api.md lists them). Both clients call these specs."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from . import models as m
 from .endpoint import Endpoint, RetrySafety, TokenKind
 from .models import (
     AdminList,
@@ -152,31 +153,108 @@ PROLONG_TRY = Endpoint(
 )
 
 
-def _license(name: str, safety: RetrySafety = RetrySafety.IDEMPOTENT) -> Endpoint[ApiResult]:
-    return Endpoint(f"license/{name}", "POST", f"/cgi-bin/license/{name}", PROVIDER, ApiResult.model_validate,
+# -- 接口许可 (interface licenses): provider token, typed answers. Writes are never resent blindly.
+def _license(name: str, model: type[ApiResult], safety: RetrySafety = RetrySafety.IDEMPOTENT) -> Endpoint[ApiResult]:
+    return Endpoint(f"license/{name}", "POST", f"/cgi-bin/license/{name}", PROVIDER, model.model_validate,
                     safety=safety)
 
 
-# 接口许可 (interface licenses): field details are out of the reference's scope, so answers are
-# ApiResult with every field kept in model_extra. Writes are never resent blindly.
 LICENSE_APIS: dict[str, Endpoint[ApiResult]] = {
-    "create_new_order": _license("create_new_order", WRITE),
-    "create_renew_order_job": _license("create_renew_order_job", WRITE),
-    "submit_order_job": _license("submit_order_job", WRITE),
-    "list_order": _license("list_order"),
-    "get_order": _license("get_order"),
-    "list_order_account": _license("list_order_account"),
-    "active_account": _license("active_account", WRITE),
-    "batch_active_account": _license("batch_active_account", WRITE),
-    "get_active_info_by_code": _license("get_active_info_by_code"),
-    "batch_get_active_info_by_code": _license("batch_get_active_info_by_code"),
-    "list_actived_account": _license("list_actived_account"),
-    "get_active_info_by_user": _license("get_active_info_by_user"),
-    "batch_transfer_license": _license("batch_transfer_license", WRITE),
-    "get_app_license_info": _license("get_app_license_info"),
-    "set_auto_active_status": _license("set_auto_active_status", WRITE),
-    "get_auto_active_status": _license("get_auto_active_status"),
+    # orders (订单管理)
+    "create_new_order": _license("create_new_order", m.LicenseOrderCreated, WRITE),
+    "create_renew_order_job": _license("create_renew_order_job", m.RenewOrderJob, WRITE),
+    "submit_order_job": _license("submit_order_job", m.LicenseOrderCreated, WRITE),
+    "create_new_order_job": _license("create_new_order_job", m.NewOrderJob, WRITE),
+    "submit_new_order_job": _license("submit_new_order_job", m.NewOrderJob, WRITE),
+    "new_order_job_result": _license("new_order_job_result", m.NewOrderJobResult),
+    "list_order": _license("list_order", m.LicenseOrderList),
+    "get_order": _license("get_order", m.LicenseOrderInfo),
+    "get_union_order": _license("get_union_order", m.UnionOrder),
+    "list_order_account": _license("list_order_account", m.LicenseOrderAccounts),
+    "cancel_order": _license("cancel_order", ApiResult, WRITE),
+    "submit_pay_job": _license("submit_pay_job", m.LicenseJob, WRITE),
+    "pay_job_result": _license("pay_job_result", m.PayJobResult),
+    # accounts (账号管理)
+    "active_account": _license("active_account", ApiResult, WRITE),
+    "batch_active_account": _license("batch_active_account", m.BatchActiveResult, WRITE),
+    "get_active_info_by_code": _license("get_active_info_by_code", m.ActiveInfoByCode),
+    "batch_get_active_info_by_code": _license("batch_get_active_info_by_code", m.ActiveInfoList),
+    "list_actived_account": _license("list_actived_account", m.ActivedAccountList),
+    "get_active_info_by_user": _license("get_active_info_by_user", m.ActiveInfoByUser),
+    "batch_transfer_license": _license("batch_transfer_license", m.TransferResults, WRITE),
+    "batch_share_active_code": _license("batch_share_active_code", m.ShareActiveCodeResult, WRITE),
+    # app state and auto-activation (许可自动激活)
+    "get_app_license_info": _license("get_app_license_info", m.AppLicenseInfo),
+    "set_auto_active_status": _license("set_auto_active_status", ApiResult, WRITE),
+    "get_auto_active_status": _license("get_auto_active_status", m.AutoActiveStatus),
 }
+
+# -- app admins with the company token (the new path; service/get_admin_list is no longer maintained)
+AGENT_GET_ADMIN_LIST = Endpoint(
+    "agent/get_admin_list", "POST", "/cgi-bin/agent/get_admin_list", CORP, AdminList.model_validate,
+)
+
+# -- who is visiting, for 代开发 apps (the company token instead of the suite token)
+AUTH_GET_USER_INFO = Endpoint(
+    "auth/getuserinfo", "GET", "/cgi-bin/auth/getuserinfo", CORP, m.CorpUserInfo.model_validate, safety=ONE_TIME,
+)
+AUTH_GET_USER_DETAIL = Endpoint(
+    "auth/getuserdetail", "POST", "/cgi-bin/auth/getuserdetail", CORP, m.CorpUserDetail.model_validate,
+    safety=ONE_TIME,
+)
+
+# -- id conversion with the company token (ID 转换接口)
+OPENUSERID_TO_USERID = Endpoint(
+    "batch/openuserid_to_userid", "POST", "/cgi-bin/batch/openuserid_to_userid", CORP, m.UserIdList.model_validate,
+)
+GET_NEW_EXTERNAL_USERID = Endpoint(
+    "externalcontact/get_new_external_userid", "POST", "/cgi-bin/externalcontact/get_new_external_userid", CORP,
+    m.NewExternalUserIdList.model_validate,
+)
+GROUPCHAT_GET_NEW_EXTERNAL_USERID = Endpoint(
+    "externalcontact/groupchat/get_new_external_userid", "POST",
+    "/cgi-bin/externalcontact/groupchat/get_new_external_userid", CORP, m.NewExternalUserIdList.model_validate,
+)
+UNIONID_TO_EXTERNAL_USERID = Endpoint(
+    "idconvert/unionid_to_external_userid", "POST", "/cgi-bin/idconvert/unionid_to_external_userid", CORP,
+    m.UnionIdConversion.model_validate,
+)
+EXTERNAL_USERID_TO_PENDING_ID = Endpoint(
+    "idconvert/batch/external_userid_to_pending_id", "POST", "/cgi-bin/idconvert/batch/external_userid_to_pending_id",
+    CORP, m.PendingIdList.model_validate,
+)
+CONVERT_EXTERNAL_TAGID = Endpoint(
+    "idconvert/external_tagid", "POST", "/cgi-bin/idconvert/external_tagid", CORP, m.ExternalTagIdList.model_validate,
+)
+TO_SERVICE_EXTERNAL_USERID = Endpoint(
+    "externalcontact/to_service_external_userid", "POST", "/cgi-bin/externalcontact/to_service_external_userid",
+    CORP, m.ServiceExternalUserId.model_validate,
+)
+CONVERT_TMP_EXTERNAL_USERID = Endpoint(
+    "idconvert/convert_tmp_external_userid", "POST", "/cgi-bin/idconvert/convert_tmp_external_userid", CORP,
+    m.TmpExternalUserIdList.model_validate,
+)
+CONVERT_OPEN_KFID = Endpoint(
+    "idconvert/open_kfid", "POST", "/cgi-bin/idconvert/open_kfid", CORP, m.OpenKfIdList.model_validate,
+)
+
+# -- id conversion with the suite / provider token
+UNIONID_TO_EXTERNAL_USERID_3RD = Endpoint(
+    "service/externalcontact/unionid_to_external_userid_3rd", "POST",
+    "/cgi-bin/service/externalcontact/unionid_to_external_userid_3rd", SUITE, m.ExternalUserIdInfo3rd.model_validate,
+)
+FINISH_EXTERNAL_USERID_MIGRATION = Endpoint(
+    "service/externalcontact/finish_external_userid_migration", "POST",
+    "/cgi-bin/service/externalcontact/finish_external_userid_migration", PROVIDER, ApiResult.model_validate,
+    safety=WRITE,
+)
+CONTACT_ID_TRANSLATE = Endpoint(
+    "service/contact/id_translate", "POST", "/cgi-bin/service/contact/id_translate", PROVIDER,
+    m.ContactIdTranslateJob.model_validate, safety=WRITE,
+)
+SERVICE_BATCH_GETRESULT = Endpoint(
+    "service/batch/getresult", "GET", "/cgi-bin/service/batch/getresult", PROVIDER, m.BatchJobResult.model_validate,
+)
 
 # -- legacy 企业号 (§3.10)
 GET_AGENT = Endpoint("service/get_agent", "POST", "/cgi-bin/service/get_agent", SUITE, AgentInfo.model_validate)

@@ -10,6 +10,8 @@ from ..errors import ConfigError
 from ..redaction import redact
 from . import endpoints as ep
 from .endpoint import ApiCall, TokenKind
+from .id_calls import IdConvertCalls
+from .license_calls import LicenseCalls, license_call
 from .models import (
     AdminList,
     ApiResult,
@@ -46,8 +48,9 @@ def _drop_none(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class SuiteCalls:
-    """Knows the suite's identity and secrets; builds the request for each suite API."""
+class SuiteCalls(LicenseCalls, IdConvertCalls):
+    """Knows the suite's identity and secrets; builds the request for each suite API (the license and
+    ID-conversion builders come from the two mixins)."""
 
     __slots__ = ("provider_corp_id", "provider_secret", "suite_id", "suite_secret")
 
@@ -79,41 +82,48 @@ class SuiteCalls:
     # -- tokens (§3.2) -------------------------------------------------------------------------
     def get_suite_token(self, suite_ticket: str) -> ApiCall[SuiteAccessToken]:
         """获取第三方应用凭证: a fresh suite_access_token (uncached; the client's ``suite_token``
-        manager caches it)."""
+        manager caches it).
+        https://developer.work.weixin.qq.com/document/path/90600"""
         body = {"suite_id": self.suite_id, "suite_secret": self.suite_secret, "suite_ticket": suite_ticket}
         return ApiCall(ep.GET_SUITE_TOKEN, body=body)
 
     def get_provider_token(self) -> ApiCall[ProviderAccessToken]:
-        """获取服务商凭证: a fresh provider_access_token (uncached)."""
+        """获取服务商凭证: a fresh provider_access_token (uncached).
+        https://developer.work.weixin.qq.com/document/path/91200"""
         if not self.provider_corp_id or not self.provider_secret:
             raise ConfigError("provider_secret", "provider APIs need provider_corp_id and provider_secret")
         body = {"corpid": self.provider_corp_id, "provider_secret": self.provider_secret}
         return ApiCall(ep.GET_PROVIDER_TOKEN, body=body)
 
     def get_corp_token(self, corp_id: str, permanent_code: str) -> ApiCall[CorpAccessTokenInfo]:
-        """获取企业凭证: a fresh access_token of an authorising company (uncached)."""
+        """获取企业凭证: a fresh access_token of an authorising company (uncached).
+        https://developer.work.weixin.qq.com/document/path/90605"""
         return ApiCall(ep.GET_CORP_TOKEN, body={"auth_corpid": corp_id, "permanent_code": permanent_code})
 
     def get_customized_corp_token(self, corp_id: str, permanent_code: str) -> ApiCall[CorpAccessTokenInfo]:
-        """代开发 apps: the permanent code is the app secret, so the token comes from ``gettoken``."""
+        """代开发 apps: the permanent code is the app secret, so the token comes from ``gettoken``.
+        https://developer.work.weixin.qq.com/document/path/97164"""
         return ApiCall(ep.GETTOKEN, params={"corpid": corp_id, "corpsecret": permanent_code})
 
     # -- install / authorisation (§3.3) -------------------------------------------------------
     def get_pre_auth_code(self) -> ApiCall[PreAuthCode]:
-        """获取预授权码: starts one install session (valid 20 minutes)."""
+        """获取预授权码: starts one install session (valid 20 minutes).
+        https://developer.work.weixin.qq.com/document/path/90601"""
         return ApiCall(ep.GET_PRE_AUTH_CODE)
 
     def set_session_info(
         self, pre_auth_code: str, *, auth_type: int = 0, app_ids: Sequence[int] | None = None
     ) -> ApiCall[ApiResult]:
-        """设置授权配置: ``auth_type=1`` is a test authorisation (for apps not yet online)."""
+        """设置授权配置: ``auth_type=1`` is a test authorisation (for apps not yet online).
+        https://developer.work.weixin.qq.com/document/path/90602"""
         session: dict[str, Any] = {"auth_type": auth_type}
         if app_ids is not None:
             session["appid"] = list(app_ids)
         return ApiCall(ep.SET_SESSION_INFO, body={"pre_auth_code": pre_auth_code, "session_info": session})
 
     def get_permanent_code(self, auth_code: str) -> ApiCall[PermanentCodeInfo]:
-        """获取企业永久授权码. The auth_code is single use: persist the answer before anything else."""
+        """获取企业永久授权码. The auth_code is single use: persist the answer before anything else.
+        https://developer.work.weixin.qq.com/document/path/90603"""
         return ApiCall(ep.GET_PERMANENT_CODE, body={"auth_code": auth_code})
 
     def get_permanent_code_v2(self, auth_code: str) -> ApiCall[PermanentCodeInfoV2]:
@@ -121,44 +131,54 @@ class SuiteCalls:
         return ApiCall(ep.GET_PERMANENT_CODE_V2, body={"auth_code": auth_code})
 
     def get_auth_info(self, corp_id: str, permanent_code: str) -> ApiCall[AuthInfoEx]:
-        """获取企业授权信息."""
+        """获取企业授权信息.
+        https://developer.work.weixin.qq.com/document/path/90604"""
         return ApiCall(ep.GET_AUTH_INFO, body={"auth_corpid": corp_id, "permanent_code": permanent_code})
 
     def get_admin_list(self, corp_id: str, agent_id: int) -> ApiCall[AdminList]:
-        """获取应用的管理员列表."""
+        """获取应用的管理员列表 with the suite token: WeCom no longer maintains this path; prefer
+        ``client.corp(corp_id).get_admin_list()`` (``agent/get_admin_list``, the company token).
+        https://developer.work.weixin.qq.com/document/path/90606"""
         return ApiCall(ep.GET_ADMIN_LIST, body={"auth_corpid": corp_id, "agentid": agent_id})
 
     def get_app_qrcode(
         self, *, app_id: int | None = None, state: str | None = None, style: int | None = None, result_type: int = 2
     ) -> ApiCall[AppQrcode]:
-        """获取应用二维码: ``result_type=2`` gives a URL, 1 the PNG bytes (``AppQrcode.image``)."""
+        """获取应用二维码: ``result_type=2`` gives a URL, 1 the PNG bytes (``AppQrcode.image``).
+        https://developer.work.weixin.qq.com/document/path/95430"""
         body = _drop_none(suite_id=self.suite_id, appid=app_id, state=state, style=style, result_type=result_type)
         return ApiCall(ep.GET_APP_QRCODE, body=body)
 
     # -- login / identity (§3.4) --------------------------------------------------------------
     def get_login_info(self, auth_code: str) -> ApiCall[LoginInfo]:
-        """获取登录用户信息 (legacy admin QR login); uses the provider token as ``access_token``."""
+        """获取登录用户信息 (legacy admin QR login); uses the provider token as ``access_token``.
+        https://developer.work.weixin.qq.com/document/path/91125"""
         return ApiCall(ep.GET_LOGIN_INFO, body={"auth_code": auth_code})
 
     def get_user_info_3rd(self, code: str) -> ApiCall[UserInfo3rd]:
-        """获取访问用户身份 from an OAuth2 / web-login ``code`` (single use, 5 minutes)."""
+        """获取访问用户身份 from an OAuth2 / web-login ``code`` (single use, 5 minutes).
+        https://developer.work.weixin.qq.com/document/path/91121"""
         return ApiCall(ep.GET_USER_INFO_3RD, params={"code": code})
 
     def get_user_detail_3rd(self, user_ticket: str) -> ApiCall[UserDetail3rd]:
-        """获取访问用户敏感信息 with the ``user_ticket`` from :meth:`get_user_info_3rd`."""
+        """获取访问用户敏感信息 with the ``user_ticket`` from :meth:`get_user_info_3rd`.
+        https://developer.work.weixin.qq.com/document/path/91122"""
         return ApiCall(ep.GET_USER_DETAIL_3RD, body={"user_ticket": user_ticket})
 
     def jscode2session(self, js_code: str) -> ApiCall[MiniProgramSession]:
-        """Mini-program login for suites."""
+        """Mini-program login for suites.
+        https://developer.work.weixin.qq.com/document/path/92423"""
         return ApiCall(ep.JSCODE2SESSION, params={"js_code": js_code, "grant_type": "authorization_code"})
 
     # -- id conversion, 代开发 link, 推广注册 (§3.6–3.8) ------------------------------------------
     def corpid_to_opencorpid(self, corp_id: str) -> ApiCall[OpenCorpId]:
-        """明文corpid转密文 (provider token)."""
+        """明文corpid转密文 (provider token).
+        https://developer.work.weixin.qq.com/document/path/95327"""
         return ApiCall(ep.CORPID_TO_OPENCORPID, body={"corpid": corp_id})
 
     def get_customized_auth_url(self, state: str, template_ids: Iterable[str]) -> ApiCall[CustomizedAuthUrl]:
-        """获取带参授权链接 for 代开发 templates (1..9 template ids, state ``[a-zA-Z0-9]`` ≤ 32 bytes)."""
+        """获取带参授权链接 for 代开发 templates (1..9 template ids, state ``[a-zA-Z0-9]`` ≤ 32 bytes).
+        https://developer.work.weixin.qq.com/document/path/98744"""
         return ApiCall(ep.GET_CUSTOMIZED_AUTH_URL, body={"state": state, "templateid_list": list(template_ids)})
 
     def get_register_code(
@@ -171,7 +191,8 @@ class SuiteCalls:
         state: str | None = None,
         follow_user: str | None = None,
     ) -> ApiCall[RegisterCode]:
-        """推广注册: a register code for a new company."""
+        """推广注册: a register code for a new company.
+        https://developer.work.weixin.qq.com/document/path/90581"""
         body = _drop_none(
             template_id=template_id, corp_name=corp_name, admin_name=admin_name, admin_mobile=admin_mobile,
             state=state, follow_user=follow_user,
@@ -179,38 +200,41 @@ class SuiteCalls:
         return ApiCall(ep.GET_REGISTER_CODE, body=body)
 
     def get_register_info(self, register_code: str) -> ApiCall[RegisterInfo]:
-        """查询注册状态."""
+        """查询注册状态.
+        https://developer.work.weixin.qq.com/document/path/90581"""
         return ApiCall(ep.GET_REGISTER_INFO, body={"register_code": register_code})
 
     # -- paid editions and interface licenses (§3.9) -----------------------------------------
     def get_order(self, order_id: str) -> ApiCall[Order]:
+        """获取订单详情 (paid editions, 付费版本). https://developer.work.weixin.qq.com/document/path/91909"""
         return ApiCall(ep.GET_ORDER, body={"orderid": order_id})
 
     def get_order_list(self, start_time: int, end_time: int, *, test_mode: int = 0) -> ApiCall[OrderList]:
+        """获取订单列表 created in [start_time, end_time] (Unix seconds).
+        https://developer.work.weixin.qq.com/document/path/91910"""
         return ApiCall(ep.GET_ORDER_LIST, body={"start_time": start_time, "end_time": end_time, "test_mode": test_mode})
 
     def prolong_try(self, buyer_corp_id: str, prolong_days: int, *, app_id: int | None = None) -> ApiCall[ApiResult]:
-        """延长试用期 (changes state: never resent after an ambiguous failure)."""
+        """延长试用期 (changes state: never resent after an ambiguous failure).
+        https://developer.work.weixin.qq.com/document/path/91913"""
         body = _drop_none(buyer_corpid=buyer_corp_id, prolong_days=prolong_days, appid=app_id)
         return ApiCall(ep.PROLONG_TRY, body=body)
 
     def license_api(self, name: str, body: Mapping[str, Any] | None = None) -> ApiCall[ApiResult]:
-        """One of the 接口许可 APIs (``license/<name>``, provider token), e.g. ``"get_app_license_info"``;
-        every field of the answer is kept in ``model_extra``."""
-        endpoint = ep.LICENSE_APIS.get(name)
-        if endpoint is None:
-            raise ValueError(f"unknown license API {name!r}; known: {', '.join(sorted(ep.LICENSE_APIS))}")
-        return ApiCall(endpoint, body=dict(body or {}))
+        """Any 接口许可 API by name (``license/<name>``, provider token) with a raw body, e.g.
+        ``"get_app_license_info"``; the answer keeps every field in ``model_extra`` (as before the typed
+        ``license_<name>`` methods existed — prefer those). https://developer.work.weixin.qq.com/document/path/95644"""
+        return license_call(name, dict(body or {}), raw=True)
 
     # -- legacy 企业号 (§3.10) ----------------------------------------------------------------
     def get_agent(self, corp_id: str, permanent_code: str, agent_id: int) -> ApiCall[AgentInfo]:
-        """获取企业号应用 (the seed's GetAgent)."""
+        """获取企业号应用 (the seed's GetAgent): a legacy 企业号 API no longer in the official docs."""
         body = {"suite_id": self.suite_id, "auth_corpid": corp_id, "permanent_code": permanent_code,
                 "agentid": agent_id}
         return ApiCall(ep.GET_AGENT, body=body)
 
     def set_agent(self, corp_id: str, permanent_code: str, agent: SetAgentParameters) -> ApiCall[ApiResult]:
-        """设置企业号应用 (the seed's SetAgent)."""
+        """设置企业号应用 (the seed's SetAgent): a legacy 企业号 API no longer in the official docs."""
         body = {"suite_id": self.suite_id, "auth_corpid": corp_id, "permanent_code": permanent_code,
                 "agent": agent.to_json()}
         return ApiCall(ep.SET_AGENT, body=body)

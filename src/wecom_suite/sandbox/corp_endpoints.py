@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "agent_get",
+    "agent_get_admin_list",
     "agent_get_permissions",
+    "auth_getuserdetail",
+    "auth_getuserinfo",
     "batch_userid_to_openuserid",
     "department_list",
     "get_agent",
@@ -104,6 +107,61 @@ def agent_get(emu: Emulator, params: Mapping[str, Any]) -> Answer:
 def agent_get_permissions(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     emu.company_of_corp_token(params)
     return {"errcode": 0, "errmsg": "ok", "app_permissions": ["contact:base", "contact:sensitive:user_name"]}
+
+
+def agent_get_admin_list(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取应用管理员列表 (the token's app): empty in member-authorisation mode (auth_mode 1)."""
+    company = emu.company_of_corp_token(params)
+    auth = company.authorization
+    if auth is not None and auth.auth_mode == 1:
+        return {"errcode": 0, "errmsg": "ok", "admin": []}
+    return {"errcode": 0, "errmsg": "ok", "admin": [{"userid": u.userid, "auth_type": 1} for u in company.admins]}
+
+
+USER_TICKET_LIFETIME = 1800  # seconds; auth/getuserinfo's user_ticket (getuserinfo3rd's lives 7200 s)
+
+
+def _customized_company(emu: Emulator, params: Mapping[str, Any]) -> SimCompany:
+    """The company of a 代开发 app's token; a third-party suite's token gets 48001 (it has getuserinfo3rd)."""
+    company = emu.company_of_corp_token(params)
+    if company.authorization is None or not company.authorization.customized:
+        raise ApiFailure(48001, "third-party suites use service/auth/getuserinfo3rd")
+    return company
+
+
+def auth_getuserinfo(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取访问用户身份 for 代开发 apps: a code from ``issue_oauth_code`` for this company (40029 otherwise)."""
+    company = _customized_company(emu, params)
+    item = emu.book.lookup("oauth_code", text_param(params, "code"))
+    if item is None or item.used or item.expired(emu.now()) or item.subject not in ("", company.corp_id):
+        raise ApiFailure(40029)
+    item.used = True
+    if not item.subject:
+        return {"errcode": 0, "errmsg": "ok", "openid": item.data["openid"]}
+    user = company.users[item.data["userid"]]
+    answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok", "userid": user.userid}
+    if item.data.get("scope") == "snsapi_privateinfo":
+        ticket = emu.book.issue("user_ticket", company.corp_id, USER_TICKET_LIFETIME, data={"userid": user.userid})
+        answer.update(user_ticket=ticket.value, expires_in=USER_TICKET_LIFETIME)
+    return answer
+
+
+def auth_getuserdetail(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取访问用户敏感信息 for 代开发 apps: 84015 unknown/used/other company's ticket, 84014 expired."""
+    company = _customized_company(emu, params)
+    item = emu.book.lookup("user_ticket", text_param(params, "user_ticket"))
+    if item is None or item.used or item.subject != company.corp_id:
+        raise ApiFailure(84015)
+    if item.expired(emu.now()):
+        raise ApiFailure(84014)
+    item.used = True
+    user = company.users[item.data["userid"]]
+    return {
+        "errcode": 0, "errmsg": "ok", "userid": user.userid, "gender": user.gender,
+        "avatar": f"https://sandbox.invalid/avatar/{user.open_userid}",
+        "qr_code": f"https://open.work.weixin.qq.com/wwopen/userQRCode?vcode={user.open_userid}",
+        "mobile": "", "email": f"{user.userid}@sandbox.invalid", "biz_mail": "", "address": "",
+    }
 
 
 def batch_userid_to_openuserid(emu: Emulator, params: Mapping[str, Any]) -> Answer:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..redaction import redact
+from .id_space import CustomerDirectory, sample_customers
 
 __all__ = ["Authorization", "SimCompany", "SimDepartment", "SimUser", "default_companies", "open_userid_for"]
 
@@ -83,6 +84,7 @@ class SimCompany:
     departments: dict[int, SimDepartment] = field(default_factory=dict)
     users: dict[str, SimUser] = field(default_factory=dict)
     authorization: Authorization | None = None
+    customers: CustomerDirectory = field(default_factory=CustomerDirectory)  # 外部联系人, tags, 微信客服
 
     @property
     def authorized(self) -> bool:
@@ -147,7 +149,8 @@ def default_companies(provider_corp_id: str) -> list[SimCompany]:
     companies: list[SimCompany] = []
     for index, (name, departments, users) in enumerate(_SAMPLES):
         corp_id = "ww" + secrets.token_hex(8)
-        company = SimCompany(corp_id=corp_id, corp_name=name, agent_id=1000002 + index)
+        company = SimCompany(corp_id=corp_id, corp_name=name, agent_id=1000002 + index,
+                             customers=sample_customers(corp_id))
         for dep_id, dep_name, parent in departments:
             company.departments[dep_id] = SimDepartment(dep_id, dep_name, parent)
         for position, (userid, user_name, deps, title) in enumerate(users):

@@ -1,4 +1,4 @@
-"""Which function answers which path under ``/cgi-bin/`` (WeCom's paths, wecom-api.md §3)."""
+"""Which function answers which path under ``/cgi-bin/`` (WeCom's paths; the table in docs/sandbox.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import commerce_endpoints as commerce
 from . import corp_endpoints as corp
+from . import idconvert_endpoints as idconvert
 from . import identity_endpoints as identity
 from . import install_endpoints as install
 from . import license_endpoints as licenses
@@ -59,6 +60,14 @@ ENDPOINTS: dict[str, Endpoint] = {
     "license/get_app_license_info": licenses.get_app_license_info,
     "license/set_auto_active_status": licenses.set_auto_active_status,
     "license/get_auto_active_status": licenses.get_auto_active_status,
+    "license/create_new_order_job": licenses.create_new_order_job,
+    "license/submit_new_order_job": licenses.submit_new_order_job,
+    "license/new_order_job_result": licenses.new_order_job_result,
+    "license/get_union_order": licenses.get_union_order,
+    "license/cancel_order": licenses.cancel_order,
+    "license/submit_pay_job": licenses.submit_pay_job,
+    "license/pay_job_result": licenses.pay_job_result,
+    "license/batch_share_active_code": licenses.batch_share_active_code,
     "service/get_agent": corp.get_agent,
     "service/set_agent": corp.set_agent,
     "get_jsapi_ticket": corp.get_jsapi_ticket,
@@ -70,4 +79,20 @@ ENDPOINTS: dict[str, Endpoint] = {
     "agent/get": corp.agent_get,
     "agent/get_permissions": corp.agent_get_permissions,
     "batch/userid_to_openuserid": corp.batch_userid_to_openuserid,
+    "agent/get_admin_list": corp.agent_get_admin_list,
+    "auth/getuserinfo": corp.auth_getuserinfo,
+    "auth/getuserdetail": corp.auth_getuserdetail,
+    "batch/openuserid_to_userid": idconvert.openuserid_to_userid,
+    "externalcontact/get_new_external_userid": idconvert.get_new_external_userid,
+    "externalcontact/groupchat/get_new_external_userid": idconvert.groupchat_get_new_external_userid,
+    "idconvert/unionid_to_external_userid": idconvert.unionid_to_external_userid,
+    "idconvert/batch/external_userid_to_pending_id": idconvert.external_userid_to_pending_id,
+    "idconvert/external_tagid": idconvert.external_tagid,
+    "idconvert/open_kfid": idconvert.open_kfid,
+    "idconvert/convert_tmp_external_userid": idconvert.convert_tmp_external_userid,
+    "externalcontact/to_service_external_userid": idconvert.to_service_external_userid,
+    "service/externalcontact/unionid_to_external_userid_3rd": idconvert.unionid_to_external_userid_3rd,
+    "service/externalcontact/finish_external_userid_migration": idconvert.finish_external_userid_migration,
+    "service/contact/id_translate": idconvert.contact_id_translate,
+    "service/batch/getresult": idconvert.service_batch_getresult,
 }

@@ -60,6 +60,10 @@ ERRMSG: dict[int, str] = {
     701017: "account transferred within 30 days",
     701018: "takeover user already has an account of the same type",
     701019: "invalid userid or userid of another corp",
+    701084: "order is not waiting for payment",
+    90433: "prepaid balance insufficient",
+    48001: "api unauthorized",
+    48002: "api forbidden for this app",
 }
 
 

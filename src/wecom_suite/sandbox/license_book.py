@@ -4,7 +4,10 @@ The life of a license in WeCom, played here: the provider orders accounts for a 
 or renews accounts already in use (续期帐号, a job then an order); once the order is paid (an admin
 action, as paying happens in the provider console), a new-purchase order holds one active code per
 account (激活码); binding a code to a member activates it (激活帐号) for the bought duration; a member's
-accounts can move to another member of the same company (帐号继承). Every method takes ``now`` (seconds)
+accounts can move to another member of the same company (帐号继承), and unbound codes to a downstream
+company (分配激活码给下游企业). Orders for many companies at once go through a job (多企业新购: a union order
+with one sub-order per company); unpaid orders can be cancelled, or paid from the provider's prepaid
+balance (余额支付, asynchronous: a pay job). Every method takes ``now`` (seconds)
 so that only the injected clock decides; rule violations raise :class:`ApiFailure` with WeCom's 701xxx codes.
 """
 
@@ -29,14 +32,19 @@ __all__ = [
     "LicenseAccount",
     "LicenseBook",
     "LicenseOrder",
+    "NewOrderJob",
     "OrderStatus",
     "OrderType",
+    "PayJob",
     "RenewJob",
 ]
 
 DAY = 86400
 DAYS_PER_MONTH = 31  # WeCom counts every bought month as 31 days
-MAX_DAYS = 36 * DAYS_PER_MONTH  # at most 36 months per purchase
+MAX_DAYS = 60 * DAYS_PER_MONTH  # at most 60 months (1860 days) per purchase
+JOB_BATCH = 10  # companies per create_new_order_job call
+INSUFFICIENT_BALANCE = 90433  # pay_job_result's errcode when the prepaid balance is too small
+NOT_UNPAID = 701084  # the order is not waiting for payment (paid, cancelled)
 BIND_WINDOW = 365 * DAY  # an unused active code can be bound for a year after payment (701012 after)
 TRANSFER_COOLDOWN = 30 * DAY  # an account moved once cannot move again for 30 days (701017)
 MAX_ACCOUNTS = 10_000  # per type and order (WeCom allows 1000000; the sandbox keeps its memory small)
@@ -51,11 +59,13 @@ class AccountType(IntEnum):
 class OrderType(IntEnum):
     NEW = 1  # 购买帐号
     RENEW = 2  # 续期帐号
+    MULTI_NEW = 8  # 多企业新购 (a union order; its companies are NEW sub-orders)
 
 
 class OrderStatus(IntEnum):
     UNPAID = 0  # 待支付
     PAID = 1  # 已支付
+    CANCELLED = 2  # 已取消 (unpaid, closed)
 
 
 class AccountStatus(IntEnum):
@@ -118,6 +128,8 @@ class LicenseOrder:
     order_status: OrderStatus = OrderStatus.UNPAID
     pay_time: int = 0
     active_codes: list[str] = field(default_factory=list)  # what a paid new-purchase order bought
+    union_id: str = ""  # the multi-company order this is a sub-order of
+    sub_orders: list[LicenseOrder] = field(default_factory=list)  # a multi-company order's companies
 
     @property
     def duration_days(self) -> int:
@@ -125,6 +137,8 @@ class LicenseOrder:
 
     @property
     def price(self) -> int:
+        if self.order_type is OrderType.MULTI_NEW:
+            return sum(sub.price for sub in self.sub_orders)
         counts = {1: self.base_count, 2: self.external_contact_count}
         per_month = sum(PRICE_PER_MONTH[t] * n for t, n in counts.items())
         return per_month * self.duration_days // DAYS_PER_MONTH
@@ -145,6 +159,46 @@ class LicenseOrder:
             answer["pay_time"] = self.pay_time
         return answer
 
+    def union_json(self) -> dict[str, Any]:
+        """The ``order`` object of get_union_order (no company, counts or duration of its own)."""
+        answer: dict[str, Any] = {
+            "order_id": self.order_id, "order_type": int(self.order_type), "order_status": int(self.order_status),
+            "price": self.price, "create_time": self.create_time,
+        }
+        if self.order_status is OrderStatus.PAID:
+            answer["pay_time"] = self.pay_time
+        return answer
+
+    def buy_info(self) -> dict[str, Any]:
+        """One company of a union order (``buy_list[]``)."""
+        return {
+            "sub_order_id": self.order_id, "corpid": self.corp_id,
+            "account_count": {"base_count": self.base_count, "external_contact_count": self.external_contact_count},
+            "account_duration": {"months": self.months, "days": self.days},
+        }
+
+
+@dataclass
+class NewOrderJob:
+    """A multi-company purchase job (多企业新购任务): (corp_id, base, external, months, days) per company."""
+
+    jobid: str
+    entries: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    order_id: str = ""  # set once submitted (the sandbox creates the order at once: status 1)
+
+
+@dataclass
+class PayJob:
+    """A balance payment (余额支付任务): done at once in the sandbox; ``errcode`` 0 when paid."""
+
+    jobid: str
+    order_id: str
+    errcode: int = 0
+
+    @property
+    def status(self) -> int:
+        return 1 if self.errcode == 0 else 3
+
 
 @dataclass
 class RenewJob:
@@ -159,8 +213,15 @@ class RenewJob:
 def _duration_days(months: int, days: int) -> int:
     """The bought duration in days; 40058 outside 1 day .. 36 months."""
     if months < 0 or days < 0 or not 1 <= months * DAYS_PER_MONTH + days <= MAX_DAYS:
-        raise ApiFailure(40058, f"account_duration must be 1 day to 36 months (a month is {DAYS_PER_MONTH} days)")
+        raise ApiFailure(40058, f"account_duration must be 1 day to 60 months (a month is {DAYS_PER_MONTH} days)")
     return months * DAYS_PER_MONTH + days
+
+
+def _counts(base_count: int, external_contact_count: int) -> None:
+    if base_count < 0 or external_contact_count < 0 or base_count + external_contact_count == 0:
+        raise ApiFailure(40058, "account_count needs base_count and/or external_contact_count > 0")
+    if max(base_count, external_contact_count) > MAX_ACCOUNTS:
+        raise ApiFailure(40058, f"the sandbox sells at most {MAX_ACCOUNTS} accounts of each type per order")
 
 
 class LicenseBook:
@@ -170,17 +231,17 @@ class LicenseBook:
         self.orders: dict[str, LicenseOrder] = {}
         self.accounts: dict[str, LicenseAccount] = {}
         self.jobs: dict[str, RenewJob] = {}
+        self.new_order_jobs: dict[str, NewOrderJob] = {}
+        self.pay_jobs: dict[str, PayJob] = {}
         self.auto_active: dict[str, int] = {}
+        self.balance: int | None = None  # the provider's prepaid balance in fen; None = never runs out
 
     # ------------------------------------------------------------------ orders
     def new_order(
         self, corp_id: str, buyer_userid: str, base_count: int, external_contact_count: int,
         months: int, days: int, now: int,
     ) -> LicenseOrder:
-        if base_count < 0 or external_contact_count < 0 or base_count + external_contact_count == 0:
-            raise ApiFailure(40058, "account_count needs base_count and/or external_contact_count > 0")
-        if max(base_count, external_contact_count) > MAX_ACCOUNTS:
-            raise ApiFailure(40058, f"the sandbox sells at most {MAX_ACCOUNTS} accounts of each type per order")
+        _counts(base_count, external_contact_count)
         _duration_days(months, days)
         order = LicenseOrder(
             _new_id("OI"), OrderType.NEW, corp_id, buyer_userid, now, months, days,
@@ -196,16 +257,33 @@ class LicenseBook:
         return order
 
     def orders_between(self, corp_id: str, start: int, end: int) -> list[LicenseOrder]:
+        """Top-level orders (sub-orders of a union order are reached through it) of ``corp_id`` (all if "")."""
         return [
-            o for o in self.orders.values() if (not corp_id or o.corp_id == corp_id) and start <= o.create_time <= end
+            o for o in self.orders.values()
+            if not o.union_id and (not corp_id or o.corp_id == corp_id) and start <= o.create_time <= end
         ]
+
+    def cancel(self, order_id: str, corp_id: str) -> LicenseOrder:
+        """取消订单: only an unpaid order; ``corp_id`` must name its company unless it is a union order."""
+        order = self.order(order_id)
+        if order.union_id:
+            raise ApiFailure(40058, "cancel the multi-company order, not one of its sub-orders")
+        if order.order_type is not OrderType.MULTI_NEW and corp_id != order.corp_id:
+            raise ApiFailure(40058, "corpid is required and must be the order's company")
+        if order.order_status is not OrderStatus.UNPAID:
+            raise ApiFailure(NOT_UNPAID, "only an unpaid order can be cancelled")
+        for each in (order, *order.sub_orders):
+            each.order_status = OrderStatus.CANCELLED
+        return order
 
     def pay(self, order_id: str, now: int) -> LicenseOrder:
         """The provider paid (in the console): new accounts get their active codes, renewals are extended."""
         order = self.order(order_id)
-        if order.order_status is OrderStatus.PAID:
-            raise ValueError(f"license order {order_id} is already paid")
+        if order.order_status is not OrderStatus.UNPAID:
+            raise ValueError(f"license order {order_id} is already paid or cancelled")
         order.order_status, order.pay_time = OrderStatus.PAID, now
+        for sub in order.sub_orders:
+            self.pay(sub.order_id, now)
         if order.order_type is OrderType.NEW:
             for kind, count in ((AccountType.BASE, order.base_count), (AccountType.EXTERNAL_CONTACT,
                                                                        order.external_contact_count)):
@@ -213,7 +291,7 @@ class LicenseBook:
                     account = LicenseAccount(_new_id("LA"), kind, order.corp_id, order_id, now, order.duration_days)
                     self.accounts[account.active_code] = account
                     order.active_codes.append(account.active_code)
-        else:
+        elif order.order_type is OrderType.RENEW:
             for code in order.renew_codes:
                 account = self.accounts[code]
                 account.expire_time = max(account.expire_time, now) + order.duration_days * DAY
@@ -223,6 +301,70 @@ class LicenseBook:
         """The accounts an order bought (after payment) or renews."""
         codes = order.active_codes if order.order_type is OrderType.NEW else order.renew_codes
         return [self.accounts[c] for c in codes]
+
+    def submit_pay(self, order_id: str, now: int) -> PayJob:
+        """余额支付: pays at once when the balance covers the price; else the job fails with 90433."""
+        order = self.order(order_id)
+        if order.union_id or order.order_status is not OrderStatus.UNPAID:
+            raise ApiFailure(NOT_UNPAID, "the order is not waiting for payment")
+        job = PayJob(secrets.token_hex(16), order_id)
+        if self.balance is not None and order.price > self.balance:
+            job.errcode = INSUFFICIENT_BALANCE
+        else:
+            if self.balance is not None:
+                self.balance -= order.price
+            self.pay(order_id, now)
+        self.pay_jobs[job.jobid] = job
+        return job
+
+    def pay_job(self, jobid: str) -> PayJob:
+        job = self.pay_jobs.get(jobid)
+        if job is None:
+            raise ApiFailure(40058, "unknown jobid")
+        return job
+
+    # ------------------------------------------------------------------ multi-company purchase (多企业新购)
+    def add_to_new_order_job(
+        self, entries: list[tuple[str, int, int, int, int]], jobid: str
+    ) -> NewOrderJob:
+        """Adds validated (corp_id, base, external, months, days) entries to a new job or ``jobid``'s."""
+        if not 1 <= len(entries) <= JOB_BATCH:
+            raise ApiFailure(40058, f"buy_list holds 1..{JOB_BATCH} companies per call")
+        if jobid:
+            job = self.new_order_jobs.get(jobid)
+            if job is None or job.order_id:
+                raise ApiFailure(40058, "jobid is unknown or was already submitted")
+        else:
+            job = NewOrderJob(secrets.token_hex(16))
+        for _corp_id, base, external, months, days in entries:
+            _counts(base, external)
+            _duration_days(months, days)
+        job.entries.extend(entries)
+        self.new_order_jobs[job.jobid] = job
+        return job
+
+    def submit_new_order_job(self, jobid: str, buyer_userid: str, now: int) -> NewOrderJob:
+        """The job becomes one unpaid union order (type 8) with a NEW sub-order per company."""
+        job = self.new_order_jobs.get(jobid)
+        if job is None or job.order_id:
+            raise ApiFailure(40058, "jobid is unknown or was already submitted")
+        if not job.entries:
+            raise ApiFailure(40058, "the job holds no company")
+        union = LicenseOrder(_new_id("OI"), OrderType.MULTI_NEW, "", buyer_userid, now, 0, 0)
+        for corp_id, base, external, months, days in job.entries:
+            sub = LicenseOrder(_new_id("OI"), OrderType.NEW, corp_id, buyer_userid, now, months, days,
+                               base_count=base, external_contact_count=external, union_id=union.order_id)
+            union.sub_orders.append(sub)
+            self.orders[sub.order_id] = sub
+        self.orders[union.order_id] = union
+        job.order_id = union.order_id
+        return job
+
+    def new_order_job(self, jobid: str) -> NewOrderJob:
+        job = self.new_order_jobs.get(jobid)
+        if job is None:
+            raise ApiFailure(40058, "unknown jobid")
+        return job
 
     # ------------------------------------------------------------------ renewal
     def add_to_renew_job(
@@ -311,4 +453,17 @@ class LicenseBook:
             return 701017
         for account in moving:
             account.userid, account.last_transfer = takeover, now
+        return 0
+
+    # ------------------------------------------------------------------ sharing (分配激活码给下游企业)
+    def share(self, from_corp_id: str, to_corp_id: str, active_code: str, now: int) -> int:
+        """Moves an unbound code of ``from_corp_id`` to ``to_corp_id``; returns the errcode (0 = moved)."""
+        account = self.accounts.get(active_code)
+        if account is None or account.corp_id != from_corp_id:
+            return 701002
+        if account.userid:
+            return 701003
+        if account.status(now) is AccountStatus.EXPIRED:
+            return 701012
+        account.corp_id = to_corp_id
         return 0

@@ -1,4 +1,5 @@
-"""The 16 interface-license APIs (接口许可, ``/cgi-bin/license/*``, provider token), §3.9.
+"""The interface-license APIs (接口许可, ``/cgi-bin/license/*``, provider token): orders (single, renewal,
+multi-company), cancelling and balance payment, accounts, sharing to downstream companies, auto-activation.
 
 Each function checks the provider token (41001 / 40082 / 42009), reads WeCom's request fields, and asks
 the emulator's :class:`~wecom_suite.sandbox.license_book.LicenseBook` (the rules) for the answer.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .answer import Answer
 from .directory import SimCompany
 from .failure import ERRMSG, ApiFailure
-from .license_book import OrderStatus
+from .license_book import OrderStatus, OrderType
 from .request_params import int_param, text_param
 
 if TYPE_CHECKING:
@@ -24,19 +25,27 @@ __all__ = [
     "active_account",
     "batch_active_account",
     "batch_get_active_info_by_code",
+    "batch_share_active_code",
     "batch_transfer_license",
+    "cancel_order",
     "create_new_order",
+    "create_new_order_job",
     "create_renew_order_job",
     "get_active_info_by_code",
     "get_active_info_by_user",
     "get_app_license_info",
     "get_auto_active_status",
     "get_order",
+    "get_union_order",
     "list_actived_account",
     "list_order",
     "list_order_account",
+    "new_order_job_result",
+    "pay_job_result",
     "set_auto_active_status",
+    "submit_new_order_job",
     "submit_order_job",
+    "submit_pay_job",
 ]
 
 BATCH_LIMIT = 1000  # items per batch_* call
@@ -312,3 +321,97 @@ def get_auto_active_status(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     emu.check_provider_token(params)
     company = _installed(emu, params)
     return {**OK, "auto_active_status": emu.licenses.auto_active.get(company.corp_id, 0)}
+
+
+# ---------------------------------------------------------------------- multi-company purchase (多企业新购)
+def create_new_order_job(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """创建多企业新购任务: companies without the suite installed land in ``invalid_list`` (701015)."""
+    emu.check_provider_token(params)
+    wanted: list[tuple[str, int, int, int, int]] = []
+    invalid: list[dict[str, Any]] = []
+    for entry in _entries(params, "buy_list"):
+        corp_id = text_param(entry, "corpid")
+        company = emu.companies.get(corp_id)
+        if company is None or not company.authorized:
+            invalid.append({"corpid": corp_id, "errcode": 701015, "errmsg": ERRMSG[701015]})
+            continue
+        counts = _object(entry, "account_count")
+        months, days = _duration(entry)
+        wanted.append((corp_id, int_param(counts, "base_count", 0), int_param(counts, "external_contact_count", 0),
+                       months, days))
+        if "auto_active_status" in entry:
+            emu.licenses.auto_active[corp_id] = int_param(entry, "auto_active_status", 1)
+    if not wanted:
+        raise ApiFailure(701015, "no company in buy_list has the suite installed")
+    job = emu.licenses.add_to_new_order_job(wanted, text_param(params, "jobid"))
+    return {**OK, "jobid": job.jobid, "invalid_list": invalid}
+
+
+def submit_new_order_job(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """提交多企业新购订单: the sandbox creates the union order at once (the result is ready immediately)."""
+    emu.check_provider_token(params)
+    job = emu.licenses.submit_new_order_job(text_param(params, "jobid"), _buyer(params), _now(emu))
+    return {**OK, "jobid": job.jobid}
+
+
+def new_order_job_result(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取多企业新购订单提交结果: status 1 with ``order_id`` once submitted, 2 before."""
+    emu.check_provider_token(params)
+    job = emu.licenses.new_order_job(text_param(params, "jobid"))
+    if not job.order_id:
+        return {**OK, "status": 2}
+    return {**OK, "status": 1, "order_id": job.order_id, "fail_list": []}
+
+
+def get_union_order(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取多企业订单详情: the union order and one page of its companies."""
+    emu.check_provider_token(params)
+    order = emu.licenses.order(text_param(params, "order_id"))
+    if order.order_type is not OrderType.MULTI_NEW:
+        raise ApiFailure(40058, "not a multi-company order; use get_order")
+    subs, paging = _page(order.sub_orders, params)
+    return {**OK, "order": order.union_json(), **paging, "buy_list": [sub.buy_info() for sub in subs]}
+
+
+# ---------------------------------------------------------------------- cancelling and balance payment
+def cancel_order(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """取消订单: unpaid orders only (701084 otherwise)."""
+    emu.check_provider_token(params)
+    emu.licenses.cancel(text_param(params, "order_id"), text_param(params, "corpid"))
+    return dict(OK)
+
+
+def submit_pay_job(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """提交余额支付订单任务: ``payer_userid`` must be a member of the provider's company (the sandbox
+    only checks it is given); the payment happens at once."""
+    emu.check_provider_token(params)
+    if not text_param(params, "payer_userid"):
+        raise ApiFailure(40058, "payer_userid (a member of the provider's own company) is required")
+    job = emu.licenses.submit_pay(text_param(params, "order_id"), _now(emu))
+    return {**OK, "jobid": job.jobid}
+
+
+def pay_job_result(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """获取订单支付结果: status 1 paid, 3 failed with ``pay_job_result`` saying why (top-level errcode 0)."""
+    emu.check_provider_token(params)
+    job = emu.licenses.pay_job(text_param(params, "jobid"))
+    if job.status == 1:
+        return {**OK, "status": 1}
+    failure = {"errcode": job.errcode, "errmsg": ERRMSG.get(job.errcode, "error"), "fail_corp_list": []}
+    return {**OK, "status": 3, "pay_job_result": failure}
+
+
+# ---------------------------------------------------------------------- sharing (分配激活码给下游企业)
+def batch_share_active_code(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """分配激活码给下游企业: every installed company counts as linked (the sandbox has no 上下游 chains)."""
+    emu.check_provider_token(params)
+    source = emu.companies.get(text_param(params, "from_corpid"))
+    target = emu.companies.get(text_param(params, "to_corpid"))
+    if source is None or target is None or not target.authorized or source is target:
+        raise ApiFailure(40058, "from_corpid and to_corpid must be two companies with the suite installed")
+    results = []
+    for entry in _entries(params, "share_list"):
+        code = text_param(entry, "active_code")
+        errcode = emu.licenses.share(source.corp_id, target.corp_id, code, _now(emu))
+        results.append({"active_code": code, "errcode": errcode, "errmsg": ERRMSG.get(errcode, "ok")})
+    return {**OK, "share_result": results}

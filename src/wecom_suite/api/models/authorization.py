@@ -152,6 +152,10 @@ class EditionAgent(WeComModel):
 class EditionInfo(WeComModel):
     agents: list[EditionAgent] = Field(default_factory=list, validation_alias="agent", serialization_alias="agent")
 
+    def for_agent(self, agent_id: int) -> EditionAgent | None:
+        """The edition of one installed agent, or None."""
+        return next((agent for agent in self.agents if agent.agent_id == agent_id), None)
+
 
 class AuthInfoEx(ApiResult):
     """``service/get_auth_info``: what a company authorised (the seed's AuthInfoEx, widened)."""
@@ -160,6 +164,17 @@ class AuthInfoEx(ApiResult):
     auth_info: AuthInfo = Field(default_factory=AuthInfo)
     dealer_corp_info: DealerCorpInfo | None = None
     edition_info: EditionInfo | None = None
+
+    @property
+    def edition(self) -> EditionAgent | None:
+        """The paid edition (付费版本) of the suite's app in this company: ``edition_id``, ``app_status``,
+        ``user_limit``, ``expired_time``. None for a suite without editions. Call ``get_auth_info`` again
+        on ``change_editon`` to refresh it (https://developer.work.weixin.qq.com/document/path/90604)."""
+        if self.edition_info is None or not self.edition_info.agents:
+            return None
+        ids = [agent.agent_id for agent in self.auth_info.agents]
+        found = next((e for e in map(self.edition_info.for_agent, ids) if e is not None), None)
+        return found or self.edition_info.agents[0]
 
 
 class PermanentCodeInfo(AuthInfoEx):
