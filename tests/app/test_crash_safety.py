@@ -82,7 +82,8 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
             # Another instance is redeeming this auth_code (it holds the redemption lease), so the service's
             # worker waits: the kill below lands after `success` and before the company could be stored.
             other_instance = SQLiteStore(str(store_path))
-            lease = other_instance.leases.try_acquire(auth_code_key(sandbox.settings.suite_id, auth_code), lease_seconds=120)
+            key = auth_code_key(sandbox.settings.suite_id, auth_code)
+            lease = other_instance.leases.try_acquire(key, lease_seconds=120)
             assert lease is not None
             delivery = sandbox.notify_create_auth(auth_code, "")
             assert delivery is not None

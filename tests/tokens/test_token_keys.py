@@ -53,7 +53,8 @@ def test_corp_token_key_is_injective(owners: list[tuple[str, str]]) -> None:
 @given(owners=pairs)
 def test_a_store_never_returns_another_pairs_token(any_store: Store, owners: list[tuple[str, str]]) -> None:
     for n, (suite, corp) in enumerate(owners):
-        any_store.tokens.set_token(corp_token_key(suite, corp), StoredToken(f"token-of-{suite!r}-{corp!r}", 2e9 + n, 1e9))
+        token = StoredToken(f"token-of-{suite!r}-{corp!r}", 2e9 + n, 1e9)
+        any_store.tokens.set_token(corp_token_key(suite, corp), token)
     for suite, corp in owners:
         found = any_store.tokens.get_token(corp_token_key(suite, corp))
         assert found is not None
