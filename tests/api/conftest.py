@@ -58,10 +58,10 @@ def store(clock: ManualClock, sandbox: Sandbox) -> MemoryStore:
     """A store with a valid suite_ticket (as if pushed) and the first sandbox company installed."""
     memory = MemoryStore(clock=clock)
     suite_id = sandbox.settings.suite_id
-    memory.save_ticket(SuiteTicket(suite_id, sandbox.issue_ticket(), clock.now()))
+    memory.tickets.save_ticket(SuiteTicket(suite_id, sandbox.issue_ticket(), clock.now()))
     company = sandbox.company()
     permanent_code = sandbox.authorize(company.corp_id)
-    memory.save_company(CompanyRecord(suite_id, company.corp_id, permanent_code, corp_name=company.corp_name))
+    memory.companies.save_company(CompanyRecord(suite_id, company.corp_id, permanent_code, corp_name=company.corp_name))
     return memory
 
 

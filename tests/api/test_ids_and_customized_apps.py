@@ -51,7 +51,7 @@ async def install_customized(api: Any, sandbox: Sandbox, store: MemoryStore, cor
     """The company authorises the 代开发 template; the app layer stores what get_permanent_code answered."""
     info: PermanentCodeInfo = await api.get_permanent_code(sandbox.install_customized(corp_id, push=False))
     assert info.is_customized_app
-    store.save_company(record_of(sandbox.settings.suite_id, info))
+    store.companies.save_company(record_of(sandbox.settings.suite_id, info))
     return info
 
 
@@ -106,7 +106,7 @@ async def test_reset_permanent_code_of_a_customized_app(api: Any, sandbox: Sandb
     renewed = await api.get_permanent_code(sandbox.reset_permanent_code(company.corp_id))
     assert renewed.permanent_code != first.permanent_code
     assert await errcode_of(api.get_customized_corp_token(company.corp_id, first.permanent_code)) == 40001
-    store.save_company(record_of(sandbox.settings.suite_id, renewed))
+    store.companies.save_company(record_of(sandbox.settings.suite_id, renewed))
     assert (await api.corp(company.corp_id).get_admin_list()).admins  # old token dropped, new secret used
     assert sandbox.counters["gettoken"] == 3  # first secret, the refused old one, the new one
 
@@ -244,7 +244,7 @@ async def test_contact_id_translate_job(api: Any, sandbox: Sandbox) -> None:
 # -- edition info (for change_editon) ---------------------------------------------------------------
 async def test_auth_info_exposes_the_edition(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
     company = sandbox.company()
-    record = store.get_company(sandbox.settings.suite_id, company.corp_id)
+    record = store.companies.get_company(sandbox.settings.suite_id, company.corp_id)
     assert record is not None
     info = await api.get_auth_info(company.corp_id, record.permanent_code)
     assert isinstance(info.edition, EditionAgent)

@@ -49,26 +49,38 @@ def test_pushed_ticket_buys_a_suite_token(sandbox: Sandbox, receiver: Receiver, 
     assert answer["errcode"] == 0
 
 
-@pytest.mark.parametrize(("failures", "ok", "attempts"), [(0, True, 1), (2, True, 3), (3, True, 4), (4, False, 4)])
-def test_failed_pushes_are_retried_three_times(
-    sandbox: Sandbox, receiver: Receiver, failures: int, ok: bool, attempts: int
-) -> None:
+def test_an_error_answer_is_not_delivered_again(sandbox: Sandbox, receiver: Receiver) -> None:
+    """WeCom re-sends only when a request fails or times out, never because of what was answered."""
     sandbox.push_ticket()  # verified and delivered
-    receiver.fail_next(failures)
+    receiver.fail_next(1)
     delivery = sandbox.push_ticket()
     assert delivery is not None
-    assert delivery.ok is ok
-    assert len(delivery.attempts) == attempts
-    assert [a.status for a in delivery.attempts] == [500] * min(failures, 4) + ([200] if ok else [])
-
-
-def test_a_body_other_than_success_is_a_failure(sandbox: Sandbox, receiver: Receiver) -> None:
-    sandbox.push_ticket()
+    assert not delivery.ok
+    assert [a.status for a in delivery.attempts] == [500]
     receiver.fail_next(1, status=200, body="ok")
-    delivery = sandbox.push_ticket()
-    assert delivery is not None
-    assert delivery.ok
-    assert [a.body for a in delivery.attempts] == ["ok", "success"]
+    odd = sandbox.push_ticket()
+    assert odd is not None
+    assert not odd.ok  # the instruction URL must answer `success`
+    assert [a.body for a in odd.attempts] == ["ok"]
+
+
+@pytest.mark.parametrize(("failures", "ok", "attempts"), [(0, True, 1), (2, True, 3), (3, True, 4), (4, False, 4)])
+def test_with_resend_on_error_status_failed_pushes_are_retried_three_times(
+    clock: ManualClock, failures: int, ok: bool, attempts: int
+) -> None:
+    with Sandbox(clock=clock, resend_on_error_status=True) as sandbox:
+        receiver = Receiver(sandbox)
+        try:
+            sandbox.set_callback_url(receiver.url)
+            sandbox.push_ticket()  # verified and delivered
+            receiver.fail_next(failures)
+            delivery = sandbox.push_ticket()
+            assert delivery is not None
+            assert delivery.ok is ok
+            assert len(delivery.attempts) == attempts
+            assert [a.status for a in delivery.attempts] == [500] * min(failures, 4) + ([200] if ok else [])
+        finally:
+            receiver.close()
 
 
 def test_an_authorisation_callback_answered_after_1_2_s_fails_and_is_retried(
@@ -132,7 +144,7 @@ def test_both_deadlines_are_configurable(clock: ManualClock) -> None:
 
 def test_retry_delays_are_configurable_and_go_through_the_injected_sleep(clock: ManualClock) -> None:
     slept: list[float] = []
-    with Sandbox(clock=clock, retry_delays=(5, 30, 60), sleep=slept.append) as sandbox:
+    with Sandbox(clock=clock, retry_delays=(5, 30, 60), sleep=slept.append, resend_on_error_status=True) as sandbox:
         receiver = Receiver(sandbox)
         try:
             sandbox.set_callback_url(receiver.url)

@@ -63,7 +63,8 @@ class Sandbox:
 
     Deadlines (wecom-api.md §1.10): create_auth, change_auth, cancel_auth, reset_permanent_code and
     suite_ticket must be answered within ``auth_push_timeout`` (1.0 s, WeCom's 1000 ms); every other push
-    within ``push_timeout`` (5 s). A later answer is a failed attempt and is retried.
+    within ``push_timeout`` (5 s). A later answer is a failed attempt and is retried. Like WeCom, an
+    answer (whatever its status or body) is not delivered again, unless ``resend_on_error_status=True``.
     """
 
     def __init__(
@@ -86,6 +87,7 @@ class Sandbox:
         background_pushes: bool | None = None,
         schedule_thread: bool | None = None,
         sleep: Callable[[float], object] | None = None,
+        resend_on_error_status: bool = False,
     ) -> None:
         if install_delivery not in ("both", "redirect", "callback"):
             raise ConfigError("install_delivery", "must be 'both', 'redirect' or 'callback'")
@@ -116,6 +118,7 @@ class Sandbox:
             lambda: self._settings, self.clock, retry_delays=tuple(retry_delays), timeout=push_timeout,
             auth_timeout=auth_push_timeout, verify_urls=verify_urls,
             background=(not manual) if background_pushes is None else background_pushes, sleep=sleep,
+            retry_on_error_status=resend_on_error_status,
         )
         self._connections = ConnectionRegistry()
         self._server: uvicorn.Server | None = None
