@@ -18,8 +18,7 @@ from ..crypto import DecryptedMessage, MsgCrypt, check_signature, compute_signat
 from ..errors import CallbackError, CallbackReason
 from ..events import event_from_dict
 from ..redaction import redact
-from ..xml import to_xml
-from ..xml.safe_parser import _parse_flat, _parse_general
+from ..xml import parse_xml, to_xml
 from .context import CallbackContext
 from .envelope import _canonical as _canonical_envelope
 from .envelope import parse_envelope
@@ -173,7 +172,7 @@ class CallbackReceiver:
         if rid is None or not accepts(rid):  # a failure, or a message for the previous key: the general path
             decrypted, crypt = self._decrypt(encrypted)
             message, rid, random = decrypted
-        fields = _parse_flat(message) or _parse_general(message, "xml")  # parse_xml, minus a frame
+        fields = parse_xml(message)
         field = fields.get
         inner_suite = field("SuiteId")
         if (  # only what could fail goes through the full check
