@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "DataEvent": "events",
     "CallbackReceiver": "callback",
     "CallbackContext": "callback",
+    "InboxContext": "callback",
     "EventRouter": "callback",
     "WebRequest": "web",
     "WebResponse": "web",
@@ -115,6 +116,7 @@ if TYPE_CHECKING:
         CallbackContext,
         CallbackReceiver,
         EventRouter,
+        InboxContext,
     )
     from .clock import (
         Clock,
@@ -224,6 +226,7 @@ __all__ = [
     "Event",
     "EventRouter",
     "IPNotWhitelisted",
+    "InboxContext",
     "InfoType",
     "InvalidCredential",
     "InvalidParameter",

@@ -63,9 +63,7 @@ def test_open_suite_ticket(receiver: CallbackReceiver) -> None:
     assert ctx.query is query
     assert ctx.raw_xml == ticket_xml("TICKET-1").encode()
     assert ctx.agent_id is None
-    assert ctx.aes_key == MsgCrypt(KEY).key
     assert len(ctx.random) == 16
-    assert ctx.token == TOKEN
     assert len(ctx.digest) == 64
     assert not ctx.duplicate
     assert ctx.info_type == "suite_ticket"
@@ -333,8 +331,8 @@ def test_key_rotation(clock: ManualClock) -> None:
     receiver.update_aes_key(OTHER_KEY)
     assert receiver.encoding_aes_key == OTHER_KEY
     assert receiver.previous_encoding_aes_key == KEY
-    assert receiver.open(*post(ticket_xml(), key=OTHER_KEY)).aes_key == MsgCrypt(OTHER_KEY).key
-    assert receiver.open(*post(ticket_xml(), key=KEY)).aes_key == MsgCrypt(KEY).key
+    assert receiver.open(*post(ticket_xml(), key=OTHER_KEY)).info_type == "suite_ticket"
+    assert receiver.open(*post(ticket_xml(), key=KEY)).info_type == "suite_ticket"  # the previous key
     assert receiver.verify_url(get("old", receive_id=SUITE, key=KEY)) == "old"
     reply = parse_xml(receiver.encrypt_reply("r", SUITE))
     assert MsgCrypt(OTHER_KEY).decrypt(str(reply["Encrypt"])).message == b"r"  # replies use the new key

@@ -32,7 +32,7 @@ import httpx
 
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
-from ..callback.context import CallbackContext
+from ..callback.context import CallbackContext, InboxContext
 from ..callback.delivery import DeliveryOutcome, dispatch_once
 from ..callback.receive_id import ReceiveIdSpec
 from ..callback.receiver import CallbackReceiver
@@ -373,22 +373,14 @@ class SuiteApp:
         if not system and not isinstance(event, DataEvent):  # data events are not expected here; handlers only
             self.lifecycle.apply(event)
         addressee = self.config.provider_corp_id if system else self.config.suite_id
-        ctx = CallbackContext(
-            token=self.config.token,
-            query={},
-            msg_signature="",
-            timestamp=event.timestamp,
-            nonce="",
-            to_user_name=addressee,
-            agent_id=None,
-            encrypted="",
-            raw_xml=item.payload,
+        ctx = InboxContext(
             event=event,
-            aes_key=b"",
-            random=b"",
-            receive_id=addressee,
+            raw_xml=item.payload,
             digest=item.id,
-            duplicate=False,
+            receive_id=addressee,
+            auth_corp_id=event.auth_corp_id,
+            attempts=item.attempts,
+            received_at=item.received_at,
         )
         self.router.dispatch(ctx)
 

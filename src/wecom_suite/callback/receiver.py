@@ -187,25 +187,20 @@ class CallbackReceiver:
         ):
             self._check_inner(fields, to_user_name, rid)
         digest = _sha256(rid.encode("utf-8") + message).hexdigest()
-        return _new_tuple(  # CallbackContext(...) without the named tuple's Python-level __new__: hot path
-            CallbackContext,
-            (
-                self.token,
-                query,
-                signature,
-                ts,
-                nonce,
-                to_user_name,
-                int(agent) if agent and agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
-                encrypted,
-                message,
-                event_from_dict(fields),
-                crypt.key,
-                random,
-                rid,
-                digest,
-                digest in self.replay_cache,
-            ),
+        return CallbackContext(
+            query=query,
+            msg_signature=signature,
+            timestamp=ts,
+            nonce=nonce,
+            to_user_name=to_user_name,
+            agent_id=int(agent) if agent and agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
+            encrypted=encrypted,
+            raw_xml=message,
+            event=event_from_dict(fields),
+            random=random,
+            receive_id=rid,
+            digest=digest,
+            duplicate=digest in self.replay_cache,
         )
 
     def acknowledge(self, ctx: CallbackContext) -> None:

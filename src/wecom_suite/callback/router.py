@@ -11,11 +11,13 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
-from .context import CallbackContext
+from .context import EventContext
 
 __all__ = ["EventRouter", "Handler"]
 
-Handler = Callable[[CallbackContext], "str | None"]
+Handler = Callable[[EventContext], "str | None"]
+"""A handler takes a ``CallbackContext`` (data URL, ``CallbackEndpoint``) or an ``InboxContext`` (events
+processed from SuiteApp's inbox): the union ``EventContext``."""
 H = TypeVar("H", bound=Handler)
 
 
@@ -57,7 +59,7 @@ class EventRouter:
                 return found
         return handlers.get((info_type, None), self._default)
 
-    def dispatch(self, ctx: CallbackContext) -> str | None:
+    def dispatch(self, ctx: EventContext) -> str | None:
         """Run the matching handler; ``None`` when it returns ``None`` or when nothing matches."""
         event = ctx.event
         handler = self.handler_for(event.info_type, _key(event.change_type))
