@@ -22,13 +22,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
 from enum import Enum
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
@@ -59,7 +59,7 @@ from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .company import Company
-from .config import SuiteConfig, redact_store_url
+from .config import SuiteConfig, SuiteSettings, redact_store_url, reveal
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
@@ -99,23 +99,29 @@ class SuiteApp:
         async_transport: httpx.AsyncBaseTransport | None = None,
         start_worker: bool = True,
         warm_tokens: bool = False,
-        **settings: Any,
+        **settings: Unpack[SuiteSettings],
     ) -> None:
+        """``config``, or the settings as keyword arguments (over ``WECOM_*`` variables; both: settings win).
+
+        ``store`` (default: opened from ``store_url``), ``clock``, ``transport``/``async_transport`` (httpx,
+        e.g. for the sandbox), ``start_worker`` (start the inbox worker now), ``warm_tokens`` (keep tokens
+        fresh in the background). Raises ``ConfigError`` naming every bad setting.
+        """
         if config is None:
             config = SuiteConfig.from_mapping(settings)
         elif settings:
-            config = replace(config, **settings)
+            config = SuiteConfig.from_mapping({**config.settings(), **settings})
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
-        self.store: Store = store if store is not None else open_store(config.store_url, clock=self.clock)
+        self.store: Store = store if store is not None else open_store(reveal(config.store_url), clock=self.clock)
         self._async_transport = async_transport
         self.client = SuiteClient(
             config.suite_id,
-            config.suite_secret,
+            reveal(config.suite_secret),
             store=self.store,
             provider_corp_id=config.provider_corp_id if config.provider_secret else None,
-            provider_secret=config.provider_secret,
+            provider_secret=reveal(config.provider_secret),
             base_url=config.api_base_url,
             transport=transport,
             clock=self.clock,
@@ -150,17 +156,60 @@ class SuiteApp:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> SuiteApp:
-        """Settings from ``WECOM_*`` environment variables (see docs/configuration.md)."""
-        options = {
-            k: kwargs.pop(k) for k in ("store", "clock", "transport", "async_transport", "start_worker") if k in kwargs
-        }
-        return cls(SuiteConfig.from_env(**kwargs), **options)
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        start_worker: bool = True,
+        warm_tokens: bool = False,
+        **settings: Unpack[SuiteSettings],
+    ) -> SuiteApp:
+        """Settings from ``WECOM_*`` variables in ``env`` (default ``os.environ``); keyword settings win.
+
+        Takes every option ``SuiteApp(...)`` takes (docs/configuration.md).
+        """
+        return cls(
+            SuiteConfig.from_env(env, **settings),
+            store=store,
+            clock=clock,
+            transport=transport,
+            async_transport=async_transport,
+            start_worker=start_worker,
+            warm_tokens=warm_tokens,
+        )
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, suite: str | None = None, **options: Any) -> SuiteApp:
-        """The suite of a TOML file (``suite=`` picks one by name when the file has several)."""
-        return cls(SuiteConfig.from_toml(path, suite=suite), **options)
+    def from_toml(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        suite: str | None = None,
+        env: Mapping[str, str] | None = None,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        start_worker: bool = True,
+        warm_tokens: bool = False,
+        **settings: Unpack[SuiteSettings],
+    ) -> SuiteApp:
+        """The suite of a TOML file (``suite=`` picks one by name when the file has several).
+
+        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file.
+        """
+        return cls(
+            SuiteConfig.from_toml(path, suite=suite, env=env, **settings),
+            store=store,
+            clock=clock,
+            transport=transport,
+            async_transport=async_transport,
+            start_worker=start_worker,
+            warm_tokens=warm_tokens,
+        )
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -202,10 +251,10 @@ class SuiteApp:
             if self._async_client is None:
                 self._async_client = AsyncSuiteClient(
                     self.config.suite_id,
-                    self.config.suite_secret,
+                    reveal(self.config.suite_secret),
                     store=self.store,
                     provider_corp_id=self.config.provider_corp_id if self.config.provider_secret else None,
-                    provider_secret=self.config.provider_secret,
+                    provider_secret=reveal(self.config.provider_secret),
                     base_url=self.config.api_base_url,
                     transport=self._async_transport,
                     clock=self.clock,
@@ -272,10 +321,10 @@ class SuiteApp:
         self, receive_id: ReceiveIdSpec, suite_id: str | None = None, *, provider_corp_id: str | None = None
     ) -> CallbackReceiver:
         return CallbackReceiver(
-            self.config.token,
-            self.config.encoding_aes_key,
+            reveal(self.config.token),
+            reveal(self.config.encoding_aes_key),
             receive_id,
-            previous_encoding_aes_key=self.config.previous_encoding_aes_key,
+            previous_encoding_aes_key=reveal(self.config.previous_encoding_aes_key),
             clock=self.clock,
             suite_id=suite_id,
             provider_corp_id=provider_corp_id,

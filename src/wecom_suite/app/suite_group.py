@@ -14,7 +14,7 @@ from ..web.asgi import ASGIAdapter
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
-from .config import SuiteConfig, check_distinct, load_configs
+from .config import SuiteConfig, check_distinct, load_configs, reveal
 from .suite_app import SuiteApp
 
 __all__ = ["SuiteGroup"]
@@ -46,9 +46,10 @@ class SuiteGroup:
         """One app per config; suites whose store URLs are equal share one store connection."""
         stores: dict[str, Store] = {}
         for config in configs:
-            if config.store_url not in stores:
-                stores[config.store_url] = open_store(config.store_url, clock=clock)
-        group = cls([SuiteApp(c, store=stores[c.store_url], clock=clock, **options) for c in configs])
+            url = reveal(config.store_url)
+            if url not in stores:
+                stores[url] = open_store(url, clock=clock)
+        group = cls([SuiteApp(c, store=stores[reveal(c.store_url)], clock=clock, **options) for c in configs])
         group._stores = list(stores.values())
         return group
 
