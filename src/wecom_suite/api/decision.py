@@ -37,7 +37,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-# wecom-api.md §5: "treat 40014, 40082, 42001, 42009 as refresh token and retry once".
+# docs/protocol.md §5: 40014, 40082, 42001 and 42009 mean "drop the token, fetch a new one, retry once".
 TOKEN_REJECTED = frozenset({40014, 40082, 42001, 42009})
 # Definite "not processed, try later" answers: safe to resend whatever the endpoint does.
 RATE_LIMITED = frozenset({45009, 45033})

@@ -76,7 +76,7 @@ class SuiteCalls:
             f"provider_corp_id={self.provider_corp_id!r})"
         )
 
-    # -- tokens (§3.2) -------------------------------------------------------------------------
+    # -- tokens (docs/protocol.md §3.2) -----------------------------------------------------------------------------
     def get_suite_token(self, suite_ticket: str) -> ApiCall[SuiteAccessToken]:
         """获取第三方应用凭证: a fresh suite_access_token (uncached; the client's ``suite_token``
         manager caches it)."""
@@ -98,7 +98,7 @@ class SuiteCalls:
         """代开发 apps: the permanent code is the app secret, so the token comes from ``gettoken``."""
         return ApiCall(ep.GETTOKEN, params={"corpid": corp_id, "corpsecret": permanent_code})
 
-    # -- install / authorisation (§3.3) -------------------------------------------------------
+    # -- install / authorisation (docs/protocol.md §3.3) ------------------------------------------------------------
     def get_pre_auth_code(self) -> ApiCall[PreAuthCode]:
         """获取预授权码: starts one install session (valid 20 minutes)."""
         return ApiCall(ep.GET_PRE_AUTH_CODE)
@@ -135,7 +135,7 @@ class SuiteCalls:
         body = _drop_none(suite_id=self.suite_id, appid=app_id, state=state, style=style, result_type=result_type)
         return ApiCall(ep.GET_APP_QRCODE, body=body)
 
-    # -- login / identity (§3.4) --------------------------------------------------------------
+    # -- login / identity (docs/protocol.md §3.4) -------------------------------------------------------------------
     def get_login_info(self, auth_code: str) -> ApiCall[LoginInfo]:
         """获取登录用户信息 (legacy admin QR login); uses the provider token as ``access_token``."""
         return ApiCall(ep.GET_LOGIN_INFO, body={"auth_code": auth_code})
@@ -152,7 +152,7 @@ class SuiteCalls:
         """Mini-program login for suites."""
         return ApiCall(ep.JSCODE2SESSION, params={"js_code": js_code, "grant_type": "authorization_code"})
 
-    # -- id conversion, 代开发 link, 推广注册 (§3.6–3.8) ------------------------------------------
+    # -- id conversion, 代开发 link, 推广注册 (docs/protocol.md §3.6–3.8) ----------------------------------------
     def corpid_to_opencorpid(self, corp_id: str) -> ApiCall[OpenCorpId]:
         """明文corpid转密文 (provider token)."""
         return ApiCall(ep.CORPID_TO_OPENCORPID, body={"corpid": corp_id})
@@ -182,7 +182,7 @@ class SuiteCalls:
         """查询注册状态."""
         return ApiCall(ep.GET_REGISTER_INFO, body={"register_code": register_code})
 
-    # -- paid editions and interface licenses (§3.9) -----------------------------------------
+    # -- paid editions and interface licenses (docs/protocol.md §3.9) -----------------------------------------------
     def get_order(self, order_id: str) -> ApiCall[Order]:
         return ApiCall(ep.GET_ORDER, body={"orderid": order_id})
 
@@ -202,7 +202,7 @@ class SuiteCalls:
             raise ValueError(f"unknown license API {name!r}; known: {', '.join(sorted(ep.LICENSE_APIS))}")
         return ApiCall(endpoint, body=dict(body or {}))
 
-    # -- legacy 企业号 (§3.10) ----------------------------------------------------------------
+    # -- legacy 企业号 (docs/protocol.md §3.10) ------------------------------------------------------------------------
     def get_agent(self, corp_id: str, permanent_code: str, agent_id: int) -> ApiCall[AgentInfo]:
         """获取企业号应用 (the seed's GetAgent)."""
         body = {"suite_id": self.suite_id, "auth_corpid": corp_id, "permanent_code": permanent_code,

@@ -134,11 +134,11 @@ class SuiteApp:
             config, self.store, self.client, self.lifecycle.redemption.redeem, clock=self.clock
         )
         # WeCom addresses instruction callbacks to the suite id; one report shows the provider corp id in
-        # ToUserName, so that is accepted too (protocol reference §1.6).
+        # ToUserName, so that is accepted too (docs/protocol.md §1.6).
         self._instruction = self._receiver({config.suite_id, config.provider_corp_id} - {""}, config.suite_id)
         self._verification = self._receiver(self._verification_receive_id)
         self._data = self._receiver(self._is_installed_corp)
-        # System events are encrypted with the provider corp id and carry it as ServiceCorpId (§1.7).
+        # System events are encrypted with the provider corp id and carry it as ServiceCorpId (docs/protocol.md §1.7).
         provider = config.provider_corp_id
         self._system = self._receiver(provider, provider_corp_id=provider) if provider else None
         # Whose inbox (and so whose handlers) gets the system events this URL receives; a SuiteGroup points
@@ -331,7 +331,7 @@ class SuiteApp:
         )
 
     def _verification_receive_id(self, receive_id: str) -> bool:
-        """GET verification is encrypted with the provider corp id (§1.7); lenient when it is not configured."""
+        """GET verification uses the provider corp id (docs/protocol.md §1.7); lenient when it is not configured."""
         if not self.config.provider_corp_id:
             return True
         return receive_id in (self.config.provider_corp_id, self.config.suite_id)

@@ -40,7 +40,7 @@ class CallbackReceiver:
     """Verifies, decrypts and parses WeCom callbacks for one Token/EncodingAESKey pair.
 
     ``receive_id`` is the receive id the plaintext must end with: a string, a collection of strings
-    or a predicate (see protocol reference §1.7). ``suite_id`` (optional) is checked against the
+    or a predicate (see docs/protocol.md §1.7). ``suite_id`` (optional) is checked against the
     ``SuiteId`` inside instruction callbacks; ``auth_corp_id`` (optional, same forms as ``receive_id``)
     against the ``AuthCorpId``/``PaidCorpId`` inside, when present; ``provider_corp_id`` (optional) against
     the ``ServiceCorpId`` of provider system events. ``max_timestamp_skew=None`` disables the age check.

@@ -8,7 +8,7 @@ __all__ = ["InfoType"]
 
 
 class InfoType(WireEnum):
-    """``InfoType`` values from the protocol reference (§2). Compares equal to the plain string."""
+    """``InfoType`` values from docs/protocol.md §2. Compares equal to the plain string."""
 
     # Suite lifecycle (授权)
     SUITE_TICKET = "suite_ticket"

@@ -1,4 +1,4 @@
-"""Which function answers which path under ``/cgi-bin/`` (WeCom's paths, wecom-api.md §3)."""
+"""Which function answers which path under ``/cgi-bin/`` (WeCom's paths, docs/protocol.md §3)."""
 
 from __future__ import annotations
 

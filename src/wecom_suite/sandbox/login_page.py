@@ -1,4 +1,4 @@
-"""WeCom's user-identity pages: in-app OAuth2 (网页授权) and web login (企业微信Web登录), wecom-api.md §4.2-4.3.
+"""WeCom's user-identity pages: in-app OAuth2 (网页授权) and web login (企业微信Web登录), docs/protocol.md §4.2-4.3.
 
 The page lists the members of companies that have authorised the suite; choosing one redirects to
 ``redirect_uri?code=CODE&state=STATE``, and the code is exchanged with ``service/auth/getuserinfo3rd``.

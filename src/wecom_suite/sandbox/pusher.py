@@ -4,7 +4,7 @@ A delivery succeeds when the receiver answers HTTP 200 with the body ``success``
 any HTTP 200 (data URL) within the deadline. Anything else is a failure and is retried after each of
 ``retry_delays`` (WeCom documents 3 retries). Every attempt is recorded in :class:`PushLog`.
 
-Two deadlines (wecom-api.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
+Two deadlines (docs/protocol.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
 answered within 1000 ms; every other push (change_contact, data and system events) gets WeCom's 5 s.
 """
 
