@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, overload
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -26,7 +26,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from ..crypto import decode_encoding_aes_key
 from ..errors import ConfigError
-from ..redaction import redact
+from ..redaction import redact, redact_store_url
+from ..stores.url import STORE_SCHEMES
 
 if sys.version_info >= (3, 11):  # pragma: no cover - version switch
     import tomllib
@@ -53,7 +54,6 @@ _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,32}")  # documented as letters/digits; an
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _PREFIX_RE = re.compile(r"(/[A-Za-z0-9_\-.~]+)*")
 _ENV_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix")
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,15 +501,6 @@ def _config_error(exc: ValidationError, kwargs: Mapping[str, Any], layers: _Laye
         else:
             problems.append(ConfigError(label(name), error["msg"]))
     return ConfigError.combine(problems)
-
-
-def redact_store_url(url: str) -> str:
-    """Hide a password in ``redis://user:password@host`` (other store URLs carry no secret)."""
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", f":{redact(parts.password)}@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 def _interpolate(value: Any, where: str, env: Mapping[str, str]) -> Any:

@@ -9,19 +9,22 @@ and the item is claimed again (here, or by another instance sharing the store).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
+from ..background import BackgroundLoop
+from ..backoff import Backoff
 from ..clock import DEFAULT_CLOCK, Clock
 from ..stores.inbox import CallbackInbox
 from ..stores.records import InboxItem
-from .backoff import RetryBackoff
 
 __all__ = ["InboxWorker"]
 
 logger = logging.getLogger("wecom_suite.inbox")
 
 _MAX_ERROR_TEXT = 500
+# Failed items are never dropped (an acknowledged callback must not be lost): the cap bounds how often a
+# permanently failing item is retried, not how many times.
+RETRY_BACKOFF = Backoff(base=2.0, factor=2.0, max_delay=600.0, jitter=0.25)
 
 
 class InboxWorker:
@@ -34,7 +37,7 @@ class InboxWorker:
         process: Callable[[InboxItem], None],
         *,
         clock: Clock | None = None,
-        backoff: RetryBackoff | None = None,
+        backoff: Backoff | None = None,
         lease_seconds: float = 60.0,
         idle_wait: float = 1.0,
     ) -> None:
@@ -42,12 +45,10 @@ class InboxWorker:
         self._suite_id = suite_id
         self._process = process
         self._clock = clock or DEFAULT_CLOCK
-        self._backoff = backoff or RetryBackoff()
+        self._backoff = backoff or RETRY_BACKOFF
         self._lease_seconds = lease_seconds
         self._idle_wait = idle_wait
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(f"wecom-inbox-{suite_id}", self._pass, error_wait=idle_wait)
 
     def run_once(self) -> InboxItem | None:
         """Claim and process one ready item; the item (or None when nothing was ready)."""
@@ -78,38 +79,25 @@ class InboxWorker:
     def drain(self, limit: int = 10_000) -> int:
         """Process every item that is ready now; the number claimed."""
         count = 0
-        while count < limit and not self._stopping.is_set() and self.run_once() is not None:
+        while count < limit and not self._loop.stopping and self.run_once() is not None:
             count += 1
         return count
 
     def notify(self) -> None:
         """A new item was recorded: wake the thread instead of waiting for its next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
         """Process what a previous process left pending, then keep processing in a daemon thread."""
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name=f"wecom-inbox-{self._suite_id}", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._loop.running
 
-    def _loop(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()
-            try:
-                self.drain()
-            except Exception:  # a store outage must not kill the thread; try again on the next round
-                logger.exception("suite %s: the inbox could not be read", self._suite_id)
-            self._wake.wait(self._idle_wait)
+    def _pass(self) -> float:
+        self.drain()  # a store outage raises: BackgroundLoop logs it and tries again after idle_wait
+        return self._idle_wait

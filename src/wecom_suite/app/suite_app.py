@@ -48,6 +48,7 @@ from ..events import (
     SuiteTicketEvent,
     parse_event,
 )
+from ..redaction import redact_store_url
 from ..stores.records import CompanyState, InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
@@ -59,7 +60,7 @@ from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .company import Company
-from .config import SuiteConfig, SuiteSettings, redact_store_url, reveal
+from .config import SuiteConfig, SuiteSettings, reveal
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
