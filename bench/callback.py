@@ -1,8 +1,9 @@
-"""Callback receive path: verify + decrypt + parse into a typed event, against the crypto floor.
+"""Callback receive path: verify + decrypt + parse into a typed event, against a reference receiver.
 
-The floor is the work no implementation can skip, measured in the same run on the same bytes:
-base64-decode the ciphertext, AES-256-CBC decrypt it with ``cryptography`` (a prepared ``Cipher``,
-one decryptor per message) and SHA-1 the signed text. Targets: <= 3.0x at ~600 B, <= 2.0x at ~4 KB.
+The reference (``bench/wxbiz_reference.py``) does what Tencent's WXBizMsgCrypt sample plus ElementTree
+does, measured in the same run on the same bytes and interleaved with ``CallbackReceiver.open``.
+Targets (issue 15): ``open()`` at least 2x as fast as the reference at ~600 B, and faster at ~4 KB.
+The crypto floor (base64 + AES + SHA-1, the work nobody can skip) is printed for scale.
 
     .venv/bin/python bench/callback.py
 """
@@ -20,13 +21,14 @@ from wecom_suite.callback import CallbackReceiver, parse_envelope
 from wecom_suite.crypto import MsgCrypt, check_signature, compute_signature, decode_encoding_aes_key
 from wecom_suite.events import SuiteTicketEvent, UpdateUserEvent, event_from_dict
 from wecom_suite.xml import parse_xml, to_xml
+from wxbiz_reference import WXBizReference
 
 TOKEN = "QDG6eK"
 KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 SUITE = "ww4asffe99e54c0f4c"
 CORP = "wxf8b4f85f3a794e77"
 NOW = 1_700_000_000
-TARGETS = {"suite_ticket": 3.0, "change_contact": 2.0}
+TARGETS = {"suite_ticket": 2.0, "change_contact": 1.0}  # minimum speed-up over the reference
 
 
 def suite_ticket_xml() -> str:
@@ -98,15 +100,13 @@ def floor_fn(encrypted: str, ts: str, nonce: str) -> Callable[[], object]:
     return floor
 
 
-def interleaved(
-    floor: Callable[[], object], ours: Callable[[], object], number: int, rounds: int = 15
-) -> tuple[float, float]:
-    """Best-of-``rounds`` per call for both, alternating so that machine noise hits both alike."""
-    best_floor = best_ours = float("inf")
+def interleaved(fns: list[Callable[[], object]], number: int, rounds: int = 15) -> list[float]:
+    """Best-of-``rounds`` seconds per call for each of ``fns``, alternating so that machine noise hits all alike."""
+    best = [float("inf")] * len(fns)
     for _ in range(rounds):
-        best_floor = min(best_floor, timeit.timeit(floor, number=number) / number)
-        best_ours = min(best_ours, timeit.timeit(ours, number=number) / number)
-    return best_floor, best_ours
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], timeit.timeit(fn, number=number) / number)
+    return best
 
 
 class FixedClock:
@@ -140,25 +140,32 @@ def stages(receiver: CallbackReceiver, query: dict[str, str], body: bytes, numbe
 
 def main() -> int:
     receiver = CallbackReceiver(TOKEN, KEY, SUITE, clock=FixedClock(), suite_id=SUITE)
+    reference = WXBizReference(TOKEN, KEY, SUITE)
     cases = {
         "suite_ticket": (suite_ticket_xml(), SuiteTicketEvent),
         "change_contact": (change_contact_xml(), UpdateUserEvent),
     }
-    print(f"{'case':<16}{'body B':>8}{'floor us':>10}{'ours us':>10}{'ratio':>8}{'target':>8}  ok")
+    print(f"{'case':<16}{'body B':>8}{'floor us':>10}{'ref us':>9}{'ours us':>10}{'speed-up':>10}{'target':>8}  ok")
     failed = False
     for name, (plain, cls) in cases.items():
         query, body, encrypted = make_request(plain)
         ctx = receiver.open(query, body)
         assert isinstance(ctx.event, cls), type(ctx.event)
-        floor, ours = interleaved(
-            floor_fn(encrypted, query["timestamp"], query["nonce"]), lambda q=query, b=body: receiver.open(q, b), 2000
+        assert reference.handle(body, query) == ctx.event.raw  # the same fields, the same shape
+        floor, ref, ours = interleaved(
+            [
+                floor_fn(encrypted, query["timestamp"], query["nonce"]),
+                lambda q=query, b=body: reference.handle(b, q),
+                lambda q=query, b=body: receiver.open(q, b),
+            ],
+            2000,
         )
-        ratio = ours / floor
-        ok = ratio <= TARGETS[name]
+        speedup = ref / ours
+        ok = speedup >= TARGETS[name] if TARGETS[name] > 1.0 else speedup > TARGETS[name]
         failed |= not ok
         print(
-            f"{name:<16}{len(body):>8}{floor * 1e6:>10.2f}{ours * 1e6:>10.2f}{ratio:>8.2f}{TARGETS[name]:>8.1f}"
-            f"  {'yes' if ok else 'NO'}"
+            f"{name:<16}{len(body):>8}{floor * 1e6:>10.2f}{ref * 1e6:>9.2f}{ours * 1e6:>10.2f}{speedup:>9.2f}x"
+            f"{TARGETS[name]:>7.1f}x  {'yes' if ok else 'NO'}"
         )
     print("\nstages of open(), each timed alone (us):")
     for name, (plain, _cls) in cases.items():

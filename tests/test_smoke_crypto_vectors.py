@@ -1,4 +1,4 @@
-"""The official WXBizMsgCrypt vectors from the protocol reference (§1.9), against our crypto core."""
+"""The official WXBizMsgCrypt vectors from docs/protocol.md §1.9, against our crypto core."""
 
 from wecom_suite.crypto import MsgCrypt, compute_signature
 

@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "DataEvent": "events",
     "CallbackReceiver": "callback",
     "CallbackContext": "callback",
+    "InboxContext": "callback",
     "EventRouter": "callback",
     "WebRequest": "web",
     "WebResponse": "web",
@@ -124,6 +125,7 @@ if TYPE_CHECKING:
         CallbackContext,
         CallbackReceiver,
         EventRouter,
+        InboxContext,
     )
     from .clock import (
         Clock,
@@ -236,6 +238,7 @@ __all__ = [
     "Handoff",
     "HandoffError",
     "IPNotWhitelisted",
+    "InboxContext",
     "InfoType",
     "InvalidCredential",
     "InvalidParameter",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["SECRET_QUERY_PARAMS", "redact", "redact_url"]
+__all__ = ["SECRET_QUERY_PARAMS", "redact", "redact_store_url", "redact_url"]
 
 # Query parameters and JSON keys whose values are credentials.
 SECRET_QUERY_PARAMS = frozenset(
@@ -58,3 +58,25 @@ def redact(value: str | None) -> str:
 def redact_url(url: str) -> str:
     """Redact credential query parameters (``?suite_access_token=...``) inside a URL or any text."""
     return _QUERY_RE.sub(lambda m: f"{m.group('key')}={redact(m.group('value'))}", url)
+
+
+_PASSWORD_PARAM_RE = re.compile(r"(?P<key>(?:^|[?&])password=)[^&#]*")
+
+
+def redact_store_url(url: str) -> str:
+    """A store URL without its password: ``redis://user:pw@host:6379/0`` -> ``redis://user:***@host:6379/0``.
+
+    Only the authority's password (and a ``?password=`` query parameter, which redis-py also reads) is
+    hidden; the user name, host, path and other parameters stay, so the URL still says where the store is.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, tail = rest.partition("/")
+    if "@" in authority:
+        userinfo, _, host = authority.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        if colon:
+            authority = f"{user}:***@{host}"
+    tail = _PASSWORD_PARAM_RE.sub(r"\g<key>***", tail)
+    return f"{scheme}://{authority}{slash}{tail}"

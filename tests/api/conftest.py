@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
 from wecom_suite.api import AsyncSuiteClient, RetryPolicy, SuiteClient
+from wecom_suite.api.retry_policy import API_BACKOFF
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores import CompanyRecord, MemoryStore, SuiteTicket
@@ -78,7 +79,7 @@ def client_kwargs(sandbox: Sandbox, store: MemoryStore, clock: ManualClock, **ex
         "provider_secret": settings.provider_secret,
         "base_url": settings.api_base_url,
         "clock": clock,
-        "retry": RetryPolicy(random=lambda: 0.5),
+        "retry": RetryPolicy(backoff=replace(API_BACKOFF, random=lambda: 0.5)),
         "timeout": 5.0,
     }
     kwargs.update(extra)

@@ -40,7 +40,7 @@ from wecom_suite.errors import (
     error_for,
 )
 
-# Every errcode of wecom-api.md §5 (except 0).
+# Every errcode the client knows (docs/protocol.md §5), except 0.
 REFERENCE_CODES = [
     -1, 6000, 40001, 40003, 40013, 40014, 40029, 40031, 40056, 40057, 40058, 40063, 40077, 40078, 40080, 40082,
     40083, 40084, 40085, 40086, 40091, 40093, 41001, 41002, 41004, 41025, 42001, 42007, 42009, 45009, 45033, 47001,

@@ -19,7 +19,7 @@ from wecom_suite.sandbox import Sandbox
 
 START = 1_700_000_000.0
 PREFIX = "/wecom"
-AUTH_DEADLINE = 1.0  # seconds: wecom-api.md §1.10, create_auth & co must be answered within 1000 ms
+AUTH_DEADLINE = 1.0  # seconds: docs/protocol.md §1.10, create_auth & co must be answered within 1000 ms
 
 
 class ServedApp:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wecom_suite.app.config import SuiteConfig, load_configs
+from wecom_suite.app.config import SuiteConfig, load_configs, reveal
 from wecom_suite.crypto import generate_encoding_aes_key
 from wecom_suite.errors import ConfigError
 
@@ -31,7 +31,7 @@ def test_defaults_and_normalisation() -> None:
     assert config.url_prefix == "/wecom"
     assert config.auth_type == "test"
     assert config.api_base_url == "http://127.0.0.1:9"
-    assert config.store_url == "sqlite:///./wecom-suite.db"
+    assert reveal(config.store_url) == "sqlite:///./wecom-suite.db"
     assert config.name == "ww1234567890abcdef"
     assert config.install_url_style == "modern"
     assert config.previous_encoding_aes_key is None
@@ -80,7 +80,7 @@ def test_from_env_names_the_variable_and_kwargs_win() -> None:
         "WECOM_URL_PREFIX": "/suite",
     }
     config = SuiteConfig.from_env(env, url_prefix="/other")
-    assert (config.suite_id, config.previous_encoding_aes_key, config.auth_type) == ("wwenv", OLD_KEY, "test")
+    assert (config.suite_id, reveal(config.previous_encoding_aes_key), config.auth_type) == ("wwenv", OLD_KEY, "test")
     assert config.url_prefix == "/other"
     with pytest.raises(ConfigError) as info:
         SuiteConfig.from_env({**env, "WECOM_ENCODING_AES_KEY": "k" * 42})
@@ -111,7 +111,7 @@ def test_toml_single_suite_with_env_interpolation(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (config,) = load_configs(path, env={"ONE_SECRET": SECRET})
-    assert config.suite_secret == SECRET
+    assert reveal(config.suite_secret) == SECRET
     with pytest.raises(ConfigError) as info:
         load_configs(path, env={})
     assert "ONE_SECRET" in info.value.problem
@@ -126,7 +126,7 @@ def test_toml_several_suites_share_defaults_and_get_prefixes(tmp_path: Path) -> 
         encoding="utf-8",
     )
     crm, hr = load_configs(path, env={})
-    assert (crm.name, crm.url_prefix, crm.token) == ("crm", "/wx/crm", "tok")
+    assert (crm.name, crm.url_prefix, reveal(crm.token)) == ("crm", "/wx/crm", "tok")
     assert (hr.name, hr.url_prefix) == ("hr", "/people")
     assert SuiteConfig.from_toml(path, suite="hr").suite_id == "wwhr"
     with pytest.raises(ConfigError, match="several suites"):
@@ -171,3 +171,138 @@ def test_suite_app_keyword_arguments_are_validated_first() -> None:
         assert app.config.suite_id in repr(app)
     finally:
         app.close()
+
+
+# -- one error for every problem, one precedence, secrets as SecretStr ---------------------------------
+
+
+def test_every_problem_is_reported_at_once_one_line_each() -> None:
+    env = {"WECOM_TOKEN": "has space", "WECOM_ENCODING_AES_KEY": "k" * 42, "WECOM_STORE_URL": "mongodb://x"}
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig.from_env(env, auth_type="2", inbox_lease_seconds="soon")
+    error = info.value
+    named = {p.setting for p in error.problems}
+    assert named == {
+        "WECOM_SUITE_ID",
+        "WECOM_SUITE_SECRET",
+        "WECOM_TOKEN",
+        "WECOM_ENCODING_AES_KEY",
+        "WECOM_STORE_URL",
+        "auth_type",
+        "inbox_lease_seconds",
+    }
+    lines = str(error).splitlines()
+    assert len(lines) == 1 + len(named)
+    assert lines[0] == "invalid configuration (7 problems):"
+    assert any(line.strip().startswith("WECOM_ENCODING_AES_KEY: ") and "exactly 43" in line for line in lines)
+    assert "k" * 42 not in str(error)  # values are never echoed for secrets
+    assert error.setting in named  # the first problem, for code that reads one
+
+
+def test_one_precedence_kwargs_over_env_over_toml_over_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "suite.toml"
+    path.write_text(
+        f'suite_id = "wwfile"\nsuite_secret = "file-secret"\ntoken = "filetok"\nencoding_aes_key = "{KEY}"\n'
+        'store_url = "memory://"\nauth_type = "test"\nurl_prefix = "/file"\n',
+        encoding="utf-8",
+    )
+    env = {"WECOM_TOKEN": "envtok", "WECOM_URL_PREFIX": "/env"}
+    config = SuiteConfig.from_toml(path, env=env, url_prefix="/kwarg")
+    assert config.suite_id == "wwfile"  # only the file sets it
+    assert reveal(config.token) == "envtok"  # env over file
+    assert config.url_prefix == "/kwarg"  # keyword argument over env and file
+    assert config.install_url_style == "modern"  # the default, set nowhere
+    assert config.auth_type == "test"
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig.from_toml(path, env={"WECOM_TOKEN": "has space"})
+    assert info.value.setting == "WECOM_TOKEN"  # named where the winning value came from
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig.from_toml(path, env={}, token="has space")
+    assert info.value.setting == "token"
+
+
+def test_secrets_are_secretstr_in_every_dict_form() -> None:
+    config = SuiteConfig(**valid(provider_corp_id="wwp", provider_secret="provider-secret-xyz-123"))
+    for form in (config.model_dump(), dict(config), vars(config)):
+        text = repr(form)
+        for secret in (SECRET, KEY, "QDG6eK", "provider-secret-xyz-123"):
+            assert secret not in text
+    assert config.model_dump_json().count("**********") == 5  # the four secrets and the store URL
+    assert reveal(config.provider_secret) == "provider-secret-xyz-123"
+    assert reveal(None) is None
+
+
+def test_keyword_settings_do_not_need_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WECOM_URL_PREFIX", "/from-env")
+    assert SuiteConfig(**valid()).url_prefix == "/from-env"  # the environment sits under keyword arguments
+    assert SuiteConfig(**valid(url_prefix="/kw")).url_prefix == "/kw"
+
+
+# -- SuiteApp: every constructor option from every entry point ---------------------------------------
+
+
+def _option_values() -> dict[str, object]:
+    import httpx
+
+    from wecom_suite.app.inbox_worker import DeliveryPolicy
+    from wecom_suite.clock import ManualClock
+    from wecom_suite.stores import MemoryStore
+    from wecom_suite.web.response import WebResponse
+
+    return {
+        "store": MemoryStore(),
+        "clock": ManualClock(1_700_000_000),
+        "transport": httpx.HTTPTransport(),
+        "async_transport": httpx.AsyncHTTPTransport(),
+        "start_worker": False,
+        "warm_tokens": True,
+        "interceptor": lambda request: WebResponse.text("intercepted", 418),
+        "error_handler": lambda request, exc: None,
+        "delivery": DeliveryPolicy(workers=2, max_attempts=3),
+        "reply_deadline": 1.5,
+    }
+
+
+def _took(app: object, option: str, value: object) -> bool:
+    """Whether ``app`` shows the effect of ``option=value``."""
+    effects = {
+        "store": lambda: app.store is value,  # type: ignore[attr-defined]
+        "clock": lambda: app.clock is value,  # type: ignore[attr-defined]
+        "transport": lambda: app.client._http._transport is value,  # type: ignore[attr-defined]
+        "async_transport": lambda: app._async_transport is value,  # type: ignore[attr-defined]
+        "start_worker": lambda: not app.worker.started,  # type: ignore[attr-defined]
+        "warm_tokens": lambda: app.refresher is not None,  # type: ignore[attr-defined]
+        "interceptor": lambda: app.interceptor is value,  # type: ignore[attr-defined]
+        "error_handler": lambda: app.error_handler is value,  # type: ignore[attr-defined]
+        "delivery": lambda: app.worker.policy is value,  # type: ignore[attr-defined]
+        "reply_deadline": lambda: app.reply_deadline == value,  # type: ignore[attr-defined]
+    }
+    return bool(effects[option]())
+
+
+def test_every_suite_app_option_is_accepted_by_every_entry_point(tmp_path: Path) -> None:
+    import inspect
+
+    from wecom_suite.app import SuiteApp
+
+    options = [p.name for p in inspect.signature(SuiteApp.__init__).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    assert set(options) == set(_option_values())  # a new option needs a value (and an effect) here
+    for entry in (SuiteApp.from_env, SuiteApp.from_toml):
+        keyword_only = {p.name for p in inspect.signature(entry).parameters.values() if p.kind is p.KEYWORD_ONLY}
+        assert set(options) <= keyword_only, entry.__name__
+    path = tmp_path / "suite.toml"
+    path.write_text("".join(f'{k} = "{v}"\n' for k, v in valid(store_url="memory://").items()), encoding="utf-8")
+    env = {f"WECOM_{k.upper()}": v for k, v in valid(store_url="memory://").items()}
+    entry_points = {
+        "SuiteApp(...)": lambda **o: SuiteApp(**valid(store_url="memory://"), **o),
+        "SuiteApp.from_env(...)": lambda **o: SuiteApp.from_env(env, **o),
+        "SuiteApp.from_toml(...)": lambda **o: SuiteApp.from_toml(path, env={}, **o),
+    }
+    for where, make in entry_points.items():
+        for option in options:
+            value = _option_values()[option]
+            app = make(**{"start_worker": False, option: value})
+            try:
+                assert _took(app, option, value), f"{where} ignored {option}"
+            finally:
+                app.close()

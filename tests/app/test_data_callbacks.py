@@ -48,7 +48,7 @@ def test_a_reply_handler_answers_with_an_encrypted_reply(world: World) -> None:
     assert delivery.ok
     assert seen == ["你好"]
     reply = parse_xml(delivery.attempts[-1].body)
-    plain = MsgCrypt(app.config.encoding_aes_key).decrypt(str(reply["Encrypt"]))
+    plain = MsgCrypt(app.config.encoding_aes_key.get_secret_value()).decrypt(str(reply["Encrypt"]))
     assert plain.receive_id == world.corp_id
     assert parse_xml(plain.message)["Content"] == "got it"
     assert app.store.inbox.stats(app.config.suite_id).done >= 1  # recorded, and settled by the reply path

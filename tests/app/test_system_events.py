@@ -94,8 +94,8 @@ def test_get_verification_uses_the_provider_corp_id(world: World) -> None:
     def verify(receive_id: str) -> httpx.Response:
         sealed = seal_verification(
             world.url("/callback/system"),
-            token=app.config.token,
-            encoding_aes_key=app.config.encoding_aes_key,
+            token=app.config.token.get_secret_value(),
+            encoding_aes_key=app.config.encoding_aes_key.get_secret_value(),
             receive_id=receive_id,
             timestamp=int(world.clock.now()),
             echo="echo-42",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from urllib.parse import urlencode
 
@@ -191,7 +192,7 @@ def test_context_is_immutable(receiver: CallbackReceiver) -> None:
     ctx = receiver.open(*post(ticket_xml()))
     with pytest.raises(AttributeError):
         ctx.duplicate = True  # type: ignore[misc]
-    assert ctx._replace(duplicate=True).duplicate
+    assert dataclasses.replace(ctx, duplicate=True).duplicate
 
 
 def test_clock_is_injected_everywhere() -> None:

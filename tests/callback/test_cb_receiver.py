@@ -19,7 +19,7 @@ from wecom_suite.callback import CallbackReceiver, ReplayCache
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt, compute_signature
 from wecom_suite.errors import CallbackError, CallbackReason
-from wecom_suite.events import ChangeAppAdminEvent, SuiteTicketEvent
+from wecom_suite.events import ChangeAppAdminEvent, MessageEvent, SuiteTicketEvent, UpdateUserEvent
 from wecom_suite.xml import parse_xml, to_xml
 
 # Reasons the receive path cannot produce: -40003/-40009/-40011 are failures of SHA-1, base64 encoding and
@@ -63,9 +63,7 @@ def test_open_suite_ticket(receiver: CallbackReceiver) -> None:
     assert ctx.query is query
     assert ctx.raw_xml == ticket_xml("TICKET-1").encode()
     assert ctx.agent_id is None
-    assert ctx.aes_key == MsgCrypt(KEY).key
     assert len(ctx.random) == 16
-    assert ctx.token == TOKEN
     assert len(ctx.digest) == 64
     assert not ctx.duplicate
     assert ctx.info_type == "suite_ticket"
@@ -108,6 +106,44 @@ def test_data_callback_with_a_callable_receive_id() -> None:
     assert ctx.receive_id == CORP
     known.clear()
     rejects(CallbackReason.TO_USER_NAME_MISMATCH, receiver.open, query, body)
+
+
+def test_a_control_character_in_a_data_url_text_message_is_replaced() -> None:
+    """Lenient text (docs/callbacks.md): \x02 in the plaintext becomes U+FFFD instead of a rejection."""
+    receiver = CallbackReceiver(TOKEN, KEY, CORP, clock=ManualClock(NOW))
+    plain = (
+        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>"
+        f"<CreateTime>{NOW}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        "<Content><![CDATA[hello\x02world]]></Content><MsgId>1234567890</MsgId><AgentID>1000002</AgentID></xml>"
+    )
+    ctx = receiver.open(*post(plain, receive_id=CORP, agent_id="1000002"))
+    assert isinstance(ctx.event, MessageEvent)
+    assert ctx.event.raw["Content"] == "hello\ufffdworld"
+    assert ctx.raw_xml == plain.encode()  # what was received is kept as received
+
+
+def test_a_control_character_in_a_change_contact_name_is_replaced(receiver: CallbackReceiver) -> None:
+    plain = to_xml(
+        {
+            "SuiteId": SUITE,
+            "AuthCorpId": CORP,
+            "InfoType": "change_contact",
+            "TimeStamp": NOW,
+            "ChangeType": "update_user",
+            "UserID": "chengyuan2",
+            "Name": "成员\x02二号",
+        }
+    )
+    ctx = receiver.open(*post(plain))
+    assert isinstance(ctx.event, UpdateUserEvent)
+    assert ctx.event.name == "成员\ufffd二号"
+
+
+def test_a_control_character_in_the_outer_body_is_replaced(receiver: CallbackReceiver) -> None:
+    query, body = post(ticket_xml())
+    body = body.replace(b"</xml>", b"<Note><![CDATA[a\x02b]]></Note></xml>")
+    assert isinstance(receiver.open(query, body).event, SuiteTicketEvent)
+    rejects(CallbackReason.FORBIDDEN_XML, receiver.open, query, b"<!DOCTYPE xml>\x02" + body)
 
 
 def test_personal_subject_apps_use_the_empty_receive_id() -> None:
@@ -295,8 +331,8 @@ def test_key_rotation(clock: ManualClock) -> None:
     receiver.update_aes_key(OTHER_KEY)
     assert receiver.encoding_aes_key == OTHER_KEY
     assert receiver.previous_encoding_aes_key == KEY
-    assert receiver.open(*post(ticket_xml(), key=OTHER_KEY)).aes_key == MsgCrypt(OTHER_KEY).key
-    assert receiver.open(*post(ticket_xml(), key=KEY)).aes_key == MsgCrypt(KEY).key
+    assert receiver.open(*post(ticket_xml(), key=OTHER_KEY)).info_type == "suite_ticket"
+    assert receiver.open(*post(ticket_xml(), key=KEY)).info_type == "suite_ticket"  # the previous key
     assert receiver.verify_url(get("old", receive_id=SUITE, key=KEY)) == "old"
     reply = parse_xml(receiver.encrypt_reply("r", SUITE))
     assert MsgCrypt(OTHER_KEY).decrypt(str(reply["Encrypt"])).message == b"r"  # replies use the new key

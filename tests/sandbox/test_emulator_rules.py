@@ -1,4 +1,4 @@
-"""The emulator's rules without HTTP (sans-I/O): lifetimes, errcodes and one-time codes per wecom-api.md."""
+"""The emulator's rules without HTTP (sans-I/O): lifetimes, errcodes and one-time codes per docs/protocol.md."""
 
 from __future__ import annotations
 

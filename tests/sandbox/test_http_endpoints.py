@@ -119,7 +119,7 @@ def test_every_endpoint_refuses_a_missing_credential(sandbox: Sandbox, http: htt
 
 
 def test_lifetimes_match_the_reference(sandbox: Sandbox, http: httpx.Client) -> None:
-    """expires_in of every issued value, as in wecom-api.md §0 and §3."""
+    """expires_in of every issued value, as in docs/protocol.md §0 and §3."""
     corp_id = sandbox.company().corp_id
     s = sandbox.settings
     ptoken = http.post("/cgi-bin/service/get_provider_token",

@@ -86,7 +86,7 @@ def test_with_resend_on_error_status_failed_pushes_are_retried_three_times(
 def test_an_authorisation_callback_answered_after_1_2_s_fails_and_is_retried(
     sandbox: Sandbox, receiver: Receiver
 ) -> None:
-    """wecom-api.md §1.10: create_auth & co must be answered `success` within 1000 ms (the default)."""
+    """docs/protocol.md §1.10: create_auth & co must be answered `success` within 1000 ms (the default)."""
     sandbox.push_ticket()  # verified and delivered
     receiver.delay_next(1, 1.2)  # really slow: that is what is under test
     sandbox.install(sandbox.company().corp_id)

@@ -6,9 +6,10 @@ import pytest
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import LockTimeout
+from wecom_suite.flow import Pause
 from wecom_suite.stores import Lease, StoredToken
 from wecom_suite.tokens import RefreshPolicy, TokenGrant
-from wecom_suite.tokens.flight import FetchGrant, Flight, Pause, StoreCall, refresh_flight
+from wecom_suite.tokens.flight import FetchGrant, Flight, ReadToken, ReleaseLease, TakeLease, WriteToken, refresh_flight
 
 T0 = 1_700_000_000.0
 LEASE = Lease("refresh:k", "me", T0 + 30)
@@ -21,7 +22,7 @@ def _start(force: bool = False, policy: RefreshPolicy | None = None) -> tuple[Fl
 
 def test_fresh_token_is_used_without_a_lease() -> None:
     flight, _ = _start()
-    assert next(flight) == StoreCall("tokens", "get_token", ("k",))
+    assert next(flight) == ReadToken("k")
     fresh = StoredToken("t", T0 + 7200, T0)
     with pytest.raises(StopIteration) as done:
         flight.send(fresh)
@@ -32,10 +33,10 @@ def test_rechecks_the_store_after_taking_the_lease() -> None:
     flight, _ = _start()
     next(flight)
     step = flight.send(None)
-    assert step == StoreCall("leases", "try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
-    assert flight.send(LEASE) == StoreCall("tokens", "get_token", ("k",))
+    assert step == TakeLease("refresh:k", 30.0)
+    assert flight.send(LEASE) == ReadToken("k")
     written_meanwhile = StoredToken("theirs", T0 + 7200, T0)
-    assert flight.send(written_meanwhile) == StoreCall("leases", "release", (LEASE,))
+    assert flight.send(written_meanwhile) == ReleaseLease(LEASE)
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value == written_meanwhile
@@ -49,8 +50,8 @@ def test_fetch_write_release() -> None:
     assert flight.send(None) == FetchGrant()
     clock.advance(1)
     write = flight.send(TokenGrant("new", 7200))
-    assert write == StoreCall("tokens", "set_token", ("k", StoredToken("new", T0 + 7200, T0 + 1)))
-    assert flight.send(None) == StoreCall("leases", "release", (LEASE,))
+    assert write == WriteToken("k", StoredToken("new", T0 + 7200, T0 + 1))
+    assert flight.send(None) == ReleaseLease(LEASE)
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value.token == "new"
@@ -62,7 +63,7 @@ def test_a_failed_fetch_still_releases_the_lease_and_reraises() -> None:
     flight.send(None)
     flight.send(LEASE)
     flight.send(None)
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == ReleaseLease(LEASE)
     with pytest.raises(ConnectionError, match="unreachable"):
         flight.send(True)
 
@@ -73,7 +74,7 @@ def test_a_fetch_returning_something_else_is_a_clear_error() -> None:
     flight.send(None)
     flight.send(LEASE)
     flight.send(None)
-    assert flight.send({"access_token": "x"}) == StoreCall("leases", "release", (LEASE,))
+    assert flight.send({"access_token": "x"}) == ReleaseLease(LEASE)
     with pytest.raises(TypeError, match="TokenGrant"):
         flight.send(True)
 
@@ -87,7 +88,7 @@ def test_waits_for_another_holder_then_gives_up_with_a_hint() -> None:
     def refuse_everything() -> None:
         step = flight.send(None)
         while True:
-            assert isinstance(step, StoreCall)
+            assert isinstance(step, (ReadToken, TakeLease))
             step = flight.send(None)  # lease refused, no token yet
             if isinstance(step, Pause):
                 pauses.append(step.seconds)
@@ -104,7 +105,7 @@ def test_valid_token_due_for_early_refresh_is_used_when_someone_else_refreshes()
     clock.advance(7100)
     next(flight)
     due = StoredToken("still-valid", T0 + 7200, T0)
-    assert flight.send(due) == StoreCall("leases", "try_acquire", ("refresh:k",), (("lease_seconds", 30.0),))
+    assert flight.send(due) == TakeLease("refresh:k", 30.0)
     with pytest.raises(StopIteration) as done:
         flight.send(None)
     assert done.value.value == due
@@ -118,7 +119,7 @@ def test_a_failed_early_refresh_keeps_the_valid_token() -> None:
     flight.send(due)  # REFRESH_OR_USE -> try_acquire
     flight.send(LEASE)  # got it -> re-read
     assert flight.send(due) == FetchGrant()
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == ReleaseLease(LEASE)
     with pytest.raises(StopIteration) as done:
         flight.send(True)
     assert done.value.value == due
@@ -132,6 +133,6 @@ def test_a_failed_forced_refresh_raises_even_if_the_old_token_is_valid() -> None
     flight.send(current)
     flight.send(LEASE)
     assert flight.send(current) == FetchGrant()
-    assert flight.throw(ConnectionError("WeCom unreachable")) == StoreCall("leases", "release", (LEASE,))
+    assert flight.throw(ConnectionError("WeCom unreachable")) == ReleaseLease(LEASE)
     with pytest.raises(ConnectionError):
         flight.send(True)

@@ -11,12 +11,13 @@ from typing import Any, TypeVar
 import httpx
 
 from ..clock import Clock
+from ..flow import run_async
 from ..tokens.async_manager import AsyncTokenManager
 from ..tokens.grant import TokenGrant
 from ..tokens.policy import RefreshPolicy
 from .async_corp_client import AsyncCorpClient
 from .bound_methods import async_method
-from .call_flow import DropToken, NeedToken, Send, call_flow
+from .call_flow import DropToken, NeedToken, Send, Step, call_flow
 from .client_core import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -107,23 +108,17 @@ class AsyncSuiteClient:
         return AsyncCorpClient(self, corp_id)
 
     async def _execute(self, call: ApiCall[T]) -> T:
-        flow = call_flow(call, self._core.retry)
-        reply: Any = None
-        while True:
-            try:
-                step = flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            if isinstance(step, Send):
-                reply = await self._send(step.request)
-            elif isinstance(step, NeedToken):
-                reply = await self._managers.get(step.ref).token()
-            elif isinstance(step, DropToken):
-                await self._managers.get(step.ref).invalidate(step.token)
-                reply = None
-            else:
-                await self._sleep(step.seconds)
-                reply = None
+        """Run the call flow: the only place this client does I/O."""
+        return await run_async(call_flow(call, self._core.retry), self._step)
+
+    async def _step(self, step: Step) -> Any:
+        if isinstance(step, Send):
+            return await self._send(step.request)
+        if isinstance(step, NeedToken):
+            return await self._managers.get(step.ref).token()
+        if isinstance(step, DropToken):
+            return await self._managers.get(step.ref).invalidate(step.token)
+        return await self._sleep(step.seconds)
 
     async def _send(self, request: HttpRequest) -> HttpAnswer | TransportFailure:
         try:

@@ -1,42 +1,66 @@
 """Turn a call builder (``SuiteCalls.get_pre_auth_code``) into a client method, sync or async.
 
 This is how every endpoint is written exactly once: the builder lives in the sans-I/O layer, and
-each shell gets a method with the builder's signature and docstring whose body only runs the call.
+each shell gets a method whose body only runs the call. ``help()`` and ``inspect.signature`` on the
+method show what the caller sees: the builder's parameters, the model it returns (not the
+``ApiCall``), the errors it raises and the official page.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, ParamSpec, TypeVar, get_args
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from .doc_links import ERRCODES_PAGE, official_page
 from .endpoint import ApiCall
 
-__all__ = ["answer_annotation", "async_method", "sync_method"]
+__all__ = ["async_method", "result_type", "sync_method"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 B = TypeVar("B")
 
-
-def answer_annotation(builder: Callable[..., Any]) -> dict[str, Any]:
-    """The builder's annotations with ``return`` naming the model the call answers with
-    (``"ApiCall[AdminList]"`` -> ``"AdminList"``), so ``help(client.get_admin_list)`` shows the model."""
-    annotations = dict(getattr(builder, "__annotations__", {}))
-    returned = annotations.get("return")
-    if isinstance(returned, str) and returned.startswith("ApiCall[") and returned.endswith("]"):
-        annotations["return"] = returned[len("ApiCall["):-1]
-    elif getattr(returned, "__origin__", None) is ApiCall:
-        annotations["return"] = get_args(returned)[0]
-    return annotations
+_RAISES = (
+    "Raises:\n"
+    "    WeComError subclasses by errcode: InvalidCredential, AuthorizationRevoked, OneTimeCodeInvalid,\n"
+    "    NotAllowed (IPNotWhitelisted), InvalidParameter, RateLimited, SystemBusy, TokenExpired;\n"
+    "    WeComHTTPError, WeComUnreachable, MalformedResponse; RequestMayHaveReachedWeCom when a call that\n"
+    "    spends a one-time code or changes state failed with its outcome unknown (never resent blindly)."
+)
 
 
-def _show_answer(method: Callable[..., Any], builder: Callable[..., Any]) -> None:
-    annotations = answer_annotation(builder)
-    method.__annotations__ = annotations
-    signature = inspect.signature(builder).replace(return_annotation=annotations.get("return", inspect.Signature.empty))
+def result_type(builder: Callable[..., Any]) -> Any:
+    """``T`` of the builder's ``ApiCall[T]`` return annotation (``Any`` if it cannot be resolved)."""
+    try:
+        hint = typing.get_type_hints(builder).get("return")
+    except (NameError, TypeError):  # pragma: no cover - every builder's annotations resolve
+        return Any
+    if typing.get_origin(hint) is ApiCall:
+        (inner,) = typing.get_args(hint)
+        return inner
+    return Any
+
+
+def _describe(method: Callable[..., Any], builder: Callable[..., Any], *, awaited: bool) -> None:
+    """Give ``method`` the signature and docstring a caller needs (see the module docstring)."""
+    returns = result_type(builder)
+    signature = inspect.signature(builder).replace(return_annotation=returns)
     method.__signature__ = signature  # type: ignore[attr-defined]
+    method.__annotations__ = {**getattr(builder, "__annotations__", {}), "return": returns}
+    name = getattr(returns, "__name__", str(returns))
+    lines = [
+        inspect.cleandoc(builder.__doc__ or ""),
+        "",
+        f"Returns: {'(awaited) ' if awaited else ''}{name}.",
+        "",
+        _RAISES,
+        "",
+        f"Official page: {official_page(builder.__name__)} (errcodes: {ERRCODES_PAGE}).",
+    ]
+    method.__doc__ = "\n".join(lines).strip()
 
 
 def sync_method(builder: Callable[Concatenate[B, P], ApiCall[T]]) -> Callable[Concatenate[Any, P], T]:
@@ -46,7 +70,7 @@ def sync_method(builder: Callable[Concatenate[B, P], ApiCall[T]]) -> Callable[Co
     def method(client: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return client._execute(builder(client._calls, *args, **kwargs))  # type: ignore[no-any-return]
 
-    _show_answer(method, builder)
+    _describe(method, builder, awaited=False)
     return method
 
 
@@ -59,5 +83,5 @@ def async_method(
     async def method(client: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return await client._execute(builder(client._calls, *args, **kwargs))  # type: ignore[no-any-return]
 
-    _show_answer(method, builder)
+    _describe(method, builder, awaited=True)
     return method

@@ -1,9 +1,10 @@
-"""One API call as a generator of I/O steps: the single place where the retry rules run.
+"""One API call as a sans-I/O flow: the single place where the retry rules run.
 
-The flow yields what it needs (a token, a send, a pause, dropping a rejected token) and receives the
-result; it never touches a socket or a clock. :class:`~wecom_suite.api.client.SuiteClient` drives it
-with blocking calls and :class:`~wecom_suite.api.async_client.AsyncSuiteClient` with ``await``, so the
-decisions exist once (the h11 / sans-I/O pattern).
+The flow yields typed steps (:class:`NeedToken`, :class:`Send`, :class:`DropToken`,
+:class:`~wecom_suite.flow.Pause`) and receives their results; it never touches a socket or a clock.
+:class:`~wecom_suite.api.client.SuiteClient` carries the steps out blocking and
+:class:`~wecom_suite.api.async_client.AsyncSuiteClient` with ``await``, both through the drivers of
+:mod:`wecom_suite.flow` (the same ones the token managers use), so the decisions exist once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union
 
-from .decision import Attempts, Backoff, Fail, Finish, RenewToken, decide
+from ..flow import Pause
+from .decision import Attempts, Fail, Finish, RenewToken, RetryLater, decide
 from .endpoint import ApiCall, HttpRequest, TokenRef
 from .retry_policy import RetryPolicy
 from .transport_outcome import HttpAnswer, TransportFailure
@@ -47,13 +49,6 @@ class Send:
     request: HttpRequest
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """Sleep ``seconds`` before the next attempt (the shells' injectable sleep)."""
-
-    seconds: float
-
-
 Step = Union[NeedToken, DropToken, Send, Pause]
 CallFlow = Generator[Step, Any, T]
 
@@ -79,7 +74,7 @@ def call_flow(call: ApiCall[T], policy: RetryPolicy) -> CallFlow[T]:
             assert token is not None
             yield DropToken(ref, token)
             attempts = Attempts(attempts.sends + 1, attempts.retries, token_renewed=True, used_token=True)
-        elif isinstance(decision, Backoff):
+        elif isinstance(decision, RetryLater):
             logger.info("%s; retrying in %.2f s", decision.reason, decision.seconds)
             yield Pause(decision.seconds)
             attempts = Attempts(attempts.sends + 1, attempts.retries + 1, attempts.token_renewed, attempts.used_token)

@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 import httpx
 
 from ..clock import Clock
+from ..flow import run
 from ..tokens.grant import TokenGrant
 from ..tokens.manager import TokenManager
 from ..tokens.policy import RefreshPolicy
 from .bound_methods import sync_method
-from .call_flow import DropToken, NeedToken, Send, call_flow
+from .call_flow import DropToken, NeedToken, Send, Step, call_flow
 from .client_core import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -119,24 +120,17 @@ class SuiteClient:
 
     # -- the shell -------------------------------------------------------------------------------
     def _execute(self, call: ApiCall[T]) -> T:
-        """Drive the call flow: the only place this client does I/O."""
-        flow = call_flow(call, self._core.retry)
-        reply: Any = None
-        while True:
-            try:
-                step = flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            if isinstance(step, Send):
-                reply = self._send(step.request)
-            elif isinstance(step, NeedToken):
-                reply = self._managers.get(step.ref).token()
-            elif isinstance(step, DropToken):
-                self._managers.get(step.ref).invalidate(step.token)
-                reply = None
-            else:
-                self._sleep(step.seconds)
-                reply = None
+        """Run the call flow: the only place this client does I/O."""
+        return run(call_flow(call, self._core.retry), self._step)
+
+    def _step(self, step: Step) -> Any:
+        if isinstance(step, Send):
+            return self._send(step.request)
+        if isinstance(step, NeedToken):
+            return self._managers.get(step.ref).token()
+        if isinstance(step, DropToken):
+            return self._managers.get(step.ref).invalidate(step.token)
+        return self._sleep(step.seconds)
 
     def _send(self, request: HttpRequest) -> HttpAnswer | TransportFailure:
         try:

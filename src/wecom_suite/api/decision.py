@@ -26,18 +26,18 @@ from .transport_outcome import HttpAnswer, TransportFailure
 __all__ = [
     "TOKEN_REJECTED",
     "TRANSIENT",
-    "Backoff",
     "Decision",
     "Fail",
     "Finish",
     "RenewToken",
+    "RetryLater",
     "decide",
     "errcode_of",
 ]
 
 T = TypeVar("T")
 
-# wecom-api.md §5: "treat 40014, 40082, 42001, 42009 as refresh token and retry once".
+# docs/protocol.md §5: 40014, 40082, 42001 and 42009 mean "drop the token, fetch a new one, retry once".
 TOKEN_REJECTED = frozenset({40014, 40082, 42001, 42009})
 # Definite "not processed, try later" answers: safe to resend whatever the endpoint does.
 RATE_LIMITED = frozenset({45009, 45033})
@@ -57,7 +57,9 @@ class RenewToken:
 
 
 @dataclass(frozen=True, slots=True)
-class Backoff:
+class RetryLater:
+    """Wait ``seconds``, then send again."""
+
     seconds: float
     reason: str = ""
 
@@ -67,7 +69,7 @@ class Fail:
     error: WeComSuiteError
 
 
-Decision = Union[Finish[T], RenewToken, Backoff, Fail]
+Decision = Union[Finish[T], RenewToken, RetryLater, Fail]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,8 @@ def errcode_of(data: dict[str, Any], endpoint: Endpoint[Any]) -> int | None:
 
 def _retry_or(error: WeComSuiteError, attempts: Attempts, policy: RetryPolicy) -> Decision[Any]:
     if attempts.retries < policy.max_retries:
-        return Backoff(policy.delay(attempts.retries), reason=str(error.args[0]) if error.args else "")
+        wait = policy.backoff.delay(attempts.retries + 1)
+        return RetryLater(wait, reason=str(error.args[0]) if error.args else "")
     return Fail(error)
 
 

@@ -49,7 +49,7 @@ def _as_dict(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-# -- tokens (§3.2)
+# -- tokens (docs/protocol.md §3.2)
 GET_PROVIDER_TOKEN = Endpoint(
     "service/get_provider_token", "POST", "/cgi-bin/service/get_provider_token", NONE,
     ProviderAccessToken.model_validate, errcode_optional=True,
@@ -66,7 +66,7 @@ GETTOKEN = Endpoint(  # 代开发: corpsecret = the permanent code
     "gettoken", "GET", "/cgi-bin/gettoken", NONE, CorpAccessTokenInfo.model_validate, errcode_optional=True,
 )
 
-# -- install / authorisation (§3.3)
+# -- install / authorisation (docs/protocol.md §3.3)
 GET_PRE_AUTH_CODE = Endpoint(
     "service/get_pre_auth_code", "GET", "/cgi-bin/service/get_pre_auth_code", SUITE, PreAuthCode.model_validate,
 )
@@ -93,7 +93,7 @@ GET_APP_QRCODE = Endpoint(
     parse_binary=_image,
 )
 
-# -- login / identity (§3.4)
+# -- login / identity (docs/protocol.md §3.4)
 GET_LOGIN_INFO = Endpoint(  # the provider token, but under access_token= (WxJava PR #2253)
     "service/get_login_info", "POST", "/cgi-bin/service/get_login_info", PROVIDER, LoginInfo.model_validate,
     token_param="access_token", safety=ONE_TIME,  # noqa: S106
@@ -111,7 +111,7 @@ JSCODE2SESSION = Endpoint(
     MiniProgramSession.model_validate, safety=ONE_TIME,
 )
 
-# -- JS-SDK tickets (§3.5): the company's token, never the suite's
+# -- JS-SDK tickets (docs/protocol.md §3.5): the company's token, never the suite's
 GET_JSAPI_TICKET = Endpoint(
     "get_jsapi_ticket", "GET", "/cgi-bin/get_jsapi_ticket", CORP, JsapiTicket.model_validate,
 )
@@ -119,7 +119,7 @@ GET_AGENT_CONFIG_TICKET = Endpoint(
     "ticket/get", "GET", "/cgi-bin/ticket/get", CORP, JsapiTicket.model_validate,
 )
 
-# -- id conversion (§3.6)
+# -- id conversion (docs/protocol.md §3.6)
 CORPID_TO_OPENCORPID = Endpoint(
     "service/corpid_to_opencorpid", "POST", "/cgi-bin/service/corpid_to_opencorpid", PROVIDER,
     OpenCorpId.model_validate,
@@ -131,7 +131,7 @@ GET_APP_PERMISSIONS = Endpoint(
     "agent/get_permissions", "POST", "/cgi-bin/agent/get_permissions", CORP, AppPermissions.model_validate,
 )
 
-# -- 代开发 link (§3.7) and 推广注册 (§3.8)
+# -- 代开发 link (docs/protocol.md §3.7) and 推广注册 (docs/protocol.md §3.8)
 GET_CUSTOMIZED_AUTH_URL = Endpoint(
     "service/get_customized_auth_url", "POST", "/cgi-bin/service/get_customized_auth_url", PROVIDER,
     CustomizedAuthUrl.model_validate,
@@ -143,7 +143,7 @@ GET_REGISTER_INFO = Endpoint(
     "service/get_register_info", "POST", "/cgi-bin/service/get_register_info", PROVIDER, RegisterInfo.model_validate,
 )
 
-# -- paid editions (§3.9)
+# -- paid editions (docs/protocol.md §3.9)
 GET_ORDER = Endpoint("service/get_order", "POST", "/cgi-bin/service/get_order", SUITE, Order.model_validate)
 GET_ORDER_LIST = Endpoint(
     "service/get_order_list", "POST", "/cgi-bin/service/get_order_list", SUITE, OrderList.model_validate,

@@ -79,7 +79,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
             f"provider_corp_id={self.provider_corp_id!r})"
         )
 
-    # -- tokens (§3.2) -------------------------------------------------------------------------
+    # -- tokens (docs/protocol.md §3.2) -----------------------------------------------------------------------------
     def get_suite_token(self, suite_ticket: str) -> ApiCall[SuiteAccessToken]:
         """获取第三方应用凭证: a fresh suite_access_token (uncached; the client's ``suite_token``
         manager caches it).
@@ -105,7 +105,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         https://developer.work.weixin.qq.com/document/path/97164"""
         return ApiCall(ep.GETTOKEN, params={"corpid": corp_id, "corpsecret": permanent_code})
 
-    # -- install / authorisation (§3.3) -------------------------------------------------------
+    # -- install / authorisation (docs/protocol.md §3.3) ------------------------------------------------------------
     def get_pre_auth_code(self) -> ApiCall[PreAuthCode]:
         """获取预授权码: starts one install session (valid 20 minutes).
         https://developer.work.weixin.qq.com/document/path/90601"""
@@ -149,7 +149,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         body = _drop_none(suite_id=self.suite_id, appid=app_id, state=state, style=style, result_type=result_type)
         return ApiCall(ep.GET_APP_QRCODE, body=body)
 
-    # -- login / identity (§3.4) --------------------------------------------------------------
+    # -- login / identity (docs/protocol.md §3.4) -------------------------------------------------------------------
     def get_login_info(self, auth_code: str) -> ApiCall[LoginInfo]:
         """获取登录用户信息 (legacy admin QR login); uses the provider token as ``access_token``.
         https://developer.work.weixin.qq.com/document/path/91125"""
@@ -170,7 +170,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         https://developer.work.weixin.qq.com/document/path/92423"""
         return ApiCall(ep.JSCODE2SESSION, params={"js_code": js_code, "grant_type": "authorization_code"})
 
-    # -- id conversion, 代开发 link, 推广注册 (§3.6–3.8) ------------------------------------------
+    # -- id conversion, 代开发 link, 推广注册 (docs/protocol.md §3.6–3.8) ----------------------------------------
     def corpid_to_opencorpid(self, corp_id: str) -> ApiCall[OpenCorpId]:
         """明文corpid转密文 (provider token).
         https://developer.work.weixin.qq.com/document/path/95327"""
@@ -204,7 +204,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         https://developer.work.weixin.qq.com/document/path/90581"""
         return ApiCall(ep.GET_REGISTER_INFO, body={"register_code": register_code})
 
-    # -- paid editions and interface licenses (§3.9) -----------------------------------------
+    # -- paid editions and interface licenses (docs/protocol.md §3.9) -----------------------------------------------
     def get_order(self, order_id: str) -> ApiCall[Order]:
         """获取订单详情 (paid editions, 付费版本). https://developer.work.weixin.qq.com/document/path/91909"""
         return ApiCall(ep.GET_ORDER, body={"orderid": order_id})
@@ -226,7 +226,7 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         ``license_<name>`` methods existed — prefer those). https://developer.work.weixin.qq.com/document/path/95644"""
         return license_call(name, dict(body or {}), raw=True)
 
-    # -- legacy 企业号 (§3.10) ----------------------------------------------------------------
+    # -- legacy 企业号 (docs/protocol.md §3.10) ------------------------------------------------------------------------
     def get_agent(self, corp_id: str, permanent_code: str, agent_id: int) -> ApiCall[AgentInfo]:
         """获取企业号应用 (the seed's GetAgent): a legacy 企业号 API no longer in the official docs."""
         body = {"suite_id": self.suite_id, "auth_corpid": corp_id, "permanent_code": permanent_code,

@@ -1,8 +1,10 @@
-"""Suite configuration from keyword arguments, environment variables or a TOML file.
+"""Suite configuration from keyword arguments, environment variables or a TOML file (pydantic-settings).
 
-Everything is checked when the configuration is built, so a wrong setting stops the service at
-start-up with a message naming it (``WECOM_ENCODING_AES_KEY: must be exactly 43 characters``)
-instead of failing on the first callback hours later.
+One precedence everywhere: keyword arguments > ``WECOM_*`` environment variables > the TOML file >
+defaults (docs/configuration.md). Everything is checked when the configuration is built, and every
+missing or invalid setting is reported at once, one line each, named as the user wrote it
+(``WECOM_ENCODING_AES_KEY: must be exactly 43 characters``), instead of failing on the first callback
+hours later. Secrets are ``SecretStr``: no repr, dict form or log line shows them.
 """
 
 from __future__ import annotations
@@ -10,15 +12,22 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypedDict, overload
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from ..crypto import decode_encoding_aes_key
 from ..errors import ConfigError
-from ..redaction import redact
+from ..redaction import redact, redact_store_url
+from ..stores.url import STORE_SCHEMES
 
 if sys.version_info >= (3, 11):  # pragma: no cover - version switch
     import tomllib
@@ -30,7 +39,9 @@ __all__ = [
     "SETTINGS",
     "Setting",
     "SuiteConfig",
+    "SuiteSettings",
     "load_configs",
+    "reveal",
 ]
 
 DEFAULT_STORE_URL = "sqlite:///./wecom-suite.db"
@@ -43,13 +54,6 @@ _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,32}")  # documented as letters/digits; an
 _NAME_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _PREFIX_RE = re.compile(r"(/[A-Za-z0-9_\-.~]+)*")
 _ENV_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix", "postgresql", "postgres")
-_NUMBERS: dict[str, tuple[float, float, type[int] | type[float]]] = {
-    "inbox_lease_seconds": (1.0, 3600.0, float),
-    "inbox_workers": (1, 256, int),
-    "inbox_max_attempts": (1, 1000, int),
-    "inbox_dedup_days": (0.01, 3650.0, float),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +177,131 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True, slots=True)
-class SuiteConfig:
-    """The settings of one suite (第三方应用). Validated on construction; secrets redacted in ``repr``."""
+class SuiteSettings(TypedDict, total=False):
+    """The settings as keyword arguments (``SuiteApp(**settings)``, ``SuiteConfig.from_env(**settings)``)."""
 
     suite_id: str
-    suite_secret: str
-    token: str
-    encoding_aes_key: str
-    previous_encoding_aes_key: str | None = None
+    suite_secret: str | SecretStr
+    token: str | SecretStr
+    encoding_aes_key: str | SecretStr
+    previous_encoding_aes_key: str | SecretStr | None
+    provider_corp_id: str
+    provider_secret: str | SecretStr | None
+    store_url: str | SecretStr
+    api_base_url: str
+    auth_type: str
+    install_base_url: str
+    install_url_style: str
+    public_base_url: str | None
+    success_redirect_url: str | None
+    url_prefix: str
+    name: str
+    inbox_lease_seconds: float | str
+    login_redirect_url: str | None
+    allowed_return_urls: str
+    login_mode: str
+    login_scope: str
+    login_base_url: str | None
+    secret_key: str | SecretStr | None
+    cache_url: str | SecretStr | None
+    inbox_workers: int | str
+    inbox_max_attempts: int | str
+    inbox_dedup_days: float | str
+
+
+# -- where values come from ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layers:
+    """The values beneath the keyword arguments for one build, and how to name a setting in an error.
+
+    ``env`` and ``file`` hold setting name -> value; ``file_label(name)`` names a file key
+    (``suites.toml: suite[2].token``); ``missing_label(name)`` names a setting nobody set.
+    """
+
+    env: Mapping[str, Any]
+    file: Mapping[str, Any] = field(default_factory=dict)
+    file_label: Callable[[str], str] = str
+    missing_label: Callable[[str], str] = str
+    kwarg_label: Callable[[str], str] = str
+
+
+_LAYERS: ContextVar[_Layers | None] = ContextVar("wecom_suite_config_layers", default=None)
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, str]:
+    """``WECOM_*`` variables by setting name; an empty variable counts as unset."""
+    return {s.name: env[s.env] for s in SETTINGS if env.get(s.env, "") != ""}
+
+
+class _ValuesSource(PydanticBaseSettingsSource):
+    """A fixed mapping as a pydantic-settings source (the environment as read, or a TOML suite)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = dict(values)
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+@contextmanager
+def _layers(layers: _Layers) -> Iterator[None]:
+    token = _LAYERS.set(layers)
+    try:
+        yield
+    finally:
+        _LAYERS.reset(token)
+
+
+def _problem(problem: str, hint: str = "", setting: str = "") -> PydanticCustomError:
+    """A validation failure carrying our wording (pydantic's own would say "Value error, ...")."""
+    return PydanticCustomError("wecom_config", "{problem}", {"problem": problem, "hint": hint, "setting": setting})
+
+
+_KEY_HINT = "copy the EncodingAESKey from the provider console, or make one with `wecom-suite keygen`"
+_OPTIONAL_EMPTY_IS_UNSET = frozenset(
+    {
+        "previous_encoding_aes_key",
+        "provider_secret",
+        "public_base_url",
+        "success_redirect_url",
+        "login_redirect_url",
+        "login_base_url",
+        "cache_url",
+        "secret_key",
+    }
+)
+# Numeric settings: (lowest, highest, type); checked by one validator, given as numbers or strings.
+_NUMBERS: dict[str, tuple[float, float, type[int] | type[float]]] = {
+    "inbox_workers": (1, 256, int),
+    "inbox_max_attempts": (1, 1000, int),
+    "inbox_dedup_days": (0.01, 3650.0, float),
+}
+
+
+class SuiteConfig(BaseSettings):
+    """The settings of one suite (第三方应用). Validated on construction; secrets are ``SecretStr``.
+
+    ``SuiteConfig(**settings)`` reads keyword arguments over ``WECOM_*`` environment variables over
+    defaults; :meth:`from_env` takes the environment as a mapping, :meth:`from_toml` adds a file beneath
+    the environment. Raises :class:`~wecom_suite.errors.ConfigError` naming every bad setting.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    suite_id: str
+    suite_secret: SecretStr
+    token: SecretStr
+    encoding_aes_key: SecretStr
+    previous_encoding_aes_key: SecretStr | None = None
     provider_corp_id: str = ""
-    provider_secret: str | None = None
-    store_url: str = DEFAULT_STORE_URL
+    provider_secret: SecretStr | None = None
+    store_url: SecretStr = SecretStr(DEFAULT_STORE_URL)  # may hold a Redis password
     api_base_url: str = DEFAULT_API_BASE_URL
     auth_type: str = "official"
     install_base_url: str = DEFAULT_INSTALL_BASE_URL
@@ -196,151 +313,241 @@ class SuiteConfig:
     login_mode: str = "auto"
     login_scope: str = "snsapi_base"
     login_base_url: str | None = None
-    secret_key: str | None = None
+    secret_key: SecretStr | None = None
     url_prefix: str = DEFAULT_URL_PREFIX
     name: str = ""
     inbox_lease_seconds: float = 60.0
-    cache_url: str | None = None
+    cache_url: SecretStr | None = None  # may hold a Redis password too
     inbox_workers: int = 4
     inbox_max_attempts: int = 8
     inbox_dedup_days: float = 7.0
 
-    def __post_init__(self) -> None:
-        for name, (low, high, kind) in _NUMBERS.items():
-            raw = getattr(self, name)
-            try:
-                value = kind(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(name, f"must be a number, got {raw!r}") from None
-            if not low <= value <= high:
-                raise ConfigError(name, f"must be between {low:g} and {high:g}, got {value:g}")
-            object.__setattr__(self, name, value)
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in _NUMBERS:
-                continue
-            if value is not None and not isinstance(value, str):
-                raise ConfigError(f.name, f"must be a string, got {type(value).__name__}")
-        for setting in SETTINGS:
-            if setting.required and not getattr(self, setting.name):
-                raise ConfigError(setting.name, "is required", hint=f"set it, e.g. with {setting.env}")
-        if not _ID_RE.fullmatch(self.suite_id):
-            raise ConfigError("suite_id", "may contain only letters, digits, '-' and '_'")
-        if not _TOKEN_RE.fullmatch(self.token):
-            raise ConfigError(
-                "token",
-                f"must be 1 to 32 printable characters without spaces (got {len(self.token)} characters)",
-                hint="copy the Token from the provider console, or make one with `wecom-suite keygen`",
+    def __init__(self, **values: Any) -> None:
+        layers = _LAYERS.get() or _Layers(env=_env_values(os.environ))
+        try:
+            with _layers(layers):
+                super().__init__(**values)
+        except ValidationError as exc:
+            raise _config_error(exc, values, layers) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """keyword arguments > environment > file > defaults: the one precedence (module docstring)."""
+        layers = _LAYERS.get() or _Layers(env=_env_values(os.environ))
+        return (init_settings, _ValuesSource(settings_cls, layers.env), _ValuesSource(settings_cls, layers.file))
+
+    # -- checks, one per setting (all run, so that every problem is reported at once) ----------------
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _types_and_blanks(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if name == "inbox_lease_seconds" or name in _NUMBERS:
+            return value
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if value is not None and not isinstance(value, str):
+            raise _problem(f"must be a string, got {type(value).__name__}")
+        if value == "" and name in _OPTIONAL_EMPTY_IS_UNSET:
+            return None
+        setting = _BY_NAME.get(name)
+        if setting is not None and setting.required and not value:
+            raise _problem("is required", f"set it, e.g. with {setting.env}")
+        return value
+
+    @field_validator("suite_id")
+    @classmethod
+    def _suite_id(cls, value: str) -> str:
+        if not _ID_RE.fullmatch(value):
+            raise _problem("may contain only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("provider_corp_id")
+    @classmethod
+    def _provider_corp_id(cls, value: str) -> str:
+        if value and not _ID_RE.fullmatch(value):
+            raise _problem("may contain only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if not _TOKEN_RE.fullmatch(token):
+            raise _problem(
+                f"must be 1 to 32 printable characters without spaces (got {len(token)} characters)",
+                "copy the Token from the provider console, or make one with `wecom-suite keygen`",
             )
-        for key_name in ("encoding_aes_key", "previous_encoding_aes_key"):
-            key = getattr(self, key_name)
-            if key is None or (key_name == "previous_encoding_aes_key" and key == ""):
-                continue
+        return value
+
+    @field_validator("encoding_aes_key", "previous_encoding_aes_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
             try:
-                decode_encoding_aes_key(key)
+                decode_encoding_aes_key(value.get_secret_value())
             except ValueError as exc:
-                raise ConfigError(
-                    key_name,
-                    str(exc),
-                    hint="copy the EncodingAESKey from the provider console, or make one with `wecom-suite keygen`",
-                ) from None
-        if self.previous_encoding_aes_key == "":
-            object.__setattr__(self, "previous_encoding_aes_key", None)
-        if self.provider_secret == "":
-            object.__setattr__(self, "provider_secret", None)
-        if self.provider_corp_id and not _ID_RE.fullmatch(self.provider_corp_id):
-            raise ConfigError("provider_corp_id", "may contain only letters, digits, '-' and '_'")
-        if self.provider_secret and not self.provider_corp_id:
-            raise ConfigError("provider_corp_id", "is required when provider_secret is set")
-        if self.cache_url == "":
-            object.__setattr__(self, "cache_url", None)
-        for url_name in ("store_url", "cache_url"):
-            url = getattr(self, url_name)
-            scheme = url.split(":", 1)[0].lower() if url else ""
-            if url is not None and ("://" not in url or scheme not in _STORE_SCHEMES):
-                raise ConfigError(
-                    url_name,
-                    f"unsupported store URL scheme {scheme!r}",
-                    hint="use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://host/db",
-                )
-        optional_urls = ("public_base_url", "success_redirect_url", "login_redirect_url", "login_base_url")
-        for url_name in ("api_base_url", "install_base_url", *optional_urls):
-            url = getattr(self, url_name)
-            if url is None or (url == "" and url_name in optional_urls):
-                object.__setattr__(self, url_name, None)
-                continue
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ConfigError(url_name, f"must be an http(s) URL with a host, got {url!r}")
-            if url_name not in ("success_redirect_url", "login_redirect_url"):
-                object.__setattr__(self, url_name, url.rstrip("/"))
-        auth_type = self.auth_type.strip().lower()
-        if auth_type not in ("official", "test"):
-            raise ConfigError(
-                "auth_type",
-                f"must be 'official' or 'test', got {self.auth_type!r}",
-                hint="'test' (测试授权) lets an app that is not online yet be installed",
+                raise _problem(str(exc), _KEY_HINT) from None
+        return value
+
+    @field_validator("store_url", "cache_url")
+    @classmethod
+    def _store_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        url = value.get_secret_value()
+        scheme = url.split(":", 1)[0].lower()
+        if "://" not in url or scheme not in STORE_SCHEMES:
+            raise _problem(
+                f"unsupported store URL scheme {scheme!r}",
+                "use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://user@host/db",
             )
-        object.__setattr__(self, "auth_type", auth_type)
-        style = self.install_url_style.strip().lower()
-        if style not in ("modern", "legacy"):
-            raise ConfigError("install_url_style", f"must be 'modern' or 'legacy', got {self.install_url_style!r}")
-        object.__setattr__(self, "install_url_style", style)
-        for url in self.allowed_return_urls.replace(",", " ").split():
+        return value
+
+    @field_validator(
+        "api_base_url", "install_base_url", "public_base_url", "success_redirect_url", "login_redirect_url",
+        "login_base_url",
+    )
+    @classmethod
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise _problem(f"must be an http(s) URL with a host, got {value!r}")
+        return value if info.field_name in ("success_redirect_url", "login_redirect_url") else value.rstrip("/")
+
+    @field_validator("allowed_return_urls")
+    @classmethod
+    def _return_urls(cls, value: str) -> str:
+        for url in value.replace(",", " ").split():
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-                raise ConfigError("allowed_return_urls", f"each must be an http(s) URL with a host, got {url!r}")
-        choices = (("login_mode", ("auto", "oauth2", "web")), ("login_scope", ("snsapi_base", "snsapi_privateinfo")))
-        for choice, allowed in choices:
-            if getattr(self, choice) not in allowed:
-                raise ConfigError(choice, f"must be one of {', '.join(allowed)}, got {getattr(self, choice)!r}")
-        if self.secret_key == "":
-            object.__setattr__(self, "secret_key", None)
-        if self.secret_key is not None and len(self.secret_key) < 32:
-            raise ConfigError("secret_key", "must be at least 32 characters", hint="make one: openssl rand -hex 32")
-        prefix = self.url_prefix.rstrip("/")
+                raise _problem(f"each must be an http(s) URL with a host, got {url!r}")
+        return value
+
+    @field_validator("login_mode", "login_scope")
+    @classmethod
+    def _login_choice(cls, value: str, info: ValidationInfo) -> str:
+        modes, scopes = ("auto", "oauth2", "web"), ("snsapi_base", "snsapi_privateinfo")
+        allowed = modes if info.field_name == "login_mode" else scopes
+        if value not in allowed:
+            raise _problem(f"must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise _problem("must be at least 32 characters", "make one: openssl rand -hex 32")
+        return value
+
+    @field_validator(*_NUMBERS, mode="before")
+    @classmethod
+    def _number(cls, value: Any, info: ValidationInfo) -> float:
+        low, high, kind = _NUMBERS[info.field_name or ""]
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise _problem(f"must be a number, got {value!r}") from None
+        if not low <= number <= high:
+            raise _problem(f"must be between {low:g} and {high:g}, got {number:g}")
+        return number
+
+    @field_validator("auth_type")
+    @classmethod
+    def _auth_type(cls, value: str) -> str:
+        auth_type = value.strip().lower()
+        if auth_type not in ("official", "test"):
+            raise _problem(
+                f"must be 'official' or 'test', got {value!r}",
+                "'test' (测试授权) lets an app that is not online yet be installed",
+            )
+        return auth_type
+
+    @field_validator("install_url_style")
+    @classmethod
+    def _install_url_style(cls, value: str) -> str:
+        style = value.strip().lower()
+        if style not in ("modern", "legacy"):
+            raise _problem(f"must be 'modern' or 'legacy', got {value!r}")
+        return style
+
+    @field_validator("url_prefix")
+    @classmethod
+    def _url_prefix(cls, value: str) -> str:
+        prefix = value.rstrip("/")
         if prefix and not prefix.startswith("/"):
             prefix = "/" + prefix
         if not _PREFIX_RE.fullmatch(prefix):
-            raise ConfigError("url_prefix", f"must be a path like /wecom, got {self.url_prefix!r}")
-        object.__setattr__(self, "url_prefix", prefix)
+            raise _problem(f"must be a path like /wecom, got {value!r}")
+        return prefix
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value and not _NAME_RE.fullmatch(value):
+            raise _problem("may contain only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("inbox_lease_seconds", mode="before")
+    @classmethod
+    def _lease(cls, value: Any) -> float:
+        try:
+            lease = float(value)
+        except (TypeError, ValueError):
+            raise _problem(f"must be a number of seconds, got {value!r}") from None
+        if not 1.0 <= lease <= 3600.0:
+            raise _problem(f"must be between 1 and 3600 seconds, got {lease:g}")
+        return lease
+
+    @model_validator(mode="after")
+    def _together(self) -> SuiteConfig:
+        if self.provider_secret is not None and not self.provider_corp_id:
+            raise _problem("is required when provider_secret is set", setting="provider_corp_id")
         if not self.name:
-            object.__setattr__(self, "name", self.suite_id)
-        elif not _NAME_RE.fullmatch(self.name):
-            raise ConfigError("name", "may contain only letters, digits, '-' and '_'")
+            object.__setattr__(self, "name", self.suite_id)  # the default name; frozen otherwise
+        return self
 
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> SuiteConfig:
-        """Read ``WECOM_*`` variables; keyword arguments win over the environment."""
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            if setting.env in env and env[setting.env] != "":
-                values[setting.name] = env[setting.env]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        """Read ``WECOM_*`` variables from ``env`` (default ``os.environ``); keyword arguments win.
 
-        def label(name: str) -> str:
-            return name if name in overrides or name not in _BY_NAME else _BY_NAME[name].env
-
-        return cls.from_mapping(values, label=label)
+        A keyword argument that is ``None`` is ignored (the environment's value, or the default, stays).
+        """
+        given = {k: v for k, v in overrides.items() if v is not None}
+        env_values = _env_values(os.environ if env is None else env)
+        with _layers(_Layers(env=env_values, missing_label=_env_name)):
+            return cls(**given)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, label: Callable[[str], str] = str) -> SuiteConfig:
-        """Build from a mapping; every error names the setting as ``label(name)`` (env var, file key...)."""
-        _reject_unknown(values, label)
-        for setting in SETTINGS:
-            if setting.required and not values.get(setting.name):
-                raise ConfigError(label(setting.name), "is required", hint=f"set it, e.g. with {setting.env}")
-        try:
+        """Build from a mapping used as keyword arguments; every error names the setting as ``label(name)``."""
+        with _layers(_Layers(env=_env_values(os.environ), kwarg_label=label, missing_label=label)):
             return cls(**values)
-        except ConfigError as exc:
-            raise ConfigError(label(exc.setting), exc.problem, hint=exc.hint or None) from None
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, suite: str | None = None) -> SuiteConfig:
-        """The one suite of a TOML file, or the one named ``suite`` when the file has several."""
-        configs = load_configs(path)
+    def from_toml(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        suite: str | None = None,
+        env: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> SuiteConfig:
+        """The one suite of a TOML file, or the one named ``suite`` when the file has several.
+
+        The environment (``env``, default ``os.environ``) and then ``overrides`` win over the file.
+        """
+        configs = load_configs(path, env=env, overrides=overrides)
         if suite is None:
             if len(configs) > 1:
                 names = ", ".join(c.name for c in configs)
@@ -351,13 +558,17 @@ class SuiteConfig:
                 return config
         raise ConfigError("suite", f"no suite named {suite!r} in {path}")
 
+    def settings(self) -> dict[str, Any]:
+        """The settings as plain values (secrets revealed), e.g. to build a modified copy: handle with care."""
+        return {name: _reveal(getattr(self, name)) for name in type(self).model_fields}
+
     # -- presentation -------------------------------------------------------------------------------
 
     def describe(self) -> list[tuple[str, str]]:
         """(setting, printable value) pairs with every secret redacted, for ``wecom-suite serve``."""
         rows = []
         for setting in SETTINGS:
-            value = getattr(self, setting.name)
+            value = _reveal(getattr(self, setting.name))
             if value is None or (value == "" and setting.name != "url_prefix"):
                 shown = "(not set)"
             elif value == "":
@@ -378,20 +589,50 @@ class SuiteConfig:
     __str__ = __repr__
 
 
-def redact_store_url(url: str) -> str:
-    """Hide a password in ``redis://user:password@host`` (other store URLs carry no secret)."""
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", f":{redact(parts.password)}@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
+@overload
+def reveal(value: SecretStr) -> str: ...
+@overload
+def reveal(value: SecretStr | None) -> str | None: ...
+def reveal(value: SecretStr | None) -> str | None:
+    """The text of a secret setting (``None`` stays ``None``): only where the secret is used."""
+    return value.get_secret_value() if value is not None else None
 
 
-def _reject_unknown(values: Mapping[str, Any], label: Any) -> None:
-    for key in values:
-        if key not in _BY_NAME:
+def _reveal(value: Any) -> Any:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _env_name(name: str) -> str:
+    setting = _BY_NAME.get(name)
+    return setting.env if setting is not None else name
+
+
+def _config_error(exc: ValidationError, kwargs: Mapping[str, Any], layers: _Layers) -> ConfigError:
+    """Every problem of one build as one ``ConfigError``, each setting named where its value came from."""
+
+    def label(name: str) -> str:
+        if name in kwargs:
+            return layers.kwarg_label(name)
+        if name in layers.env:
+            return _env_name(name)
+        if name in layers.file:
+            return layers.file_label(name)
+        return layers.missing_label(name)
+
+    problems: list[ConfigError] = []
+    for error in exc.errors(include_input=False, include_url=False):
+        ctx = error.get("ctx") or {}
+        name = str(ctx.get("setting") or (error["loc"][0] if error["loc"] else "configuration"))
+        if error["type"] == "extra_forbidden":
             known = ", ".join(sorted(_BY_NAME))
-            raise ConfigError(label(key), "unknown setting", hint=f"known settings: {known}")
+            problems.append(ConfigError(label(name), "unknown setting", hint=f"known settings: {known}"))
+        elif error["type"] == "wecom_config":
+            problems.append(ConfigError(label(name), str(ctx["problem"]), hint=str(ctx.get("hint") or "") or None))
+        elif error["type"] == "missing":
+            problems.append(ConfigError(label(name), "is required", hint=f"set it, e.g. with {_env_name(name)}"))
+        else:
+            problems.append(ConfigError(label(name), error["msg"]))
+    return ConfigError.combine(problems)
 
 
 def _interpolate(value: Any, where: str, env: Mapping[str, str]) -> Any:
@@ -408,14 +649,19 @@ def _interpolate(value: Any, where: str, env: Mapping[str, str]) -> Any:
     return _ENV_REF_RE.sub(substitute, value)
 
 
-def load_configs(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> list[SuiteConfig]:
-    """Every suite of a TOML file.
+def load_configs(
+    path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> list[SuiteConfig]:
+    """Every suite of a TOML file, each with the environment and ``overrides`` above the file.
 
     Top-level keys are shared by all suites; each ``[[suite]]`` table adds or overrides keys. With
     no ``[[suite]]`` table the top level is the one suite. With several suites, a suite that sets no
-    ``url_prefix`` of its own is served under ``<top-level url_prefix>/<name>``.
+    ``url_prefix`` of its own is served under ``<top-level url_prefix>/<name>``. ``${VAR}`` in a value
+    is read from ``env`` (default ``os.environ``), which also supplies ``WECOM_*`` variables: those win
+    over the file, for every suite in it.
     """
     env = os.environ if env is None else env
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
     file = Path(path)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -426,13 +672,13 @@ def load_configs(path: str | os.PathLike[str], *, env: Mapping[str, str] | None 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config file", f"{file} is not valid TOML: {exc}") from None
     tables = data.pop("suite", None)
-    _reject_unknown(data, lambda key: f"{file}: {key}")
     shared = {k: _interpolate(v, f"{file}: {k}", env) for k, v in data.items()}
     if tables is None:
         tables = [{}]
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables) or not tables:
         raise ConfigError(f"{file}: suite", "must be an array of tables ([[suite]])")
     several = len(tables) > 1
+    env_values = _env_values(env)
     configs: list[SuiteConfig] = []
     for index, table in enumerate(tables, start=1):
         where = f"{file}: suite[{index}]" if data or several or "suite_id" in table else str(file)
@@ -442,9 +688,13 @@ def load_configs(path: str | os.PathLike[str], *, env: Mapping[str, str] | None 
             values["url_prefix"] = f"{base}/{values.get('name') or values.get('suite_id', index)}"
 
         def label(name: str, where: str = where, table: dict[str, Any] = table) -> str:
-            return f"{where if name in table or name not in shared else file}.{name}"
+            if name not in table and name in shared:
+                return f"{file}: {name}"
+            return f"{where}.{name}"
 
-        configs.append(SuiteConfig.from_mapping(values, label=label))
+        layers = _Layers(env=env_values, file=values, file_label=label, missing_label=label)
+        with _layers(layers):
+            configs.append(SuiteConfig(**given))
     check_distinct(configs)
     return configs
 

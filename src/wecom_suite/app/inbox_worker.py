@@ -22,7 +22,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..backoff import RetryBackoff
+from ..background import BackgroundLoop
+from ..backoff import Backoff
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import DeadLetter, DeadLetterReason, NotReadyYet
 from ..stores.inbox import Inbox
@@ -48,7 +49,7 @@ class DeliveryPolicy:
     workers: int = 4
     lease_seconds: float = 60.0
     max_attempts: int = 8
-    backoff: RetryBackoff = field(default_factory=lambda: RetryBackoff(base=2.0, max_delay=600.0))
+    backoff: Backoff = field(default_factory=lambda: Backoff(base=2.0, factor=2.0, max_delay=600.0, jitter=0.25))
     wait_limit_seconds: float = 600.0
     slow_after_seconds: float = 60.0
     dedup_window_seconds: float = DEDUP_WINDOW
@@ -85,10 +86,7 @@ class InboxWorker:
         self.policy = policy or DeliveryPolicy()
         self._running: dict[str, Running] = {}
         self._running_lock = threading.Lock()
-        self._wake = threading.Condition()
-        self._woken = 0
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._loops: list[BackgroundLoop] = []
         self._last_purge = float("-inf")
         self._outage = _OutageLog(self._suite_id)
 
@@ -147,7 +145,7 @@ class InboxWorker:
     def drain(self, limit: int = 10_000) -> int:
         """Process every item that is claimable now, one after the other; how many were claimed."""
         count = 0
-        while count < limit and not self._stopping.is_set() and self.run_once() is not None:
+        while count < limit and not any(loop.stopping for loop in self._loops) and self.run_once() is not None:
             count += 1
         return count
 
@@ -193,59 +191,44 @@ class InboxWorker:
     # -- threads ----------------------------------------------------------------------------------
 
     def notify(self) -> None:
-        """A new item was recorded: wake a worker thread instead of waiting for its next poll."""
-        with self._wake:
-            self._woken += 1
-            self._wake.notify()
+        """A new item was recorded: wake the worker threads instead of waiting for their next poll."""
+        for loop in self._loops:
+            loop.wake()
 
     def start(self) -> None:
         """Process what a previous process left pending, then keep processing in daemon threads."""
-        if self._threads:
+        if self._loops:
             return
-        self._stopping.clear()
-        for n in range(max(1, self.policy.workers)):
-            self._spawn(self._work_loop, f"wecom-inbox-{self._suite_id}-{n}")
-        self._spawn(self._heartbeat_loop, f"wecom-inbox-{self._suite_id}-heartbeat")
-
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        name = f"wecom-inbox-{self._suite_id}"
+        self._loops = [BackgroundLoop(f"{name}-{n}", self._work_pass) for n in range(max(1, self.policy.workers))]
+        self._loops.append(BackgroundLoop(f"{name}-heartbeat", self._heartbeat_pass))
+        for loop in self._loops:
+            loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        with self._wake:
-            self._wake.notify_all()
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads = []
+        for loop in self._loops:
+            loop.stop(timeout)
+        self._loops = []
 
     @property
     def started(self) -> bool:
-        return any(thread.is_alive() for thread in self._threads)
+        return any(loop.running for loop in self._loops)
 
-    def _work_loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                busy = self.run_once() is not None
-                self._outage.recovered()
-            except Exception as exc:  # the store is down: back off, one warning per interval, never die
-                busy = False
-                self._stopping.wait(self._outage.failed(exc))
-                continue
-            if not busy:
-                with self._wake:
-                    if not self._woken and not self._stopping.is_set():
-                        self._wake.wait(self.policy.idle_wait_seconds)
-                    self._woken = max(0, self._woken - 1)
+    def _work_pass(self) -> float:
+        """One claim (and its processing); seconds to wait before the next: none while there is work."""
+        try:
+            busy = self.run_once() is not None
+        except Exception as exc:  # the store is down: back off, one warning per interval, never die
+            return self._outage.failed(exc)
+        self._outage.recovered()
+        return 0.0 if busy else self.policy.idle_wait_seconds
 
-    def _heartbeat_loop(self) -> None:
-        interval = max(0.05, self.policy.lease_seconds / 3)
-        while not self._stopping.wait(interval):
-            try:
-                self.heartbeat()
-            except Exception as exc:
-                self._outage.failed(exc)
+    def _heartbeat_pass(self) -> float:
+        try:
+            self.heartbeat()
+        except Exception as exc:
+            self._outage.failed(exc)
+        return max(0.05, self.policy.lease_seconds / 3)
 
 
 class _OutageLog:
@@ -253,7 +236,7 @@ class _OutageLog:
 
     def __init__(self, suite_id: str) -> None:
         self._suite_id = suite_id
-        self._backoff = RetryBackoff(base=0.5, max_delay=30.0, jitter=0.2)
+        self._backoff = Backoff(base=0.5, factor=2.0, max_delay=30.0, jitter=0.2)
         self._failures = 0
         self._lock = threading.Lock()
 

@@ -26,7 +26,7 @@ from ..stores.records import CompanyRecord
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from .browser_state import BrowserStates, refusal, state_fingerprint
-from .config import SuiteConfig
+from .config import SuiteConfig, reveal
 from .handoff import HANDOFF_PARAM, Handoffs, HandoffSigner
 from .lifecycle import as_json_dict
 from .pages import error_page, install_page, success_page
@@ -61,7 +61,7 @@ class InstallFlow:
         self._clock = clock or DEFAULT_CLOCK
         self._states = BrowserStates(states, config.suite_id, config.name, self._clock)
         self._handoffs = handoffs or Handoffs(
-            HandoffSigner(config.secret_key or config.suite_secret, config.suite_id), states, self._clock
+            HandoffSigner(reveal(config.secret_key or config.suite_secret), config.suite_id), states, self._clock
         )
 
     # -- URLs ---------------------------------------------------------------------------------------

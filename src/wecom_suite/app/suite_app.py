@@ -25,19 +25,19 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import replace
 from enum import Enum
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
-from ..callback.context import CallbackContext
+from ..callback.context import CallbackContext, InboxContext
 from ..callback.receive_id import ReceiveIdSpec
 from ..callback.receiver import CallbackReceiver
 from ..callback.router import EventRouter, Handler
@@ -52,6 +52,7 @@ from ..events import (
     SuiteTicketEvent,
     parse_event,
 )
+from ..redaction import redact_store_url
 from ..stores.records import SUITE_QUEUE, CallbackSource, CompanyRecord, CompanyState, InboxItem
 from ..stores.store import Store
 from ..stores.url import open_store
@@ -64,7 +65,7 @@ from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
 from .company import Company
-from .config import SuiteConfig, redact_store_url
+from .config import SuiteConfig, SuiteSettings, reveal
 from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
 from .install_flow import InstallFlow
@@ -131,17 +132,29 @@ class SuiteApp:
         error_handler: ErrorHandler | None = None,
         delivery: DeliveryPolicy | None = None,
         reply_deadline: float = 4.5,
-        **settings: Any,
+        **settings: Unpack[SuiteSettings],
     ) -> None:
+        """``config``, or the settings as keyword arguments (over ``WECOM_*`` variables; both: settings win).
+
+        ``store`` (default: opened from ``store_url``), ``clock``, ``transport``/``async_transport`` (httpx,
+        e.g. for the sandbox), ``start_worker`` (start the inbox worker now), ``warm_tokens`` (keep tokens
+        fresh in the background). Raises ``ConfigError`` naming every bad setting.
+        """
         if config is None:
             config = SuiteConfig.from_mapping(settings)
         elif settings:
-            config = replace(config, **settings)
+            config = SuiteConfig.from_mapping({**config.settings(), **settings})
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
         self.store: Store = (
-            store if store is not None else open_store(config.store_url, clock=self.clock, cache_url=config.cache_url)
+            store
+            if store is not None
+            else open_store(
+                reveal(config.store_url),
+                clock=self.clock,
+                cache_url=reveal(config.cache_url) if config.cache_url else None,
+            )
         )
         self._async_transport = async_transport
         self.interceptor = interceptor
@@ -153,7 +166,7 @@ class SuiteApp:
         self.router = EventRouter()
         self.lifecycle = SuiteLifecycle(config.suite_id, self.store, self.client, clock=self.clock)
         # Signed, single-use hand-offs to the provider's site after an install or a sign-in (docs/signin.md).
-        signer = HandoffSigner(config.secret_key or config.suite_secret, config.suite_id)
+        signer = HandoffSigner(reveal(config.secret_key or config.suite_secret), config.suite_id)
         self.handoffs = Handoffs(signer, self.store.install_states, self.clock)
         self.install_flow = InstallFlow(
             config, self.store.install_states, self.client, self._redeem, clock=self.clock, handoffs=self.handoffs
@@ -196,17 +209,76 @@ class SuiteApp:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> SuiteApp:
-        """Settings from ``WECOM_*`` environment variables (see docs/configuration.md)."""
-        options = {
-            k: kwargs.pop(k) for k in _CONSTRUCTOR_OPTIONS if k in kwargs
-        }
-        return cls(SuiteConfig.from_env(**kwargs), **options)
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        start_worker: bool = True,
+        warm_tokens: bool = False,
+        interceptor: Interceptor | None = None,
+        error_handler: ErrorHandler | None = None,
+        delivery: DeliveryPolicy | None = None,
+        reply_deadline: float = 4.5,
+        **settings: Unpack[SuiteSettings],
+    ) -> SuiteApp:
+        """Settings from ``WECOM_*`` variables in ``env`` (default ``os.environ``); keyword settings win.
+
+        Takes every option ``SuiteApp(...)`` takes (docs/configuration.md).
+        """
+        return cls(
+            SuiteConfig.from_env(env, **settings),
+            store=store,
+            clock=clock,
+            transport=transport,
+            async_transport=async_transport,
+            start_worker=start_worker,
+            warm_tokens=warm_tokens,
+            interceptor=interceptor,
+            error_handler=error_handler,
+            delivery=delivery,
+            reply_deadline=reply_deadline,
+        )
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, suite: str | None = None, **options: Any) -> SuiteApp:
-        """The suite of a TOML file (``suite=`` picks one by name when the file has several)."""
-        return cls(SuiteConfig.from_toml(path, suite=suite), **options)
+    def from_toml(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        suite: str | None = None,
+        env: Mapping[str, str] | None = None,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        start_worker: bool = True,
+        warm_tokens: bool = False,
+        interceptor: Interceptor | None = None,
+        error_handler: ErrorHandler | None = None,
+        delivery: DeliveryPolicy | None = None,
+        reply_deadline: float = 4.5,
+        **settings: Unpack[SuiteSettings],
+    ) -> SuiteApp:
+        """The suite of a TOML file (``suite=`` picks one by name when the file has several).
+
+        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file.
+        """
+        return cls(
+            SuiteConfig.from_toml(path, suite=suite, env=env, **settings),
+            store=store,
+            clock=clock,
+            transport=transport,
+            async_transport=async_transport,
+            start_worker=start_worker,
+            warm_tokens=warm_tokens,
+            interceptor=interceptor,
+            error_handler=error_handler,
+            delivery=delivery,
+            reply_deadline=reply_deadline,
+        )
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -271,10 +343,10 @@ class SuiteApp:
         config = self.config
         return {
             "suite_id": config.suite_id,
-            "suite_secret": config.suite_secret,
+            "suite_secret": reveal(config.suite_secret),
             "store": self.store,
             "provider_corp_id": config.provider_corp_id if config.provider_secret else None,
-            "provider_secret": config.provider_secret,
+            "provider_secret": reveal(config.provider_secret),
             "base_url": config.api_base_url,
             "clock": self.clock,
         }
@@ -354,10 +426,10 @@ class SuiteApp:
         match_inner_to_user_name: bool = True,
     ) -> CallbackReceiver:
         return CallbackReceiver(
-            self.config.token,
-            self.config.encoding_aes_key,
+            reveal(self.config.token),
+            reveal(self.config.encoding_aes_key),
             receive_id,
-            previous_encoding_aes_key=self.config.previous_encoding_aes_key,
+            previous_encoding_aes_key=reveal(self.config.previous_encoding_aes_key),
             clock=self.clock,
             suite_id=suite_id,
             provider_corp_id=provider_corp_id,
@@ -365,7 +437,7 @@ class SuiteApp:
         )
 
     def _verification_receive_id(self, receive_id: str) -> bool:
-        """GET verification is encrypted with the provider corp id (§1.7); lenient when it is not configured."""
+        """GET verification uses the provider corp id (docs/protocol.md §1.7); lenient when it is not configured."""
         if not self.config.provider_corp_id:
             return True
         return receive_id in (self.config.provider_corp_id, self.config.suite_id)
@@ -501,22 +573,14 @@ class SuiteApp:
                     give_up_reason=DeadLetterReason.UNKNOWN_COMPANY,
                 )
         addressee = self.config.provider_corp_id if item.source is CallbackSource.SYSTEM else self.config.suite_id
-        ctx = CallbackContext(
-            token=self.config.token,
-            query={},
-            msg_signature="",
-            timestamp=event.timestamp,
-            nonce="",
-            to_user_name=addressee,
-            agent_id=None,
-            encrypted="",
-            raw_xml=item.payload,
+        ctx = InboxContext(
             event=event,
-            aes_key=b"",
-            random=b"",
-            receive_id=item.queue if item.source is CallbackSource.DATA else addressee,
+            raw_xml=item.payload,
             digest=item.id,
-            duplicate=False,
+            receive_id=item.queue if item.source is CallbackSource.DATA else addressee,
+            auth_corp_id=event.auth_corp_id,
+            attempts=item.attempts,
+            received_at=item.received_at,
         )
         self.router.dispatch(ctx)
 

@@ -14,7 +14,7 @@ from ..web.asgi import ASGIAdapter
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
-from .config import SuiteConfig, check_distinct, load_configs
+from .config import SuiteConfig, check_distinct, load_configs, reveal
 from .suite_app import SuiteApp
 
 __all__ = ["SuiteGroup"]
@@ -46,11 +46,21 @@ class SuiteGroup:
         """One app per config; suites whose store URLs are equal share one store connection."""
         stores: dict[str, Store] = {}
         for config in configs:
-            key = f"{config.store_url}\n{config.cache_url or ''}"
+            key = f"{reveal(config.store_url)}\n{reveal(config.cache_url) if config.cache_url else ''}"
             if key not in stores:
-                stores[key] = open_store(config.store_url, clock=clock, cache_url=config.cache_url)
+                stores[key] = open_store(
+                    reveal(config.store_url),
+                    clock=clock,
+                    cache_url=reveal(config.cache_url) if config.cache_url else None,
+                )
         group = cls([
-            SuiteApp(c, store=stores[f"{c.store_url}\n{c.cache_url or ''}"], clock=clock, **options) for c in configs
+            SuiteApp(
+                c,
+                store=stores[f"{reveal(c.store_url)}\n{reveal(c.cache_url) if c.cache_url else ''}"],
+                clock=clock,
+                **options,
+            )
+            for c in configs
         ])
         group._stores = list(stores.values())
         return group

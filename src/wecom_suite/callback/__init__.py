@@ -1,6 +1,6 @@
 """Receiving WeCom callbacks: verify, decrypt, parse (sans-I/O), then route to handlers."""
 
-from .context import CallbackContext
+from .context import CallbackContext, EventContext, InboxContext
 from .delivery import DeliveryOutcome, dispatch_once
 from .envelope import Envelope, parse_envelope
 from .in_flight import InFlight
@@ -14,9 +14,11 @@ __all__ = [
     "CallbackReceiver",
     "DeliveryOutcome",
     "Envelope",
+    "EventContext",
     "EventRouter",
     "Handler",
     "InFlight",
+    "InboxContext",
     "ReceiveIdSpec",
     "ReplayCache",
     "dispatch_once",

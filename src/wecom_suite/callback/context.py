@@ -1,50 +1,86 @@
-"""What one verified, decrypted callback carried (the seed's ``Request``), plus the parsed event."""
+"""What a handler is given: the parsed event plus where it came from.
+
+Two kinds, one per way an event reaches a handler:
+
+* ``CallbackContext``: a callback just verified and decrypted by ``CallbackReceiver.open`` (the seed's
+  ``Request``), handled while WeCom waits for the answer;
+* ``InboxContext``: a callback recorded in the durable inbox earlier and processed by the worker, so
+  there is no request any more, only the recorded item.
+
+Both are frozen, slotted dataclasses without secrets: the Token and the EncodingAESKey stay in the
+``CallbackReceiver``, so no repr, ``dataclasses.asdict``, ``copy`` or pickle of a context can leak them.
+Derive a modified copy with ``dataclasses.replace(ctx, duplicate=True)``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from dataclasses import dataclass, field
+from typing import Union
 
 from ..events import Event
-from ..redaction import redact
 
-__all__ = ["CallbackContext"]
+__all__ = ["CallbackContext", "EventContext", "InboxContext"]
 
 
-class CallbackContext(NamedTuple):
-    """Everything about one callback. ``aes_key`` and ``token`` are secrets: never in ``repr``.
-
-    Immutable (a named tuple, which is cheap to build on the hot path); ``ctx._replace(...)`` derives
-    a modified copy.
+@dataclass(frozen=True, slots=True)
+class CallbackContext:
+    """One verified, decrypted callback.
 
     ``digest`` (sha256 hex of receive id + plaintext) identifies the content across redeliveries and
-    is the inbox id; ``duplicate`` says this content was already handled.
+    is the inbox id; ``duplicate`` says this content was already handled. ``random`` is the 16-byte
+    random prefix of the plaintext; ``raw_xml`` the plaintext bytes as received.
     """
 
-    token: str
-    query: Mapping[str, str]
-    msg_signature: str
+    query: Mapping[str, str] = field(repr=False)
+    msg_signature: str = field(repr=False)
     timestamp: int
     nonce: str
     to_user_name: str
     agent_id: int | None
-    encrypted: str
-    raw_xml: bytes
+    encrypted: str = field(repr=False)
+    raw_xml: bytes = field(repr=False)
     event: Event
-    aes_key: bytes
-    random: bytes
+    random: bytes = field(repr=False)
     receive_id: str
     digest: str
     duplicate: bool = False
 
     @property
     def info_type(self) -> str:
+        """The event's InfoType (or, for data callbacks, its Event/MsgType)."""
         return self.event.info_type
 
-    def __repr__(self) -> str:
-        return (
-            f"CallbackContext(event={self.event!r}, timestamp={self.timestamp}, nonce={self.nonce!r}, "
-            f"receive_id={self.receive_id!r}, to_user_name={self.to_user_name!r}, agent_id={self.agent_id!r}, "
-            f"digest={self.digest[:12]!r}, duplicate={self.duplicate}, token={redact(self.token)}, "
-            f"aes_key=<redacted {len(self.aes_key)} bytes>)"
-        )
+
+@dataclass(frozen=True, slots=True)
+class InboxContext:
+    """One callback recorded in the inbox (``InboxItem``), being processed by the worker.
+
+    ``digest`` is the inbox item id (the same content digest ``CallbackContext`` had); ``receive_id``
+    the addressee it was recorded for (the suite id, or the provider corp id for system events);
+    ``auth_corp_id`` the authorising company when the event names one (else ``""``); ``attempts`` how
+    many times processing was tried before this one; ``received_at`` when it was recorded (Unix seconds).
+    """
+
+    event: Event
+    raw_xml: bytes = field(repr=False)
+    digest: str
+    receive_id: str
+    auth_corp_id: str
+    attempts: int
+    received_at: float
+
+    @property
+    def info_type(self) -> str:
+        """The event's InfoType (or, for data callbacks, its Event/MsgType)."""
+        return self.event.info_type
+
+    @property
+    def duplicate(self) -> bool:
+        """Always False: the inbox records each content once."""
+        return False
+
+
+EventContext = Union[CallbackContext, InboxContext]
+"""What a router handler receives: handlers take either kind (``ctx.event``, ``ctx.info_type``,
+``ctx.digest``, ``ctx.raw_xml`` and ``ctx.receive_id`` are on both)."""

@@ -1,6 +1,6 @@
 """Which receive ids (receiveid) a callback URL accepts: one id, a set of them, or a predicate.
 
-The id at the end of the plaintext depends on the URL and the step (protocol reference §1.7): the
+The id at the end of the plaintext depends on the URL and the step (docs/protocol.md §1.7): the
 suite id on instruction POSTs, the provider corp id on GET verification, the authorising corp's id on
 the data URL (so the allowed set is only known at run time: pass a callable), ``""`` for apps whose
 subject is a person.

@@ -8,7 +8,6 @@ unauthenticated work first and never parses more than ``max_body_size`` bytes.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import threading
 from collections.abc import Mapping
@@ -18,10 +17,8 @@ from ..crypto import DecryptedMessage, MsgCrypt, check_signature, compute_signat
 from ..errors import CallbackError, CallbackReason
 from ..events import event_from_dict
 from ..redaction import redact
-from ..xml import to_xml
-from ..xml.safe_parser import _parse_flat, _parse_general
+from ..xml import parse_xml, to_xml
 from .context import CallbackContext
-from .envelope import _canonical as _canonical_envelope
 from .envelope import parse_envelope
 from .in_flight import InFlight
 from .receive_id import ReceiveIdSpec, receive_id_matcher
@@ -29,11 +26,6 @@ from .replay import ReplayCache
 
 __all__ = ["CallbackReceiver"]
 
-_new_tuple = tuple.__new__
-_sha256 = hashlib.sha256
-_sha1 = hashlib.sha1
-_compare = hmac.compare_digest
-_STR_OR_NONE = (str, type(None))
 _MAX_PARAM = 4096  # no legitimate query value comes close; longer ones are rejected unread
 
 
@@ -41,7 +33,7 @@ class CallbackReceiver:
     """Verifies, decrypts and parses WeCom callbacks for one Token/EncodingAESKey pair.
 
     ``receive_id`` is the receive id the plaintext must end with: a string, a collection of strings
-    or a predicate (see protocol reference §1.7). ``suite_id`` (optional) is checked against the
+    or a predicate (see docs/protocol.md §1.7). ``suite_id`` (optional) is checked against the
     ``SuiteId`` inside instruction callbacks; ``auth_corp_id`` (optional, same forms as ``receive_id``)
     against the ``AuthCorpId``/``PaidCorpId`` inside, when present; ``provider_corp_id`` (optional) against
     the ``ServiceCorpId`` of provider system events. ``max_timestamp_skew=None`` disables the age check.
@@ -131,86 +123,40 @@ class CallbackReceiver:
     def open(self, query: Mapping[str, str], body: bytes) -> CallbackContext:
         """Verify, decrypt and parse one POSTed callback. Raises only ``CallbackError``.
 
-        This is the hot path of a callback endpoint (``bench/callback.py``), so the common case is
-        written out inline; every unusual input is handed to the general helpers, which raise.
+        The checks run cheapest and unauthenticated first (docs/callbacks.md, "What ``open()`` checks").
         """
         if len(body) > self.max_body_size:
             raise CallbackError(
                 CallbackReason.BODY_TOO_LARGE, f"body is {len(body)} bytes, the limit is {self.max_body_size}"
             )
-        get = query.get
-        signature, timestamp, nonce = get("msg_signature"), get("timestamp"), get("nonce")
-        if not (
-            signature.__class__ is str
-            and nonce.__class__ is str
-            and timestamp.__class__ is str
-            and 0 < len(signature) <= _MAX_PARAM
-            and 0 < len(nonce) <= _MAX_PARAM
-            and len(timestamp) <= 12
-            and timestamp.isdigit()
-            and timestamp.isascii()
-        ):
-            signature, timestamp, nonce = self._common_params(query)
-        envelope = _canonical_envelope(body) or parse_envelope(body)
-        to_user_name, encrypted, agent = envelope
-        try:  # check_signature, inlined (one Python frame less); any doubt goes to the full check
-            expected = _sha1("".join(sorted((self.token, timestamp, nonce, encrypted))).encode()).hexdigest()
-        except UnicodeEncodeError:  # lone surrogates: the full check rejects them
-            expected = ""
-        if not (signature.isascii() and _compare(expected, signature)):
-            self._check_signature(timestamp, nonce, encrypted, signature)
-        ts = int(timestamp)
-        skew = self.max_timestamp_skew
-        if skew is not None and abs(self.clock.now() - ts) > skew:
-            self._check_timestamp(timestamp)
-        accepts = self._accepts
-        if to_user_name and not accepts(to_user_name):
+        signature, timestamp, nonce = self._common_params(query)
+        envelope = parse_envelope(body)
+        self._check_signature(timestamp, nonce, envelope.encrypt, signature)
+        ts = self._check_timestamp(timestamp)
+        if envelope.to_user_name and not self._accepts(envelope.to_user_name):
             raise CallbackError(
                 CallbackReason.TO_USER_NAME_MISMATCH,
-                f"ToUserName {to_user_name[:64]!r} is not an accepted receive id",
+                f"ToUserName {envelope.to_user_name[:64]!r} is not an accepted receive id",
             )
-        crypt = self._keys[0]
-        try:
-            message, rid, random = crypt.decrypt(encrypted)
-        except CallbackError:
-            rid = None
-        if rid is None or not accepts(rid):  # a failure, or a message for the previous key: the general path
-            decrypted, crypt = self._decrypt(encrypted)
-            message, rid, random = decrypted
-        fields = _parse_flat(message) or _parse_general(message, "xml")  # parse_xml, minus a frame
-        field = fields.get
-        inner_suite = field("SuiteId")
-        if (  # only what could fail goes through the full check
-            field("ToUserName") is not None
-            or field("InfoType").__class__ not in _STR_OR_NONE
-            or (
-                inner_suite is not None
-                and (inner_suite.__class__ is not str or (self.suite_id is not None and inner_suite != self.suite_id))
-            )
-            or (self._auth_corp_ok is not None and (field("AuthCorpId") is not None or field("PaidCorpId") is not None))
-            or (self.provider_corp_id is not None and field("ServiceCorpId") is not None)
-        ):
-            self._check_inner(fields, to_user_name, rid)
-        digest = _sha256(rid.encode("utf-8") + message).hexdigest()
-        return _new_tuple(  # CallbackContext(...) without the named tuple's Python-level __new__: hot path
-            CallbackContext,
-            (
-                self.token,
-                query,
-                signature,
-                ts,
-                nonce,
-                to_user_name,
-                int(agent) if agent and agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
-                encrypted,
-                message,
-                event_from_dict(fields),
-                crypt.key,
-                random,
-                rid,
-                digest,
-                digest in self.replay_cache,
-            ),
+        decrypted, _ = self._decrypt(envelope.encrypt)
+        fields = parse_xml(decrypted.message)
+        self._check_inner(fields, envelope.to_user_name, decrypted.receive_id)
+        digest = hashlib.sha256(decrypted.receive_id.encode("utf-8") + decrypted.message).hexdigest()
+        agent = envelope.agent_id
+        return CallbackContext(
+            query=query,
+            msg_signature=signature,
+            timestamp=ts,
+            nonce=nonce,
+            to_user_name=envelope.to_user_name,
+            agent_id=int(agent) if agent.isascii() and agent.isdigit() and len(agent) < 19 else None,
+            encrypted=envelope.encrypt,
+            raw_xml=decrypted.message,
+            event=event_from_dict(fields),
+            random=decrypted.random,
+            receive_id=decrypted.receive_id,
+            digest=digest,
+            duplicate=digest in self.replay_cache,
         )
 
     def acknowledge(self, ctx: CallbackContext) -> None:

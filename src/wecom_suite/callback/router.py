@@ -12,11 +12,13 @@ from enum import Enum
 from typing import TypeVar
 
 from ..events import Event
-from .context import CallbackContext
+from .context import EventContext
 
 __all__ = ["EventRouter", "Handler"]
 
-Handler = Callable[[CallbackContext], "str | None"]
+Handler = Callable[[EventContext], "str | None"]
+"""A handler takes a ``CallbackContext`` (data URL, ``CallbackEndpoint``) or an ``InboxContext`` (events
+processed from SuiteApp's inbox): the union ``EventContext``."""
 H = TypeVar("H", bound=Handler)
 
 
@@ -71,7 +73,7 @@ class EventRouter:
                 return found
         return handlers.get((info_type, None), self._default)
 
-    def dispatch(self, ctx: CallbackContext) -> str | None:
+    def dispatch(self, ctx: EventContext) -> str | None:
         """Run the matching handler; ``None`` when it returns ``None`` or when nothing matches."""
         event = ctx.event
         handler = self.handler_for(event.info_type, _key(event.change_type))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import click
 
-from ..app.config import SuiteConfig
+from ..app.config import SuiteConfig, reveal
 from ..clock import DEFAULT_CLOCK
 from ..errors import ConfigError
 from ..redaction import redact
@@ -40,7 +40,7 @@ def _opened(ctx: click.Context, suite: str | None) -> Iterator[tuple[SuiteConfig
         raise ConfigError("--suite", "the configuration has several suites",
                           hint="choose one with --suite NAME: " + ", ".join(c.name for c in configs))
     config = configs[0]
-    store = open_store(config.store_url, cache_url=config.cache_url)
+    store = open_store(reveal(config.store_url), cache_url=reveal(config.cache_url) if config.cache_url else None)
     try:
         yield config, store
     finally:

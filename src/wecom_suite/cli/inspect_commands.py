@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import click
 
 from ..api.client import SuiteClient
-from ..app.config import SuiteConfig
+from ..app.config import SuiteConfig, reveal
 from ..errors import CompanyNotFound, StoreError
 from ..redaction import redact, redact_url
 from ..stores.records import CompanyState, StoredToken
@@ -36,7 +36,7 @@ def shown(secret: str, reveal: bool) -> str:
 @contextmanager
 def opened(ctx: click.Context) -> Iterator[tuple[SuiteConfig, Store]]:
     config = load_one(ctx)
-    store = open_store(config.store_url, cache_url=config.cache_url)
+    store = open_store(reveal(config.store_url), cache_url=reveal(config.cache_url) if config.cache_url else None)
     try:
         yield config, store
     finally:
@@ -145,10 +145,10 @@ def _fetch(config: SuiteConfig, store: Store, kind: str, which: Callable[[SuiteC
                "unless the store has a valid one)", err=True)
     client = SuiteClient(
         config.suite_id,
-        config.suite_secret,
+        reveal(config.suite_secret),
         store=store,
         provider_corp_id=config.provider_corp_id if config.provider_secret else None,
-        provider_secret=config.provider_secret,
+        provider_secret=reveal(config.provider_secret),
         base_url=config.api_base_url,
     )
     with client:

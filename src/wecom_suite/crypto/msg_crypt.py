@@ -40,9 +40,6 @@ else:  # pragma: no cover - Python 3.10 has no strict mode in C
         return base64.b64decode(data, validate=True)
 
 
-_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
-
-
 class DecryptedMessage(NamedTuple):
     """What a ciphertext carried: the message bytes, the receive id and the random prefix."""
 
@@ -128,4 +125,4 @@ class MsgCrypt:
             receive_id = plain[20 + length : end].decode("utf-8")
         except UnicodeDecodeError:
             raise CallbackError(CallbackReason.ILLEGAL_BUFFER, "receive id is not UTF-8") from None
-        return _new_tuple(DecryptedMessage, (plain[20 : 20 + length], receive_id, plain[:16]))
+        return DecryptedMessage(plain[20 : 20 + length], receive_id, plain[:16])

@@ -1,4 +1,4 @@
-"""``msg_signature``: SHA-1 over the sorted token, timestamp, nonce and ciphertext (加解密方案 §签名)."""
+"""``msg_signature``: SHA-1 over the sorted token, timestamp, nonce and ciphertext (https://developer.work.weixin.qq.com/document/path/91144)."""
 
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ _RETRIED_ONCE_ADVICE = (
     "system uses the same secret, and that the token belongs to this suite/company"
 )
 
-# errcode -> what to do (wecom-api.md §5). Hints are short and actionable.
+# errcode -> what to do (docs/protocol.md §5). Hints are short and actionable.
 ERRCODE_HINTS: dict[int, str] = {
     -1: "WeCom is busy; the call was retried with back-off. Try again later",
     6000: "concurrent modification of the same data; retry later",

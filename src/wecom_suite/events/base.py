@@ -1,8 +1,8 @@
 """The event base classes and the cheap field converters every typed event uses.
 
-Events are plain ``__slots__`` classes filled from a per-class field table, because the callback hot
-path builds one per request (the benchmark counts it). ``raw`` always keeps every field as received,
-so fields WeCom adds later are never lost.
+Events are plain ``__slots__`` classes filled from a per-class field table: each entry of ``FIELDS``
+names an attribute, the XML tag it comes from and the converter that turns the text into the value.
+``raw`` always keeps every field as received, so fields WeCom adds later are never lost.
 """
 
 from __future__ import annotations
@@ -111,30 +111,6 @@ def as_enum(enum: type[E], value: str) -> E | str:
 Field = tuple[str, str, Callable[[Any], Any]]  # (attribute, XML tag, converter)
 
 
-def _compile_fill(owner: str, fields: tuple[Field, ...]) -> Callable[[Any, Callable[[str], Any]], None]:
-    """Generate ``_fill(self, get)``: one straight line per field, as ``dataclasses`` generates ``__init__``.
-
-    A loop over the field table costs a tuple unpack, a converter call and a ``setattr`` per field; the
-    generated code stores into the slots directly and inlines ``text``, the most common converter.
-    """
-    lines = ["def _fill(self, get):"]
-    namespace: dict[str, Any] = {}
-    for i, (attr, tag, convert) in enumerate(fields):
-        if not attr.isidentifier():
-            raise TypeError(f"{owner}.FIELDS: {attr!r} is not an attribute name")
-        if convert is text:
-            lines.append(f"    v = get({tag!r})")
-            lines.append(f"    self.{attr} = v if v.__class__ is str else ''")
-        else:
-            namespace[f"convert_{i}"] = convert
-            lines.append(f"    self.{attr} = convert_{i}(get({tag!r}))")
-    lines.append("    return None")
-    exec("\n".join(lines), namespace)  # noqa: S102 - the source is built above from the class's own table
-    fill: Callable[[Any, Callable[[str], Any]], None] = namespace["_fill"]
-    fill.__qualname__ = f"{owner}._fill"
-    return fill
-
-
 class Event:
     """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType).
 
@@ -148,6 +124,7 @@ class Event:
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     # Fields every class of a family has (e.g. ``ServiceCorpId`` on instruction events), filled before FIELDS.
     COMMON_FIELDS: ClassVar[tuple[Field, ...]] = ()
+    _ALL_FIELDS: ClassVar[tuple[Field, ...]] = ()  # COMMON_FIELDS + FIELDS, set per subclass
 
     info_type: str
     timestamp: int
@@ -177,14 +154,16 @@ class Event:
         if data_shape:  # data-URL shape: the corp is the ToUserName, the time the CreateTime
             self.auth_corp_id = self.auth_corp_id or text(get("ToUserName"))
             self.timestamp = self.timestamp or (integer(get("CreateTime")) or 0)
-        self._fill(get)
-
-    def _fill(self, get: Callable[[str], Any]) -> None:
-        """Set the FIELDS attributes; every subclass gets a generated one (see ``__init_subclass__``)."""
+        for attr, tag, convert in self._ALL_FIELDS:
+            setattr(self, attr, convert(get(tag)))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._fill = _compile_fill(cls.__name__, (*cls.COMMON_FIELDS, *cls.FIELDS))  # type: ignore[method-assign,assignment]
+        table = (*cls.COMMON_FIELDS, *cls.FIELDS)
+        for attr, _tag, _convert in table:
+            if not attr.isidentifier():
+                raise TypeError(f"{cls.__name__}.FIELDS: {attr!r} is not an attribute name")
+        cls._ALL_FIELDS = table
 
     @property
     def change_type(self) -> str:

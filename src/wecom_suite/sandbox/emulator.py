@@ -325,7 +325,7 @@ class Emulator:
             self.registrations[register_code] = corp_id
             return company
 
-    # ------------------------------------------------------------------ orders (§3.9)
+    # ------------------------------------------------------------------ orders (docs/protocol.md §3.9)
     def create_order(self, corp_id: str, **fields: Any) -> Order:
         with self.lock:
             self.authorized_company(corp_id)

@@ -1,4 +1,4 @@
-"""User identity endpoints (§3.4, §3.6): login info, OAuth2 / web-login codes, mini programs, open corpids."""
+"""User identity endpoints (docs/protocol.md §3.4, §3.6): login info, OAuth2/web-login codes, mini programs, ids."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Install and authorisation endpoints (§3.3, §3.7): pre_auth_code, permanent code, auth info, QR codes."""
+"""Install and authorisation endpoints (docs/protocol.md §3.3, §3.7): pre_auth_code, permanent code, auth info, QR."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seconds each kind of issued value lives (wecom-api.md §0 and §3; unconfirmed ones are in docs/sandbox.md)."""
+"""Seconds each kind of issued value lives (docs/protocol.md §0 and §3; unconfirmed ones are in docs/sandbox.md)."""
 
 from __future__ import annotations
 

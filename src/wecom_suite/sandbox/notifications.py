@@ -1,4 +1,4 @@
-"""The plaintext XML of each instruction callback (指令回调) the sandbox pushes (wecom-api.md §2)."""
+"""The plaintext XML of each instruction callback (指令回调) the sandbox pushes (docs/protocol.md §2)."""
 
 from __future__ import annotations
 

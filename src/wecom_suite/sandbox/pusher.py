@@ -6,7 +6,7 @@ any HTTP 200 (data URL) within the deadline. Like WeCom, the pusher delivers aga
 before the deadline. An answer, whatever its status, ends the delivery (``retry_on_error_status=True``
 re-sends after error answers too). Every attempt is recorded in :class:`PushLog`.
 
-Two deadlines (wecom-api.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
+Two deadlines (docs/protocol.md §1.10): the authorisation InfoTypes (:data:`AUTHORISATION_INFO_TYPES`) must be
 answered within 1000 ms; every other push (change_contact, data and system events) gets WeCom's 5 s.
 """
 

@@ -61,7 +61,7 @@ class Sandbox:
     ``data_callback_url`` (数据回调; ``$CORPID$`` is substituted; receive id = the company's corp id) and
     ``system_callback_url`` (系统事件接收URL; receive id = the provider corp id).
 
-    Deadlines (wecom-api.md §1.10): create_auth, change_auth, cancel_auth, reset_permanent_code and
+    Deadlines (docs/protocol.md §1.10): create_auth, change_auth, cancel_auth, reset_permanent_code and
     suite_ticket must be answered within ``auth_push_timeout`` (1.0 s, WeCom's 1000 ms); every other push
     within ``push_timeout`` (5 s). A later answer is a failed attempt and is retried. Like WeCom, an
     answer (whatever its status or body) is not delivered again, unless ``resend_on_error_status=True``.

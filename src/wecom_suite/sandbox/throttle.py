@@ -1,4 +1,4 @@
-"""Frequency limits (频率限制, wecom-api.md §3.1): past N calls a minute an endpoint answers 45009.
+"""Frequency limits (频率限制, docs/protocol.md §3.1): past N calls a minute an endpoint answers 45009.
 
 Windows are measured on the sandbox's clock, so a test fills a minute's quota, sees 45009, then
 ``advance(60)`` and is served again; nothing sleeps.

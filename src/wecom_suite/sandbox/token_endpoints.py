@@ -1,4 +1,4 @@
-"""Token endpoints (§3.2): provider, suite and company tokens, and the 代开发 ``gettoken``."""
+"""Token endpoints (docs/protocol.md §3.2): provider, suite and company tokens, and the 代开发 ``gettoken``."""
 
 from __future__ import annotations
 

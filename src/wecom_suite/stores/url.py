@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from ..clock import Clock
 from ..errors.config import ConfigError
+from ..redaction import redact_store_url
 from .store import Store
 
-__all__ = ["open_store", "redact_store_url", "sqlite_path"]
+__all__ = ["STORE_SCHEMES", "open_store", "redact_store_url", "sqlite_path"]
+
+STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix", "postgresql", "postgres", "postgresql+psycopg")
+"""The URL schemes ``open_store`` opens (and configuration accepts)."""
 
 _EXAMPLES = (
     "memory://, sqlite:///var/lib/wecom-suite.db, sqlite:///./relative.db, redis://host:6379/0, "
@@ -18,16 +22,6 @@ def _bad(url: str, problem: str) -> ConfigError:
     error = ConfigError("store_url", f"{problem}: {redact_store_url(url)!r}")
     error.hint = f"use one of {_EXAMPLES}"
     return error
-
-
-def redact_store_url(url: str) -> str:
-    """The URL without a password (``redis://:secret@host`` -> ``redis://:***@host``)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    userinfo, _, host = rest.rpartition("@")
-    user = userinfo.partition(":")[0]
-    return f"{scheme}://{user}:***@{host}"
 
 
 def sqlite_path(url: str) -> str:

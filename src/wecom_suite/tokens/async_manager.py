@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..clock import Clock
+from ..flow import Pause, run_async
 from ..stores.records import StoredToken
-from .flight import FetchGrant, Flight, Pause, Step, StoreCall, refresh_flight
+from .flight import FetchGrant, Step, refresh_flight
 from .grant import TokenGrant
-from .manager_core import ManagerCore, TokenStoreWithLocks
+from .manager_core import ManagerCore, TokenStoreWithLocks, store_action
 from .policy import RefreshPolicy
 
 __all__ = ["AsyncTokenManager"]
@@ -89,9 +90,9 @@ class AsyncTokenManager(ManagerCore):
         future: asyncio.Future[StoredToken] = loop.create_future()
         self._flights[loop] = (future, force)
         try:
-            stored = await self._drive(refresh_flight(self.policy, self.key, self.clock, force=force))
+            stored = await run_async(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
             if self._is_rejected(stored):
-                stored = await self._drive(refresh_flight(self.policy, self.key, self.clock, force=force))
+                stored = await run_async(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
             self._keep(stored)
         except asyncio.CancelledError:
             future.set_exception(_LeaderCancelled())
@@ -107,24 +108,10 @@ class AsyncTokenManager(ManagerCore):
         finally:
             del self._flights[loop]
 
-    async def _drive(self, flight: Flight) -> StoredToken:
-        value: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                step = flight.throw(error) if error is not None else flight.send(value)
-            except StopIteration as stop:
-                result: StoredToken = stop.value
-                return result
-            try:
-                value, error = await self._execute(step), None
-            except BaseException as exc:  # handed to the flight, which re-raises after releasing
-                value, error = None, exc
-
     async def _execute(self, step: Step) -> Any:
-        if isinstance(step, StoreCall):
-            call = getattr(getattr(self.store, step.part), step.method)
-            return await asyncio.to_thread(call, *step.args, **dict(step.kwargs))
+        action = store_action(self.store, step)
+        if action is not None:
+            return await asyncio.to_thread(action)
         if isinstance(step, FetchGrant):
             return await self.fetch()
         if isinstance(step, Pause):

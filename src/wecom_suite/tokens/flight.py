@@ -1,41 +1,56 @@
-"""The single-flight refresh protocol as a sans-I/O generator, driven by the sync and the async manager.
+"""The single-flight refresh protocol as a sans-I/O flow, run by the sync and the async manager.
 
 read the store -> good? use it -> else take the lease -> RE-READ the store (the previous holder may
 just have written) -> fetch -> write -> release. Without the lease: wait and read again, until a token
 appears or the holder's lease runs out and this caller takes over.
 
-The generator yields :class:`StoreCall`, :class:`FetchGrant` and :class:`Pause` steps and receives
-their results (or has their exceptions thrown in); :func:`drive` runs it synchronously. The async
-manager has its own five-line driver that awaits each step; the decisions exist only here and in
-:mod:`.policy`.
+The flow yields typed steps (:class:`ReadToken`, :class:`TakeLease`, :class:`FetchGrant`,
+:class:`WriteToken`, :class:`ReleaseLease`, :class:`~wecom_suite.flow.Pause`) and receives their results
+(or has their exceptions thrown in); the managers carry them out with :func:`wecom_suite.flow.run` /
+:func:`~wecom_suite.flow.run_async`. The decisions exist only here and in :mod:`.policy`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 from ..clock import Clock
 from ..errors.store import LockTimeout
+from ..flow import Pause
 from ..stores.records import Lease, StoredToken
 from .grant import TokenGrant
 from .policy import Plan, RefreshPolicy, lease_name
 
-__all__ = ["FetchGrant", "Flight", "Pause", "Step", "StoreCall", "drive", "refresh_flight"]
+__all__ = [
+    "FetchGrant",
+    "Flight",
+    "ReadToken",
+    "ReleaseLease",
+    "Step",
+    "TakeLease",
+    "WriteToken",
+    "refresh_flight",
+]
 
 log = logging.getLogger("wecom_suite.tokens")
 
 
 @dataclass(frozen=True, slots=True)
-class StoreCall:
-    """Call ``store.<part>.<method>(*args, **kwargs)`` and send back its result."""
+class ReadToken:
+    """Send back ``store.get_token(key)``: the stored token or None."""
 
-    part: str  # "tokens" or "leases"
-    method: str
-    args: tuple[Any, ...] = ()
-    kwargs: tuple[tuple[str, Any], ...] = ()
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TakeLease:
+    """Send back ``store.try_acquire(name, lease_seconds=...)``: a :class:`Lease`, or None if another holds it."""
+
+    name: str
+    lease_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +59,21 @@ class FetchGrant:
 
 
 @dataclass(frozen=True, slots=True)
-class Pause:
-    """Wait ``seconds`` (real time: another process is refreshing) and send back None."""
+class WriteToken:
+    """``store.set_token(key, token)``; send back None."""
 
-    seconds: float
+    key: str
+    token: StoredToken = field(repr=False)
 
 
-Step = Union[StoreCall, FetchGrant, Pause]
+@dataclass(frozen=True, slots=True)
+class ReleaseLease:
+    """``store.release(lease)``; send back None."""
+
+    lease: Lease
+
+
+Step = Union[ReadToken, TakeLease, FetchGrant, WriteToken, ReleaseLease, Pause]
 Flight = Generator[Step, Any, StoredToken]
 
 
@@ -60,13 +83,11 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
     waited = 0.0
     pause: float | None = None
     while True:
-        stored: StoredToken | None = yield StoreCall("tokens", "get_token", (key,))
+        stored: StoredToken | None = yield ReadToken(key)
         plan = policy.plan(key, stored, clock.now(), force=force)
         if plan is Plan.USE and stored is not None:
             return stored
-        lease: Lease | None = yield StoreCall(
-            "leases", "try_acquire", (name,), (("lease_seconds", policy.lease_seconds),)
-        )
+        lease: Lease | None = yield TakeLease(name, policy.lease_seconds)
         if lease is None:
             if plan is Plan.REFRESH_OR_USE and stored is not None:
                 return stored  # someone else refreshes early; ours is still valid meanwhile
@@ -81,7 +102,7 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             waited += pause
             continue
         try:
-            stored = yield StoreCall("tokens", "get_token", (key,))
+            stored = yield ReadToken(key)
             if policy.plan(key, stored, clock.now(), force=force) is Plan.USE and stored is not None:
                 return stored  # the previous holder wrote it between our read and our lease
             started = clock.now()
@@ -96,27 +117,11 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             if not isinstance(grant, TokenGrant):
                 raise TypeError(f"a token fetch must return a TokenGrant, got {type(grant).__name__}")
             fresh = policy.stored_from_grant(grant, started_at=started, finished_at=clock.now())
-            yield StoreCall("tokens", "set_token", (key, fresh))
+            yield WriteToken(key, fresh)
             log.info("refreshed %s (expires in %.0f s)", key, grant.expires_in)
             return fresh
         finally:
             try:
-                yield StoreCall("leases", "release", (lease,))
+                yield ReleaseLease(lease)
             except Exception:  # the lease runs out by itself; the refresh result stands
                 log.warning("could not release the refresh lease of %s", key, exc_info=True)
-
-
-def drive(flight: Flight, execute: Callable[[Step], Any]) -> StoredToken:
-    """Run ``flight`` to the end, executing each step with ``execute`` (exceptions go back into it)."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = flight.throw(error) if error is not None else flight.send(value)
-        except StopIteration as stop:
-            result: StoredToken = stop.value
-            return result
-        try:
-            value, error = execute(step), None
-        except BaseException as exc:  # handed to the flight, which re-raises after releasing
-            value, error = None, exc

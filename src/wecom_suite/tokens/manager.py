@@ -16,10 +16,11 @@ from concurrent.futures import Future
 from typing import Any
 
 from ..clock import Clock
+from ..flow import Pause, run
 from ..stores.records import StoredToken
-from .flight import FetchGrant, Pause, Step, StoreCall, drive, refresh_flight
+from .flight import FetchGrant, Step, refresh_flight
 from .grant import TokenGrant
-from .manager_core import ManagerCore, TokenStoreWithLocks
+from .manager_core import ManagerCore, TokenStoreWithLocks, store_action
 from .policy import RefreshPolicy
 
 __all__ = ["TokenManager", "TokenStoreWithLocks"]
@@ -92,9 +93,9 @@ class TokenManager(ManagerCore):
                 continue
             return shared.result()  # share the running refresh (and its error)
         try:
-            stored = drive(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
+            stored = run(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
             if self._is_rejected(stored):
-                stored = drive(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
+                stored = run(refresh_flight(self.policy, self.key, self.clock, force=force), self._execute)
             self._keep(stored)
         except BaseException as exc:
             future.set_exception(exc)
@@ -107,8 +108,9 @@ class TokenManager(ManagerCore):
                 self._flight = None
 
     def _execute(self, step: Step) -> Any:
-        if isinstance(step, StoreCall):
-            return getattr(getattr(self.store, step.part), step.method)(*step.args, **dict(step.kwargs))
+        action = store_action(self.store, step)
+        if action is not None:
+            return action()
         if isinstance(step, FetchGrant):
             return self.fetch()
         if isinstance(step, Pause):

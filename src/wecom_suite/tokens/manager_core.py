@@ -7,15 +7,17 @@ everything they decide about the in-process copy lives here once.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
 from ..stores.leases import Leases
 from ..stores.records import StoredToken
 from ..stores.tokens import Tokens
+from .flight import ReadToken, ReleaseLease, Step, TakeLease, WriteToken
 from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
 
-__all__ = ["ManagerCore", "TokenStoreWithLocks"]
+__all__ = ["ManagerCore", "TokenStoreWithLocks", "store_action"]
 
 log = logging.getLogger("wecom_suite.tokens")
 
@@ -78,3 +80,16 @@ class ManagerCore:
             return cache.refresh_at
         stored = self.store.tokens.get_token(self.key)
         return self.clock.now() if stored is None else self.policy.refresh_at(self.key, stored)
+
+
+def store_action(store: TokenStoreWithLocks, step: Step) -> Callable[[], Any] | None:
+    """The store call that carries out ``step`` (to run blocking, or in a thread), or None for other steps."""
+    if isinstance(step, ReadToken):
+        return lambda: store.tokens.get_token(step.key)
+    if isinstance(step, TakeLease):
+        return lambda: store.leases.try_acquire(step.name, lease_seconds=step.lease_seconds)
+    if isinstance(step, WriteToken):
+        return lambda: store.tokens.set_token(step.key, step.token)
+    if isinstance(step, ReleaseLease):
+        return lambda: store.leases.release(step.lease)
+    return None

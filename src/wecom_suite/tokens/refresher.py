@@ -8,9 +8,9 @@ process still fetches each token once.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
 
+from ..background import BackgroundLoop
 from ..clock import DEFAULT_CLOCK, Clock
 from .manager import TokenManager
 
@@ -41,15 +41,16 @@ class TokenRefresher:
         self.retry_after = retry_after
         self.errors = 0
         self._retry_at: dict[str, float] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "wecom-suite-token-refresher", self._wait_after_pass, error_wait=retry_after, on_error=self._count_error
+        )
 
     def run_once(self) -> float:
         """Refresh every manager that is due; return the earliest time another one will be due."""
         now = self.clock.now()
         next_due = now + self.max_sleep
         for manager in list(self._source()):
-            if self._stop.is_set():
+            if self._loop.stopping:
                 break
             due = max(manager.refresh_due_at(), self._retry_at.get(manager.key, 0.0))
             if due <= now:
@@ -73,32 +74,24 @@ class TokenRefresher:
             self._retry_at[manager.key] = due
         return due
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                next_due = self.run_once()
-            except Exception:  # a broken manager source must not kill the daemon
-                self.errors += 1
-                log.exception("token refresher pass failed")
-                next_due = self.clock.now() + self.retry_after
-            self._stop.wait(timeout=min(max(next_due - self.clock.now(), 0.0), self.max_sleep))
+    def _wait_after_pass(self) -> float:
+        """One pass for the background thread: seconds until the next token is due (at most ``max_sleep``)."""
+        next_due = self.run_once()
+        return min(max(next_due - self.clock.now(), 0.0), self.max_sleep)
+
+    def _count_error(self, exc: BaseException) -> None:  # a broken manager source must not kill the daemon
+        self.errors += 1
 
     def start(self) -> TokenRefresher:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="wecom-suite-token-refresher", daemon=True)
-            self._thread.start()
+        self._loop.start()
         return self
 
     def stop(self, timeout: float | None = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._loop.running
 
     def __enter__(self) -> TokenRefresher:
         return self.start()

@@ -142,7 +142,7 @@ class EditionAgent(WeComModel):
     agent_id: int = Field(validation_alias="agentid", serialization_alias="agentid")
     edition_id: str = ""
     edition_name: str = ""
-    app_status: int = 0  # 0 unpaid .. 7 over user limit past the 7-day grace (wecom-api.md §3.3)
+    app_status: int = 0  # 0 unpaid .. 7 over user limit past the 7-day grace (docs/protocol.md §3.3)
     user_limit: int = 0
     expired_time: int = 0
     is_virtual_version: bool = False
