@@ -141,7 +141,8 @@ SETTINGS: tuple[Setting, ...] = (
         "WECOM_SECRET_KEY",
         True,
         False,
-        "key material (32+ characters) for hand-off tokens; default: derived from the suite secret",
+        "key material (32+ characters) for hand-off tokens and secrets at rest; a comma-separated list rotates"
+        " (current first, then previous keys that still open stored values)",
     ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
@@ -295,8 +296,10 @@ class SuiteConfig:
                 raise ConfigError(choice, f"must be one of {', '.join(allowed)}, got {getattr(self, choice)!r}")
         if self.secret_key == "":
             object.__setattr__(self, "secret_key", None)
-        if self.secret_key is not None and len(self.secret_key) < 32:
-            raise ConfigError("secret_key", "must be at least 32 characters", hint="make one: openssl rand -hex 32")
+        if self.secret_key is not None and (not self.secret_keys or any(len(k) < 32 for k in self.secret_keys)):
+            raise ConfigError(
+                "secret_key", "each key must be at least 32 characters", hint="make one: openssl rand -hex 32"
+            )
         prefix = self.url_prefix.rstrip("/")
         if prefix and not prefix.startswith("/"):
             prefix = "/" + prefix
@@ -307,6 +310,11 @@ class SuiteConfig:
             object.__setattr__(self, "name", self.suite_id)
         elif not _NAME_RE.fullmatch(self.name):
             raise ConfigError("name", "may contain only letters, digits, '-' and '_'")
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        """``secret_key`` split at commas: the current key first, then previous ones (key rotation)."""
+        return tuple(k.strip() for k in (self.secret_key or "").split(",") if k.strip())
 
     # -- construction -------------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ from ..events import (
     parse_event,
 )
 from ..stores.records import SUITE_QUEUE, CallbackSource, CompanyRecord, CompanyState, InboxItem
+from ..stores.sealed import warn_if_plain
 from ..stores.store import Store
 from ..stores.url import open_store
 from ..tokens.manager import TokenManager
@@ -140,9 +141,10 @@ class SuiteApp:
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
-        self.store: Store = (
-            store if store is not None else open_store(config.store_url, clock=self.clock, cache_url=config.cache_url)
+        self.store: Store = store if store is not None else open_store(
+            config.store_url, clock=self.clock, cache_url=config.cache_url, secret_keys=config.secret_keys
         )
+        warn_if_plain(self.store)  # once per process: secrets at rest need WECOM_SECRET_KEY
         self._async_transport = async_transport
         self.interceptor = interceptor
         self.error_handler = error_handler

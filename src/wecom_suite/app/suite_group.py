@@ -46,11 +46,14 @@ class SuiteGroup:
         """One app per config; suites whose store URLs are equal share one store connection."""
         stores: dict[str, Store] = {}
         for config in configs:
-            key = f"{config.store_url}\n{config.cache_url or ''}"
+            key = f"{config.store_url}\n{config.cache_url or ''}\n{config.secret_keys}"
             if key not in stores:
-                stores[key] = open_store(config.store_url, clock=clock, cache_url=config.cache_url)
+                stores[key] = open_store(
+                    config.store_url, clock=clock, cache_url=config.cache_url, secret_keys=config.secret_keys
+                )
         group = cls([
-            SuiteApp(c, store=stores[f"{c.store_url}\n{c.cache_url or ''}"], clock=clock, **options) for c in configs
+            SuiteApp(c, store=stores[f"{c.store_url}\n{c.cache_url or ''}\n{c.secret_keys}"], clock=clock, **options)
+            for c in configs
         ])
         group._stores = list(stores.values())
         return group
