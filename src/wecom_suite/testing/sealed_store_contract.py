@@ -18,7 +18,8 @@ the sealing tests below, which look at the backend's own rows through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import pytest
@@ -29,11 +30,31 @@ from ..stores.sealed import seal_store, unsealed
 from ..stores.sealing import SealError, UnknownKey, is_sealed
 from .store_contract import START, ContractBackend, StoreContract, _company, _item
 
-__all__ = ["CURRENT_KEY", "PREVIOUS_KEY", "SealedStoreContract"]
+__all__ = ["CURRENT_KEY", "PREVIOUS_KEY", "SealedStoreContract", "assert_no_plain_secrets", "plain_forms"]
 
 CURRENT_KEY = "contract-current-key-0123456789abcdef0123456789"  # test keys, not secrets
 PREVIOUS_KEY = "contract-previous-key-0123456789abcdef012345678"
 _SECRET = "PLAIN-SECRET-do-not-store-7f3a"  # noqa: S105 - a marker to look for at rest
+
+
+def plain_forms(secret: str) -> list[bytes]:
+    """The ways a backend could write ``secret`` without sealing it: UTF-8, base64 (both alphabets, with or
+    without padding), hex. Searching raw bytes for all of them keeps a test from passing on encoding alone."""
+    raw = secret.encode("utf-8")
+    b64 = base64.b64encode(raw)
+    return [raw, b64.rstrip(b"="), base64.urlsafe_b64encode(raw).rstrip(b"="), raw.hex().encode("ascii")]
+
+
+def assert_no_plain_secrets(raw: bytes, secrets: Iterable[str], *, where: str = "the raw data") -> None:
+    """Fail if any of ``secrets`` (8+ characters each) appears in ``raw`` in any of its :func:`plain_forms`.
+
+    ``raw``: every byte a backend holds (a database file and its WAL, every Redis key and value, every
+    table row). The message names the secret by position, never by value.
+    """
+    for n, secret in enumerate(secrets):
+        assert len(secret) >= 8, "a secret this short could match by chance"
+        for form in plain_forms(secret):
+            assert form not in raw, f"secret #{n} appears in {where} (as {len(form)} bytes)"
 
 
 class SealedStoreContract(StoreContract):
