@@ -68,6 +68,8 @@ _EXPORTS: dict[str, str] = {
     "WSGIAdapter": "web",
     "Store": "stores",
     "open_store": "stores",
+    "seal_store": "stores",
+    "Sealer": "stores",
     "MemoryStore": "stores",
     "SQLiteStore": "stores",
     "RedisStore": "stores",
@@ -181,11 +183,13 @@ if TYPE_CHECKING:
         CompanyState,
         MemoryStore,
         RedisStore,
+        Sealer,
         SQLiteStore,
         Store,
         StoredToken,
         SuiteTicket,
         open_store,
+        seal_store,
     )
     from .tokens import (
         AsyncTokenManager,
@@ -251,6 +255,7 @@ __all__ = [
     "ResetPermanentCodeEvent",
     "RetryPolicy",
     "SQLiteStore",
+    "Sealer",
     "SignIn",
     "Store",
     "StoreError",
@@ -288,6 +293,7 @@ __all__ = [
     "oauth2_url",
     "open_store",
     "parse_event",
+    "seal_store",
     "web_login_url",
 ]
 
