@@ -69,6 +69,8 @@ _EXPORTS: dict[str, str] = {
     "WSGIAdapter": "web",
     "Store": "stores",
     "open_store": "stores",
+    "seal_store": "stores",
+    "Sealer": "stores",
     "MemoryStore": "stores",
     "SQLiteStore": "stores",
     "RedisStore": "stores",
@@ -185,11 +187,13 @@ if TYPE_CHECKING:
         MemoryStore,
         PostgresStore,
         RedisStore,
+        Sealer,
         SQLiteStore,
         Store,
         StoredToken,
         SuiteTicket,
         open_store,
+        seal_store,
     )
     from .tokens import (
         AsyncTokenManager,
@@ -257,6 +261,7 @@ __all__ = [
     "ResetPermanentCodeEvent",
     "RetryPolicy",
     "SQLiteStore",
+    "Sealer",
     "SignIn",
     "Store",
     "StoreError",
@@ -294,6 +299,7 @@ __all__ = [
     "oauth2_url",
     "open_store",
     "parse_event",
+    "seal_store",
     "web_login_url",
 ]
 

@@ -24,9 +24,11 @@ from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from ..clock import Clock
 from ..crypto import decode_encoding_aes_key
 from ..errors import ConfigError
 from ..redaction import redact, redact_store_url
+from ..stores.store import Store
 from ..stores.url import STORE_SCHEMES
 
 if sys.version_info >= (3, 11):  # pragma: no cover - version switch
@@ -145,7 +147,8 @@ SETTINGS: tuple[Setting, ...] = (
         "WECOM_SECRET_KEY",
         True,
         False,
-        "key material (32+ characters) for hand-off tokens; default: derived from the suite secret",
+        "key material (32+ characters) for hand-off tokens and secrets at rest; a comma-separated list rotates"
+        " (current first, then previous keys that still open stored values)",
     ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
@@ -444,8 +447,11 @@ class SuiteConfig(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise _problem("must be at least 32 characters", "make one: openssl rand -hex 32")
+        if value is None:
+            return None
+        keys = [k.strip() for k in value.get_secret_value().split(",")]
+        if not any(keys) or any(len(k) < 32 for k in keys):
+            raise _problem("each key must be at least 32 characters", "make one: openssl rand -hex 32")
         return value
 
     @field_validator(*_NUMBERS, mode="before")
@@ -514,6 +520,12 @@ class SuiteConfig(BaseSettings):
         if not self.name:
             object.__setattr__(self, "name", self.suite_id)  # the default name; frozen otherwise
         return self
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        """``secret_key`` split at commas: the current key first, then previous ones (key rotation)."""
+        raw = reveal(self.secret_key) or ""
+        return tuple(k.strip() for k in raw.split(",") if k.strip())
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -708,3 +720,16 @@ def check_distinct(configs: list[SuiteConfig]) -> None:
             if value in seen:
                 raise ConfigError(attr, f"two suites share {attr} {value!r}", hint="give each [[suite]] its own value")
             seen.add(value)
+
+
+def open_configured_store(config: SuiteConfig, clock: Clock | None = None) -> Store:
+    """The store a suite's settings name: ``store_url``, with ``cache_url`` for tokens and leases, values
+    sealed under ``secret_key`` (the one way the app, the group and the CLI open a suite's store)."""
+    from ..stores.url import open_store
+
+    return open_store(
+        reveal(config.store_url),
+        clock=clock,
+        cache_url=reveal(config.cache_url) if config.cache_url else None,
+        secret_keys=config.secret_keys,
+    )

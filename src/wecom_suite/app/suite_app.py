@@ -54,8 +54,8 @@ from ..events import (
 )
 from ..redaction import redact_store_url
 from ..stores.records import SUITE_QUEUE, CallbackSource, CompanyRecord, CompanyState, InboxItem
+from ..stores.sealed import warn_if_plain
 from ..stores.store import Store
-from ..stores.url import open_store
 from ..tokens.manager import TokenManager
 from ..tokens.refresher import TokenRefresher
 from ..web.asgi import ASGIAdapter
@@ -65,7 +65,7 @@ from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
 from .company import Company
-from .config import SuiteConfig, SuiteSettings, reveal
+from .config import SuiteConfig, SuiteSettings, open_configured_store, reveal
 from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
 from .install_flow import InstallFlow
@@ -150,12 +150,9 @@ class SuiteApp:
         self.store: Store = (
             store
             if store is not None
-            else open_store(
-                reveal(config.store_url),
-                clock=self.clock,
-                cache_url=reveal(config.cache_url) if config.cache_url else None,
-            )
+            else open_configured_store(config, self.clock)
         )
+        warn_if_plain(self.store)  # once per process: secrets at rest need WECOM_SECRET_KEY
         self._async_transport = async_transport
         self.interceptor = interceptor
         self.error_handler = error_handler

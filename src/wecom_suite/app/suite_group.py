@@ -9,12 +9,11 @@ from typing import Any
 
 from ..clock import Clock
 from ..stores.store import Store
-from ..stores.url import open_store
 from ..web.asgi import ASGIAdapter
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
-from .config import SuiteConfig, check_distinct, load_configs, reveal
+from .config import SuiteConfig, check_distinct, load_configs, open_configured_store, reveal
 from .suite_app import SuiteApp
 
 __all__ = ["SuiteGroup"]
@@ -48,11 +47,7 @@ class SuiteGroup:
         for config in configs:
             key = f"{reveal(config.store_url)}\n{reveal(config.cache_url) if config.cache_url else ''}"
             if key not in stores:
-                stores[key] = open_store(
-                    reveal(config.store_url),
-                    clock=clock,
-                    cache_url=reveal(config.cache_url) if config.cache_url else None,
-                )
+                stores[key] = open_configured_store(config, clock)
         group = cls([
             SuiteApp(
                 c,

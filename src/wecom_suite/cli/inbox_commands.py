@@ -13,13 +13,12 @@ from contextlib import contextmanager
 
 import click
 
-from ..app.config import SuiteConfig, reveal
+from ..app.config import SuiteConfig, open_configured_store
 from ..clock import DEFAULT_CLOCK
 from ..errors import ConfigError
 from ..redaction import redact
 from ..stores.records import InboxItem, ItemState
 from ..stores.store import Store
-from ..stores.url import open_store
 from .inspect_commands import when
 from .loading import load_all
 
@@ -40,7 +39,7 @@ def _opened(ctx: click.Context, suite: str | None) -> Iterator[tuple[SuiteConfig
         raise ConfigError("--suite", "the configuration has several suites",
                           hint="choose one with --suite NAME: " + ", ".join(c.name for c in configs))
     config = configs[0]
-    store = open_store(reveal(config.store_url), cache_url=reveal(config.cache_url) if config.cache_url else None)
+    store = open_configured_store(config)
     try:
         yield config, store
     finally:

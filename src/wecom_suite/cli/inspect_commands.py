@@ -10,12 +10,11 @@ from datetime import datetime, timezone
 import click
 
 from ..api.client import SuiteClient
-from ..app.config import SuiteConfig, reveal
+from ..app.config import SuiteConfig, open_configured_store, reveal
 from ..errors import CompanyNotFound, StoreError
 from ..redaction import redact, redact_url
 from ..stores.records import CompanyState, StoredToken
 from ..stores.store import Store
-from ..stores.url import open_store
 from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
 from ..tokens.manager import TokenManager
 from .loading import load_one
@@ -36,7 +35,7 @@ def shown(secret: str, reveal: bool) -> str:
 @contextmanager
 def opened(ctx: click.Context) -> Iterator[tuple[SuiteConfig, Store]]:
     config = load_one(ctx)
-    store = open_store(reveal(config.store_url), cache_url=reveal(config.cache_url) if config.cache_url else None)
+    store = open_configured_store(config)
     try:
         yield config, store
     finally:

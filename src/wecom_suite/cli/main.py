@@ -12,6 +12,7 @@ from .inspect_commands import corps, ticket, token
 from .keygen import keygen
 from .sandbox_command import sandbox
 from .serve import serve
+from .store_commands import store
 
 __all__ = ["cli", "main"]
 
@@ -54,6 +55,7 @@ cli.add_command(corps)
 cli.add_command(ticket)
 cli.add_command(token)
 cli.add_command(inbox)
+cli.add_command(store)
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ A :class:`Store` is a bundle of small parts, one protocol each (:class:`Tickets`
 :class:`Leases`, :class:`Companies`, :class:`Inbox`, :class:`InstallStates`). Backends supply them:
 :class:`MemoryStore`, :class:`SQLiteStore` (the embedded default), :class:`RedisStore` (needs the
 ``redis`` extra) and :class:`PostgresStore` (needs the ``postgres`` extra); the last two are imported
-only when first used. :func:`open_store` picks backends from URLs.
+only when first used. :func:`open_store` picks backends from URLs; :func:`seal_store` (with a
+:class:`Sealer`) seals permanent codes, tokens, tickets and callback payloads at rest in any of them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from .url import open_store
 if TYPE_CHECKING:
     from .postgres import PostgresStore
     from .redis import RedisStore
+    from .sealed import seal_store
+    from .sealing import Sealer
     from .sqlite import SQLiteStore
 
 __all__ = [
@@ -60,15 +63,23 @@ __all__ = [
     "PostgresStore",
     "RedisStore",
     "SQLiteStore",
+    "Sealer",
     "Store",
     "StoredToken",
     "SuiteTicket",
     "Tickets",
     "Tokens",
     "open_store",
+    "seal_store",
 ]
 
-_LAZY = {"RedisStore": ".redis", "PostgresStore": ".postgres", "SQLiteStore": ".sqlite"}
+_LAZY = {
+    "RedisStore": ".redis",
+    "PostgresStore": ".postgres",
+    "SQLiteStore": ".sqlite",
+    "Sealer": ".sealing",
+    "seal_store": ".sealed",
+}
 
 
 def __getattr__(name: str) -> Any:

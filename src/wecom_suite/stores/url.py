@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..clock import Clock
 from ..errors.config import ConfigError
 from ..redaction import redact_store_url
@@ -34,14 +36,37 @@ def sqlite_path(url: str) -> str:
     return "/" + rest.lstrip("/")
 
 
-def open_store(url: str, clock: Clock | None = None, *, cache_url: str | None = None) -> Store:
+def open_store(
+    url: str,
+    clock: Clock | None = None,
+    *,
+    cache_url: str | None = None,
+    secret_keys: Sequence[str] | None = None,
+) -> Store:
     """Open the store ``url`` names; with ``cache_url``, the tokens, leases and install states live there.
+
+    With ``secret_keys`` (``SuiteConfig.secret_keys``: current key first), permanent codes, tokens,
+    suite_tickets and inbox payloads are sealed at rest (:func:`~wecom_suite.stores.sealed.seal_store`);
+    an empty list seals nothing but refuses to read sealed values as plain ones. None: no wrapper.
 
     ``url`` holds what must not be lost (tickets, the company registry, the inbox); ``cache_url`` what
     can be fetched again (tokens, leases, short-lived install/login states). So a deployment can keep
     the registry in PostgreSQL and the tokens in Redis (``WECOM_STORE_URL`` + ``WECOM_CACHE_URL``).
     Redis needs the ``redis`` extra, PostgreSQL the ``postgres`` extra.
     """
+    store = _open_both(url, clock, cache_url)
+    if secret_keys is None:
+        return store
+    from .sealed import seal_store
+
+    try:
+        return seal_store(store, secret_keys)
+    except ValueError as exc:
+        store.close()
+        raise ConfigError("secret_key", str(exc), hint="make one: openssl rand -hex 32") from None
+
+
+def _open_both(url: str, clock: Clock | None, cache_url: str | None) -> Store:
     main = _open_one(url, clock)
     if not cache_url or cache_url == url:
         return main

@@ -157,6 +157,13 @@ class StoreContract:
         t.save_ticket(SuiteTicket("suite-a", "ticket-late-delivery", START - 5))  # an older push arriving late
         assert t.get_ticket("suite-a").ticket == "ticket-2"
 
+    def test_ticket_saved_again_with_the_same_time_replaces_it(self, backend: ContractBackend) -> None:
+        """``store rekey`` re-saves a ticket as it is, sealed under the new key: equal is not newer."""
+        t = backend.store.tickets
+        t.save_ticket(SuiteTicket("suite-a", "ticket-1", START))
+        t.save_ticket(SuiteTicket("suite-a", "ticket-1-resealed", START))
+        assert t.get_ticket("suite-a").ticket == "ticket-1-resealed"
+
     def test_tickets_are_per_suite(self, backend: ContractBackend) -> None:
         t = backend.store.tickets
         t.save_ticket(SuiteTicket("suite-a", "ticket-a", START))
