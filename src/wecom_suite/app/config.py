@@ -143,6 +143,13 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "key material (32+ characters) for hand-off tokens; default: derived from the suite secret",
     ),
+    Setting(
+        "console_token",
+        "WECOM_CONSOLE_TOKEN",
+        True,
+        False,
+        "turns on the operator console at {prefix}/console and is its sign-in token (16+ characters)",
+    ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
     Setting(
@@ -204,6 +211,7 @@ class SuiteConfig:
     inbox_workers: int = 4
     inbox_max_attempts: int = 8
     inbox_dedup_days: float = 7.0
+    console_token: str | None = None
 
     def __post_init__(self) -> None:
         for name, (low, high, kind) in _NUMBERS.items():
@@ -293,6 +301,10 @@ class SuiteConfig:
         for choice, allowed in choices:
             if getattr(self, choice) not in allowed:
                 raise ConfigError(choice, f"must be one of {', '.join(allowed)}, got {getattr(self, choice)!r}")
+        if self.console_token == "":
+            object.__setattr__(self, "console_token", None)
+        if self.console_token is not None and len(self.console_token) < 16:
+            raise ConfigError("console_token", "must be at least 16 characters", hint="make one: openssl rand -hex 24")
         if self.secret_key == "":
             object.__setattr__(self, "secret_key", None)
         if self.secret_key is not None and len(self.secret_key) < 32:
