@@ -1,0 +1,116 @@
+"""``GET /metrics``: off by default, and when on, what each hook counts (app + sandbox over loopback)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from suite_world import World, WorldFactory
+
+from wecom_suite import metrics
+from wecom_suite.callback.context import CallbackContext
+
+
+def installed(world: World) -> str:
+    """A suite_ticket, then the first sandbox company installs the app (create_auth pushed and processed)."""
+    world.sandbox.push_ticket()
+    world.app.process_pending()
+    world.sandbox.notify_create_auth(world.sandbox.install(world.corp_id, push=False), "")
+    world.app.process_pending()
+    return world.corp_id
+
+
+def scrape(world: World) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of one scrape over HTTP, by (name, sorted labels)."""
+    answer = httpx.get(f"{world.service.url}/metrics", timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/plain; version=")
+    samples = {}
+    for family in text_string_to_metric_families(answer.text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    """The sum of the samples of ``name`` whose labels include ``labels`` (0 when none)."""
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in samples.items() if n == name and wanted <= set(ls))
+
+
+@pytest.fixture
+def metrics_on() -> Iterator[None]:
+    metrics.enable()
+    try:
+        yield
+    finally:
+        metrics.disable()
+
+
+def test_metrics_are_off_in_a_library_and_cost_nothing(make_world: WorldFactory) -> None:
+    world = make_world()
+    assert not metrics.enabled()
+    assert metrics.started() == 0.0
+    metrics.callback_answered("s", "instruction", "x", "recorded", 0.0)  # a no-op, not an error
+    answer = httpx.get(f"{world.service.url}/metrics", timeout=10)
+    assert answer.status_code == 404 and "metrics are off" in answer.text
+    with pytest.raises(RuntimeError):
+        metrics.render()
+
+
+def test_callbacks_processing_tokens_and_api_calls_are_counted(make_world: WorldFactory, metrics_on: None) -> None:
+    world = make_world()
+    suite = world.app.config.suite_id
+    corp_id = installed(world)
+    rejected = httpx.post(world.url("/callback/instruction"), params={"msg_signature": "x", "timestamp": "1",
+                                                                      "nonce": "n"}, content=b"<xml/>", timeout=10)
+    assert rejected.status_code >= 400
+    samples = scrape(world)
+    callbacks = "wecom_callbacks_total"
+    assert value(samples, callbacks, suite=suite, url="instruction", info_type="suite_ticket", outcome="recorded") == 1
+    assert value(samples, callbacks, url="instruction", info_type="create_auth", outcome="recorded") == 1
+    assert value(samples, callbacks, url="instruction", info_type="-", outcome="rejected") == 1
+    assert value(samples, "wecom_callback_ack_seconds_count", url="instruction") == 3
+    assert value(samples, "wecom_inbox_attempts_total", source="instruction", outcome="done") == 2
+    assert value(samples, "wecom_inbox_processing_seconds_count", source="instruction") == 2
+    assert value(samples, "wecom_token_refreshes_total", kind="suite_token", outcome="ok") == 1
+    calls = value(samples, "wecom_api_calls_total")
+    assert calls >= 2 and value(samples, "wecom_api_calls_total", errcode="0") == calls
+    redeemed = [dict(ls)["endpoint"] for (n, ls), v in samples.items() if n == "wecom_api_calls_total" and v == 1]
+    assert any(endpoint.endswith("get_permanent_code") for endpoint in redeemed), redeemed
+    assert value(samples, "wecom_api_call_seconds_count") == calls
+    assert value(samples, "wecom_inbox_pending", suite=suite) == 0
+    assert value(samples, "wecom_inbox_dead_letters", suite=suite) == 0
+    assert value(samples, "wecom_suite_ticket_age_seconds", suite=suite) == 0
+    assert value(samples, "wecom_store_up", suite=suite) == 1
+    world.clock.advance(90)
+    assert value(scrape(world), "wecom_suite_ticket_age_seconds", suite=suite) == 90
+    assert world.app.corp(corp_id)
+
+
+def test_failing_handlers_show_as_retries_then_a_dead_letter(make_world: WorldFactory, metrics_on: None) -> None:
+    world = make_world()
+    suite = world.app.config.suite_id
+
+    @world.app.on("suite_ticket")
+    def broken(ctx: CallbackContext) -> None:
+        raise RuntimeError("the handler's database is down")
+
+    world.sandbox.push_ticket()
+    world.app.process_pending()
+    samples = scrape(world)
+    assert value(samples, "wecom_inbox_attempts_total", outcome="retry") == 1
+    assert value(samples, "wecom_inbox_pending", suite=suite) == 1
+    world.clock.advance(30)
+    assert value(scrape(world), "wecom_inbox_oldest_pending_age_seconds", suite=suite) == pytest.approx(30, abs=0.01)
+    max_attempts = world.app.worker.policy.max_attempts
+    for _ in range(max_attempts):  # bounded: each round passes the longest backoff
+        world.clock.advance(world.app.worker.policy.backoff.max_delay + 1)
+        world.app.process_pending()
+    samples = scrape(world)
+    assert value(samples, "wecom_inbox_attempts_total", outcome="retry") == max_attempts - 1
+    assert value(samples, "wecom_inbox_attempts_total", outcome="dead") == 1
+    assert value(samples, "wecom_inbox_dead_letters", suite=suite) == 1
+    assert value(samples, "wecom_inbox_pending", suite=suite) == 0
