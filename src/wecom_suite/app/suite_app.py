@@ -17,6 +17,9 @@ serves it, under ``config.url_prefix``:
 ``GET  {prefix}/install/callback``      WeCom's redirect back with the auth_code
 ``GET  {prefix}/login``                 a member signs in: in-app OAuth2 or web QR login (docs/signin.md)
 ``GET  {prefix}/login/callback``        WeCom's redirect back with the code: ``@on_login`` or a hand-off
+``GET  {prefix}/healthz``, ``/readyz``  liveness and readiness probes, JSON (docs/operations-console.md)
+``GET  /metrics``                       Prometheus metrics, when :mod:`wecom_suite.metrics` is on
+``{prefix}/console``                    the operator console, when ``console_token`` is set
 =====================================  ==================================================
 """
 
