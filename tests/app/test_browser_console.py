@@ -78,7 +78,8 @@ def test_sign_in_see_the_company_and_retry_a_dead_letter(make_world: WorldFactor
         page.reload()
         assert page.text_content("#pending-count") == "0"
         found = world.app.store.inbox.get_item(dead_id)
-        assert found is not None and found.state is ItemState.DONE
+        assert found is not None
+        assert found.state is ItemState.DONE
         shot(page, "after-retry")
     finally:
         context.close()

@@ -102,7 +102,8 @@ def test_no_console_token_means_no_console(clock: ManualClock) -> None:
             assert answer.status == 404
             assert b"console_token (WECOM_CONSOLE_TOKEN)" in answer.body
             assert answer.headers["x-wecom-console"] == "off"
-        assert app.console is None and app.recent is None
+        assert app.console is None
+        assert app.recent is None
     finally:
         app.close()
 
@@ -114,7 +115,8 @@ def test_a_short_console_token_is_refused_and_describe_redacts_it() -> None:
     config = SuiteConfig.from_mapping({"suite_id": "ww1", "suite_secret": "s", "token": "t",
                                        "encoding_aes_key": "a" * 43, "console_token": CONSOLE_TOKEN})
     shown = dict(config.describe())["console_token"]
-    assert CONSOLE_TOKEN not in shown and CONSOLE_TOKEN not in repr(config)
+    assert CONSOLE_TOKEN not in shown
+    assert CONSOLE_TOKEN not in repr(config)
 
 
 def test_without_a_session_the_console_shows_only_the_sign_in_form(app: SuiteApp, clock: ManualClock) -> None:
@@ -151,13 +153,17 @@ def test_the_overview_shows_companies_tokens_ticket_and_dead_letters_but_no_secr
     app: SuiteApp, clock: ManualClock
 ) -> None:
     item = seed(app, clock)
-    app.store.tokens.set_token(suite_token_key(app.config.suite_id), StoredToken("SUITEtok-secret", START - 10, START - 7210))
+    expired = StoredToken("SUITEtok-secret", START - 10, START - 7210)
+    app.store.tokens.set_token(suite_token_key(app.config.suite_id), expired)
     cookie, _ = sign_in(app)
     html = call(app, "GET", "/wecom/console", cookie=cookie).body.decode()
-    assert 'data-corp-id="wwcorpA"' in html and "甲公司 Alpha" in html
-    assert "标准版" in html and "购买期内 paid" in html
+    assert 'data-corp-id="wwcorpA"' in html
+    assert "甲公司 Alpha" in html
+    assert "标准版" in html
+    assert "购买期内 paid" in html
     assert 'id="ticket-age">2 min<' in html
-    assert f'data-item-id="{item.id}"' in html and "RuntimeError: boom" in html
+    assert f'data-item-id="{item.id}"' in html
+    assert "RuntimeError: boom" in html
     assert 'id="dead-count">1<' in html
     assert "expired" in html  # the suite token ran out 10 s ago
     for secret in (PERMANENT_CODE, CORP_TOKEN, "SUITEtok-secret", "TICKETvalue-secret", "payload", CONSOLE_TOKEN,
@@ -166,10 +172,12 @@ def test_the_overview_shows_companies_tokens_ticket_and_dead_letters_but_no_secr
 
 
 def test_html_in_stored_values_is_escaped(app: SuiteApp, clock: ManualClock) -> None:
-    app.store.companies.save_company(CompanyRecord(app.config.suite_id, "wwevil", "pc", corp_name="<script>x()</script>"))
+    evil = CompanyRecord(app.config.suite_id, "wwevil", "pc", corp_name="<script>x()</script>")
+    app.store.companies.save_company(evil)
     cookie, _ = sign_in(app)
     html = call(app, "GET", "/wecom/console", cookie=cookie).body.decode()
-    assert "<script>x()" not in html and "&lt;script&gt;x()" in html
+    assert "<script>x()" not in html
+    assert "&lt;script&gt;x()" in html
 
 
 def test_retry_needs_the_sessions_csrf_token(app: SuiteApp, clock: ManualClock) -> None:
@@ -179,16 +187,18 @@ def test_retry_needs_the_sessions_csrf_token(app: SuiteApp, clock: ManualClock) 
         refused = call(app, "POST", "/wecom/console/inbox/retry", form, cookie=cookie)
         assert refused.status == 403
         assert "CSRF" in refused.body.decode()
-    other_cookie, other_csrf = sign_in(app)  # another session's token does not fit this one
+    _other_cookie, other_csrf = sign_in(app)  # another session's token does not fit this one
     assert other_csrf != csrf
     assert call(app, "POST", "/wecom/console/inbox/retry", {"item_id": item.id, "csrf": other_csrf},
                 cookie=cookie).status == 403
     found = app.store.inbox.get_item(item.id)
-    assert found is not None and found.state is ItemState.DEAD
+    assert found is not None
+    assert found.state is ItemState.DEAD
     done = call(app, "POST", "/wecom/console/inbox/retry", {"item_id": item.id, "csrf": csrf}, cookie=cookie)
     assert (done.status, done.headers["location"]) == (303, f"/wecom/console?done=retried&item={item.id[:12]}")
     found = app.store.inbox.get_item(item.id)
-    assert found is not None and (found.state, found.attempts) == (ItemState.PENDING, 0)
+    assert found is not None
+    assert (found.state, found.attempts) == (ItemState.PENDING, 0)
 
 
 def test_a_post_from_another_origin_is_refused_even_with_a_valid_csrf_token(app: SuiteApp, clock: ManualClock) -> None:
@@ -199,7 +209,8 @@ def test_a_post_from_another_origin_is_refused_even_with_a_valid_csrf_token(app:
     assert call(app, "POST", "/wecom/console/signin", {"token": CONSOLE_TOKEN}, origin="null").status == 403
     assert app.store.inbox.get_item(item.id) is not None
     same = call(app, "POST", "/wecom/console/inbox/drop", form, cookie=cookie, origin=f"http://{HOST}")
-    assert same.status == 303 and "done=dropped" in same.headers["location"]
+    assert same.status == 303
+    assert "done=dropped" in same.headers["location"]
     assert app.store.inbox.get_item(item.id) is None
 
 
@@ -229,7 +240,8 @@ def test_sessions_expire_and_forged_cookies_are_ignored(app: SuiteApp, clock: Ma
 def test_sign_out_clears_the_cookie(app: SuiteApp) -> None:
     cookie, csrf = sign_in(app)
     answer = call(app, "POST", "/wecom/console/signout", {"csrf": csrf}, cookie=cookie)
-    assert answer.status == 303 and "Max-Age=0" in answer.headers["set-cookie"]
+    assert answer.status == 303
+    assert "Max-Age=0" in answer.headers["set-cookie"]
 
 
 def test_console_token_for_makes_one_private_token_next_to_the_database(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_a_missing_ticket_degrades_readiness_and_fails_the_strict_probe(app: Sui
     status, body = probe(app, "/readyz")
     assert (status, body["status"]) == (200, "degraded")
     assert body["checks"]["store"] == {"ok": True, "gating": True}
-    assert body["checks"]["suite_ticket"]["ok"] is False and body["checks"]["suite_ticket"]["age_seconds"] is None
+    assert body["checks"]["suite_ticket"]["ok"] is False
+    assert body["checks"]["suite_ticket"]["age_seconds"] is None
     status, body = probe(app, "/readyz", "strict=1")
     assert (status, body["status"]) == (503, "not_ready")
 
@@ -81,7 +82,8 @@ def test_a_fresh_ticket_is_ready_and_a_30_minute_old_one_is_not(app: SuiteApp, c
     })
     clock.advance(1)
     status, body = probe(app, "/readyz", "strict=1")
-    assert status == 503 and "older than 30 minutes" in body["checks"]["suite_ticket"]["detail"]
+    assert status == 503
+    assert "older than 30 minutes" in body["checks"]["suite_ticket"]["detail"]
     assert probe(app, "/readyz")[0] == 200
 
 
@@ -96,7 +98,8 @@ def test_a_stalled_inbox_is_reported_only_where_the_worker_runs(clock: ManualClo
     try:
         clock.advance(STALL_AFTER + 1)
         status, body = probe(idle, "/readyz", "strict=1")
-        assert status == 200 and body["checks"]["inbox"]["worker_running"] is False
+        assert status == 200
+        assert body["checks"]["inbox"]["worker_running"] is False
         assert body["checks"]["inbox"]["oldest_pending_age_seconds"] == STALL_AFTER + 1
         status, body = probe(worker, "/readyz")
         assert (status, body["status"]) == (200, "degraded")
