@@ -46,6 +46,7 @@ __all__ = [
     "render",
     "started",
     "token_refreshed",
+    "unwatch",
     "watch",
 ]
 
@@ -123,8 +124,12 @@ def prepare_multiprocess(workers: int) -> Callable[[], None]:
 
 
 def watch(app: SuiteApp) -> None:
-    """Count ``app``'s inbox and suite_ticket in the store gauges while it lives (cheap; done for every app)."""
+    """Count ``app``'s inbox and suite_ticket in the store gauges until it is closed (cheap; every app does)."""
     _apps.add(app)
+
+
+def unwatch(app: SuiteApp) -> None:
+    _apps.discard(app)
 
 
 # -- hooks: one line at each place; nothing happens while metrics are off ------------------------------

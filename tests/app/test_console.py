@@ -252,3 +252,4 @@ def test_console_token_for_makes_one_private_token_next_to_the_database(tmp_path
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     assert console_token_for(db) == first
     assert console_token_for(tmp_path / "run") == first
+    assert console_token_for(f"sqlite:///{db}") == first

@@ -34,6 +34,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..errors.store import TicketNotFound
 from ..stores.records import SUITE_QUEUE, SUITE_TICKET_VALIDITY, CompanyRecord, ItemState, StoredToken
+from ..stores.url import sqlite_path
 from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
 from ..web.request import WebRequest
 from ..web.response import WebResponse
@@ -337,15 +338,19 @@ def console_off(url_prefix: str) -> WebResponse:
     return response
 
 
-def console_token_for(path: str | os.PathLike[str]) -> str:
-    """The console token kept next to a database file (``<dir>/console-token``), made on first use.
+def console_token_for(where: str | os.PathLike[str]) -> str:
+    """The console token kept next to a database (``<dir>/console-token``), made on first use.
 
     For development servers (``make run``): a fresh random token is written with mode 0600 and read
-    back on later runs, so a bookmarked sign-in keeps working. ``path`` is the database file (or a
-    directory). Raises ``OSError`` when the directory is not writable.
+    back on later runs, so a bookmarked sign-in keeps working. ``where`` is the database file, its
+    directory, or a store URL: ``sqlite:///path.db`` keeps it beside the file, other URLs (memory://,
+    redis://) in the current directory. Raises ``OSError`` when the directory is not writable.
     """
-    where = Path(path)
-    folder = where if where.is_dir() else where.parent
+    text = os.fspath(where)
+    if "://" in text:
+        text = sqlite_path(text) if text.startswith("sqlite:") else "."
+    place = Path(text)
+    folder = place if place.is_dir() else place.parent
     file = folder / CONSOLE_TOKEN_FILE
     try:
         token = file.read_text(encoding="utf-8").strip()

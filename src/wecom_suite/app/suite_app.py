@@ -580,6 +580,7 @@ class SuiteApp:
             self.refresher.start()
 
     def close(self) -> None:
+        metrics.unwatch(self)
         if self.refresher is not None:
             self.refresher.stop()
         self.worker.stop()
