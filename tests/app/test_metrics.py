@@ -116,3 +116,17 @@ def test_failing_handlers_show_as_retries_then_a_dead_letter(make_world: WorldFa
     assert value(samples, "wecom_inbox_attempts_total", outcome="dead") == 1
     assert value(samples, "wecom_inbox_dead_letters", suite=suite) == 1
     assert value(samples, "wecom_inbox_pending", suite=suite) == 0
+
+
+def test_a_failed_token_fetch_is_counted_with_wecoms_errcode(make_world: WorldFactory, metrics_on: None) -> None:
+    world = make_world(suite_secret="not-the-suite-secret")
+    world.sandbox.push_ticket()
+    world.app.process_pending()
+    with pytest.raises(Exception) as failure:
+        world.app.client.suite_token.token()
+    samples = scrape(world)
+    refreshes = {dict(ls)["outcome"]: v for (n, ls), v in samples.items() if n == "wecom_token_refreshes_total"}
+    assert refreshes == {type(failure.value).__name__: 1}
+    errcodes = {dict(ls)["errcode"] for (n, ls), v in samples.items() if n == "wecom_api_calls_total"}
+    assert errcodes == {str(failure.value.errcode)}  # type: ignore[attr-defined]
+    assert "0" not in errcodes
