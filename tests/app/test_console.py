@@ -138,6 +138,16 @@ def test_a_wrong_token_is_refused_without_a_cookie(app: SuiteApp) -> None:
     assert call(app, "POST", "/wecom/console/signin", {}).status == 403
 
 
+def test_guessing_is_slowed_down(app: SuiteApp, clock: ManualClock) -> None:
+    for _ in range(10):
+        assert call(app, "POST", "/wecom/console/signin", {"token": "a-wrong-guess-0000"}).status == 403
+    paused = call(app, "POST", "/wecom/console/signin", {"token": CONSOLE_TOKEN})
+    assert paused.status == 429
+    assert "set-cookie" not in paused.headers
+    clock.advance(60)
+    assert call(app, "POST", "/wecom/console/signin", {"token": CONSOLE_TOKEN}).status == 303
+
+
 def test_sign_in_sets_a_strict_http_only_cookie_on_the_console_path(app: SuiteApp) -> None:
     answer = call(app, "POST", "/wecom/console/signin", {"token": CONSOLE_TOKEN})
     assert (answer.status, answer.headers["location"]) == (303, "/wecom/console")

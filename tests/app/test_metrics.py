@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 
 import httpx
@@ -10,7 +11,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from suite_world import World, WorldFactory
 
 from wecom_suite import metrics
+from wecom_suite.app.config import SuiteConfig
+from wecom_suite.app.suite_group import SuiteGroup
 from wecom_suite.callback.context import CallbackContext
+from wecom_suite.clock import ManualClock
+from wecom_suite.stores.records import InboxItem
+from wecom_suite.web.request import WebRequest
 
 
 def installed(world: World) -> str:
@@ -130,3 +136,24 @@ def test_a_failed_token_fetch_is_counted_with_wecoms_errcode(make_world: WorldFa
     errcodes = {dict(ls)["errcode"] for (n, ls), v in samples.items() if n == "wecom_api_calls_total"}
     assert errcodes == {str(failure.value.errcode)}  # type: ignore[attr-defined]
     assert "0" not in errcodes
+
+
+def test_a_suite_group_answers_one_scrape_for_every_suite_at_the_root(metrics_on: None) -> None:
+    key = base64.b64encode(bytes(range(32))).decode()[:-1]
+    configs = [
+        SuiteConfig(suite_id=suite_id, suite_secret="s", token="t", encoding_aes_key=key, store_url="memory://",
+                    url_prefix=f"/wecom/{suite_id}")
+        for suite_id in ("wwgroupa", "wwgroupb")
+    ]
+    with SuiteGroup.from_configs(configs, clock=ManualClock(1_700_000_000.0), start_worker=False) as group:
+        group.app("wwgroupb").store.inbox.put(InboxItem("b" * 64, "wwgroupb", b"<xml/>", 1_700_000_000.0))
+        answer = group.handle(WebRequest.from_raw("GET", "/metrics"))
+        assert answer.status == 200
+        pending = {
+            s.labels["suite"]: s.value
+            for family in text_string_to_metric_families(answer.body.decode())
+            for s in family.samples
+            if s.name == "wecom_inbox_pending"
+        }
+        assert pending == {"wwgroupa": 0, "wwgroupb": 1}
+        assert group.handle(WebRequest.from_raw("GET", "/wecom/wwgroupa/metrics")).status == 200

@@ -23,7 +23,8 @@ import logging
 import os
 import secrets
 import stat
-from collections import defaultdict
+import threading
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,6 +51,8 @@ logger = logging.getLogger("wecom_suite.console")
 
 CONSOLE_TOKEN_FILE = "console-token"  # noqa: S105 - a file name, not a token
 _MAX_FORM_BYTES = 4096
+_MAX_FAILURES = 10  # wrong tokens per _FAILURE_WINDOW seconds before sign-in pauses
+_FAILURE_WINDOW = 60.0
 _DEAD_SHOWN = 50
 _PENDING_SCANNED = 1000
 # app_status of edition_info (付费版本状态), https://developer.work.weixin.qq.com/document/path/90604
@@ -119,6 +122,8 @@ class Console:
         self.app = app
         self.path = f"{app.config.url_prefix}/console"
         self.auth = ConsoleAuth(console_token, app.config.suite_id, self.path)
+        self._failures: deque[float] = deque(maxlen=_MAX_FAILURES)  # times of recent wrong tokens
+        self._failures_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Console(path={self.path!r})"
@@ -160,7 +165,15 @@ class Console:
     # -- sign-in -----------------------------------------------------------------------------------------
 
     def _sign_in(self, request: WebRequest, form: dict[str, str]) -> WebResponse:
+        now = self.app.clock.now()
+        with self._failures_lock:
+            throttled = len(self._failures) == _MAX_FAILURES and now - self._failures[0] < _FAILURE_WINDOW
+        if throttled:  # guessing is slowed to _MAX_FAILURES tries a minute per process
+            return self._page("console/signin.html", status=429,
+                              error="尝试次数过多 / Too many wrong tokens: wait a minute, then try again.")
         if not self.auth.token_matches(form.get("token", "")):
+            with self._failures_lock:
+                self._failures.append(now)
             logger.warning("console: a sign-in with a wrong token (from %s)", request.remote_addr or "?")
             return self._page("console/signin.html", status=403, error="令牌不正确 / Wrong console token.")
         session = self.auth.new_session(self.app.clock.now())
@@ -198,8 +211,14 @@ class Console:
         session = self.auth.session(request.headers, self.app.clock.now())
         if session is None:
             return self._page("console/signin.html")
+        try:
+            values = self.overview()
+        except Exception as exc:  # the store went away: say so instead of a bare 500
+            logger.warning("console: the store did not answer: %s", type(exc).__name__)
+            return self._page("console/signin.html", status=503, session=session,
+                              error=f"存储不可用 / The store did not answer ({type(exc).__name__}); try again.")
         return self._page("console/overview.html", session=session, done=request.query.get("done", ""),
-                          done_item=request.query.get("item", ""), **self.overview())
+                          done_item=request.query.get("item", ""), **values)
 
     def overview(self) -> dict[str, Any]:
         """Everything the overview page shows, as plain values (no secret among them)."""
