@@ -111,9 +111,9 @@ if TYPE_CHECKING:
         RetryPolicy,
         SuiteClient,
         install_url,
-        jsapi_signature,
         legacy_auth_code_url,
     )
+    from .api.jsapi_signature import jsapi_signature
     from .api.login_urls import oauth2_url, web_login_url
     from .app import (
         Company,

@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union
 
+from .. import metrics
 from ..flow import Pause
 from .decision import Attempts, Fail, Finish, RenewToken, RetryLater, decide
 from .endpoint import ApiCall, HttpRequest, TokenRef
@@ -61,8 +62,10 @@ def call_flow(call: ApiCall[T], policy: RetryPolicy) -> CallFlow[T]:
     while True:
         token: str | None = (yield NeedToken(ref)) if ref is not None else None
         request = call.request(token)
+        since = metrics.started()  # 0.0 while metrics are off; never used for a decision
         answer: HttpAnswer | TransportFailure = yield Send(request)
         decision = decide(endpoint, answer, attempts, policy)
+        metrics.api_answer(endpoint.name, answer, decision, since)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s -> %s: %s", request.describe(), _describe_answer(answer), type(decision).__name__)
         if isinstance(decision, Finish):

@@ -150,6 +150,13 @@ SETTINGS: tuple[Setting, ...] = (
         "key material (32+ characters) for hand-off tokens and secrets at rest; a comma-separated list rotates"
         " (current first, then previous keys that still open stored values)",
     ),
+    Setting(
+        "console_token",
+        "WECOM_CONSOLE_TOKEN",
+        True,
+        False,
+        "turns on the operator console at {prefix}/console and is its sign-in token (16+ characters)",
+    ),
     Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
     Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
     Setting(
@@ -210,6 +217,7 @@ class SuiteSettings(TypedDict, total=False):
     inbox_workers: int | str
     inbox_max_attempts: int | str
     inbox_dedup_days: float | str
+    console_token: str | SecretStr | None
 
 
 # -- where values come from ------------------------------------------------------------------------
@@ -277,6 +285,7 @@ _OPTIONAL_EMPTY_IS_UNSET = frozenset(
         "login_base_url",
         "cache_url",
         "secret_key",
+        "console_token",
     }
 )
 # Numeric settings: (lowest, highest, type); checked by one validator, given as numbers or strings.
@@ -324,6 +333,7 @@ class SuiteConfig(BaseSettings):
     inbox_workers: int = 4
     inbox_max_attempts: int = 8
     inbox_dedup_days: float = 7.0
+    console_token: SecretStr | None = None
 
     def __init__(self, **values: Any) -> None:
         layers = _LAYERS.get() or _Layers(env=_env_values(os.environ))
@@ -452,6 +462,13 @@ class SuiteConfig(BaseSettings):
         keys = [k.strip() for k in value.get_secret_value().split(",")]
         if not any(keys) or any(len(k) < 32 for k in keys):
             raise _problem("each key must be at least 32 characters", "make one: openssl rand -hex 32")
+        return value
+
+    @field_validator("console_token")
+    @classmethod
+    def _console_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise _problem("must be at least 16 characters", "make one: openssl rand -hex 24")
         return value
 
     @field_validator(*_NUMBERS, mode="before")

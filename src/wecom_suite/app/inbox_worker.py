@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import metrics
 from ..background import BackgroundLoop
 from ..backoff import Backoff
 from ..clock import DEFAULT_CLOCK, Clock
@@ -100,19 +101,23 @@ class InboxWorker:
         item = claim.item
         with self._running_lock:
             self._running[item.id] = Running(claim, self._clock.now())
+        since = metrics.started()
         try:
             try:
                 self._process(item)
             except Exception as exc:
-                self._settle_failure(item, exc)
+                outcome = self._settle_failure(item, exc)
             else:
                 self._inbox.complete(item.id, now=self._clock.now())
+                outcome = "done"
+            metrics.inbox_settled(self._suite_id, item.source.value, outcome, since)
         finally:
             with self._running_lock:
                 self._running.pop(item.id, None)
         return item
 
-    def _settle_failure(self, item: InboxItem, exc: Exception) -> None:
+    def _settle_failure(self, item: InboxItem, exc: Exception) -> str:
+        """Retry later, wait, or bury ``item``; which one (``retry``, ``wait``, ``dead``: a metrics label)."""
         now = self._clock.now()
         label = f"suite {self._suite_id}: callback {item.id[:12]} ({item.source.value}, queue {item.queue or '-'})"
         if isinstance(exc, NotReadyYet):
@@ -121,7 +126,7 @@ class InboxWorker:
                 self._inbox.retry_later(
                     item.id, not_before=now + exc.retry_in, error=_error_text(exc), count_attempt=False
                 )
-                return
+                return "wait"
             reason, message = exc.give_up_reason, f"{exc} (gave up after {self.policy.wait_limit_seconds:.0f} s)"
         elif isinstance(exc, DeadLetter):
             reason, message = exc.reason, str(exc)
@@ -134,11 +139,12 @@ class InboxWorker:
                 logger.log(level, "%s failed (attempt %d of %d), retrying in %.0f s: %s",
                            label, attempts, self.policy.max_attempts, delay, error)
                 self._inbox.retry_later(item.id, not_before=now + delay, error=error)
-                return
+                return "retry"
             reason, message = DeadLetterReason.TOO_MANY_ATTEMPTS, f"{error} ({attempts} attempts)"
         error = f"{reason}: {message}"[:_MAX_ERROR_TEXT]
         logger.error("%s is now a dead letter: %s (see `wecom-suite inbox list --dead`)", label, error)
         self._inbox.bury(item.id, now=now, error=error)
+        return "dead"
 
     # -- many items -------------------------------------------------------------------------------
 

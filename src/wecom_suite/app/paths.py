@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 __all__ = [
+    "CONSOLE_PATH",
     "DATA_PATH",
+    "HEALTHZ_PATH",
     "INSTALL_CALLBACK_PATH",
     "INSTALL_PATH",
     "INSTRUCTION_PATH",
     "LOGIN_CALLBACK_PATH",
     "LOGIN_PATH",
+    "METRICS_PATH",
+    "READYZ_PATH",
     "SYSTEM_PATH",
     "SYSTEM_URL_LABEL",
     "console_urls",
@@ -21,6 +25,11 @@ INSTALL_PATH = "/install"  # where an admin starts an install from the provider'
 INSTALL_CALLBACK_PATH = "/install/callback"  # 授权完成回调: WeCom redirects here with the auth_code
 LOGIN_PATH = "/login"  # where a member starts signing in (docs/signin.md)
 LOGIN_CALLBACK_PATH = "/login/callback"  # WeCom redirects here with the sign-in code (a 可信域名 URL)
+
+HEALTHZ_PATH = "/healthz"  # liveness probe (JSON)
+READYZ_PATH = "/readyz"  # readiness probe (JSON): store, suite_ticket age, inbox
+METRICS_PATH = "/metrics"  # Prometheus text format, when metrics are on (also served at the root)
+CONSOLE_PATH = "/console"  # the operator console, when console_token is set
 
 SYSTEM_URL_LABEL = "system event URL (系统事件接收URL)"
 

@@ -17,6 +17,9 @@ serves it, under ``config.url_prefix``:
 ``GET  {prefix}/install/callback``      WeCom's redirect back with the auth_code
 ``GET  {prefix}/login``                 a member signs in: in-app OAuth2 or web QR login (docs/signin.md)
 ``GET  {prefix}/login/callback``        WeCom's redirect back with the code: ``@on_login`` or a hand-off
+``GET  {prefix}/healthz``, ``/readyz``  liveness and readiness probes, JSON (docs/operations-console.md)
+``GET  /metrics``                       Prometheus metrics, when :mod:`wecom_suite.metrics` is on
+``{prefix}/console``                    the operator console, when ``console_token`` is set
 =====================================  ==================================================
 """
 
@@ -35,6 +38,7 @@ from typing import Any, TypeVar
 import httpx
 from typing_extensions import Unpack
 
+from .. import metrics
 from ..api.async_client import AsyncSuiteClient
 from ..api.client import SuiteClient
 from ..callback.context import CallbackContext, InboxContext
@@ -66,11 +70,13 @@ from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
 from .company import Company
 from .config import SuiteConfig, SuiteSettings, open_configured_store, reveal
+from .console import Console
 from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .login_flow import LoginFlow, LoginHandler
+from .operator_routes import is_operator_path, operator_response
 from .paths import (
     DATA_PATH,
     INSTALL_CALLBACK_PATH,
@@ -81,6 +87,7 @@ from .paths import (
     SYSTEM_PATH,
     console_urls,
 )
+from .recent_callbacks import RecentCallback, RecentCallbacks
 
 __all__ = ["SuiteApp"]
 
@@ -202,6 +209,10 @@ class SuiteApp:
         self._auto_start = start_worker
         self._started = False
         self._start_lock = threading.Lock()
+        # The operator's views (docs/operations-console.md): the console only with a console_token.
+        self.recent = RecentCallbacks() if config.console_token else None
+        self.console = Console(self, reveal(config.console_token)) if config.console_token else None
+        metrics.watch(self)
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -366,6 +377,8 @@ class SuiteApp:
         path = path.rstrip("/")
         if path in (INSTRUCTION_PATH, DATA_PATH, SYSTEM_PATH, INSTALL_PATH, INSTALL_CALLBACK_PATH, *_LOGIN_PATHS):
             return path
+        if is_operator_path(path):  # healthz, readyz, metrics, console
+            return path
         return None
 
     def handles(self, path: str) -> bool:
@@ -377,6 +390,8 @@ class SuiteApp:
         endpoint = self.route(request.path)
         if endpoint is None:
             return WebResponse.text("not found", status=404)
+        if is_operator_path(endpoint):
+            return operator_response(self, request, endpoint)
         method = request.method.upper()
         if endpoint in (INSTALL_PATH, INSTALL_CALLBACK_PATH):
             if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
@@ -464,10 +479,12 @@ class SuiteApp:
 
     def _receive(self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource) -> WebResponse:
         """Verify, record, answer. Processing happens in the inbox worker (or at once, for a reply handler)."""
+        since = metrics.started()
         try:
             ctx = receiver.open(request.query, request.body)
         except CallbackError as exc:
             logger.warning("suite %s: %s callback rejected: %s", self.config.name, source.value, exc)
+            self._observe(source, None, "", "rejected", "", since)
             return self._error_response(request, exc, callback_error_response(exc))
         event = ctx.event
         if source is CallbackSource.INSTRUCTION and isinstance(event, SuiteTicketEvent):
@@ -494,14 +511,29 @@ class SuiteApp:
             logger.error("suite %s: could not record a %s %s callback: %s", self.config.name, event.info_type,
                          source.value, f"{type(exc).__name__}: {exc}")
             response = WebResponse.text("store unavailable: the callback was not recorded", status=503)
+            self._observe(source, event, item.queue, "store_error", "", since)
             return self._error_response(request, exc, response)
         _log_recorded(self.config.name, source, event, recorded)
         if not recorded:
+            self._observe(source, event, item.queue, "duplicate", item.id, since)
             return WebResponse.text("success")
         if replying:
-            return self._reply_now(app, item, ctx)
+            answer = self._reply_now(app, item, ctx)
+            self._observe(source, event, item.queue, "replied", item.id, since)
+            return answer
         app.worker.notify()
+        self._observe(source, event, item.queue, "recorded", item.id, since)
         return WebResponse.text("success")
+
+    def _observe(
+        self, source: CallbackSource, event: Event | None, queue: str, outcome: str, item_id: str, since: float
+    ) -> None:
+        """One answered callback, for the metrics and the console's recent list (no payload, no secret)."""
+        info_type = event.info_type if event is not None else ""
+        metrics.callback_answered(self.config.suite_id, source.value, info_type, outcome, since)
+        if self.recent is not None:
+            corp = queue if queue and not queue.startswith("auth_code:") else ""
+            self.recent.add(RecentCallback(self.clock.now(), source.value, info_type, corp, outcome, item_id))
 
     def _arrival(self) -> float:
         """Now, but strictly later than the previous arrival in this process: callbacks recorded in the same
@@ -623,6 +655,7 @@ class SuiteApp:
 
     def close(self) -> None:
         """Stop the threads and close the clients, and the store when the app opened it."""
+        metrics.unwatch(self)
         self.stop()
         if self._replies is not None:
             self._replies.shutdown(wait=True)

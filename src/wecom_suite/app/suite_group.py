@@ -14,6 +14,8 @@ from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .config import SuiteConfig, check_distinct, load_configs, open_configured_store, reveal
+from .operator_routes import metrics_response
+from .paths import METRICS_PATH
 from .suite_app import SuiteApp
 
 __all__ = ["SuiteGroup"]
@@ -85,6 +87,8 @@ class SuiteGroup:
         raise KeyError(f"no suite named {name!r}; known: {', '.join(a.config.name for a in self.apps)}")
 
     def handle(self, request: WebRequest) -> WebResponse:
+        if request.path == METRICS_PATH:  # one scrape for every suite, at the root
+            return metrics_response()
         for app in self.apps:
             if app.handles(request.path) and (
                 not app.config.url_prefix or request.path.startswith(app.config.url_prefix + "/")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .. import metrics
 from ..app.config import SuiteConfig, load_configs
 from ..app.suite_group import SuiteGroup
 
@@ -26,4 +27,5 @@ def create_asgi() -> Any:
     if chosen:
         configs = [c for c in configs if chosen in (c.name, c.suite_id)]
     warm = os.environ.get(WARM_TOKENS_ENV, "").lower() in {"1", "true", "yes"}
+    metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
     return SuiteGroup.from_configs(configs, warm_tokens=warm).asgi()

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from .. import metrics
 from ..app.config import SuiteConfig
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
@@ -50,8 +51,12 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
     is_flag=True,
     help="Refresh the suite token and every active company's token in the background before they expire.",
 )
+@click.option("--metrics/--no-metrics", "metrics_on", default=True, show_default=True,
+              help="Serve Prometheus metrics at /metrics (docs/operations-console.md).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, warm_tokens: bool) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int, check: bool, warm_tokens: bool, metrics_on: bool
+) -> None:
     """Run the suite service (callbacks, install flow) with uvicorn."""
     configs = load_all(ctx)
     if check:
@@ -64,6 +69,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
 
     configure_logging(bool(ctx.obj.get("verbose")))
     if workers == 1:
+        if metrics_on:
+            metrics.enable()
         group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
         try:
             config = uvicorn.Config(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
@@ -80,6 +87,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
         os.environ[SUITE_ENV] = ctx.obj["suite_name"]
     if warm_tokens:
         os.environ[WARM_TOKENS_ENV] = "1"
+    cleanup = metrics.prepare_multiprocess(workers) if metrics_on else (lambda: None)  # before the workers start
     uvicorn.run(
         "wecom_suite.cli.asgi_factory:create_asgi",
         factory=True,
@@ -89,3 +97,4 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
         log_level="info",
         lifespan="off",
     )
+    cleanup()

@@ -17,6 +17,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from .. import metrics
 from ..clock import Clock
 from ..errors.store import LockTimeout
 from ..flow import Pause
@@ -108,7 +109,8 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
             started = clock.now()
             try:
                 grant: TokenGrant = yield FetchGrant()
-            except Exception:
+            except Exception as exc:
+                metrics.token_refreshed(key, type(exc).__name__)
                 if force or not policy.still_valid(stored, clock.now()):
                     raise
                 assert stored is not None
@@ -118,6 +120,7 @@ def refresh_flight(policy: RefreshPolicy, key: str, clock: Clock, *, force: bool
                 raise TypeError(f"a token fetch must return a TokenGrant, got {type(grant).__name__}")
             fresh = policy.stored_from_grant(grant, started_at=started, finished_at=clock.now())
             yield WriteToken(key, fresh)
+            metrics.token_refreshed(key, "ok")
             log.info("refreshed %s (expires in %.0f s)", key, grant.expires_in)
             return fresh
         finally:
