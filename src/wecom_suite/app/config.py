@@ -183,8 +183,8 @@ class SuiteConfig:
         if "://" not in self.store_url or scheme not in _STORE_SCHEMES:
             raise ConfigError(
                 "store_url",
-                f"unsupported store URL scheme {scheme!r}",
-                hint="use memory://, sqlite:///path/to/file.db or redis://host:6379/0",
+                f"{scheme!r} needs '://' after it" if scheme in _STORE_SCHEMES else f"unsupported scheme {scheme!r}",
+                hint=_store_url_hint(scheme),
             )
         for url_name in ("api_base_url", "install_base_url", "public_base_url", "success_redirect_url"):
             url = getattr(self, url_name)
@@ -287,6 +287,15 @@ class SuiteConfig:
         return f"SuiteConfig({inner})"
 
     __str__ = __repr__
+
+
+def _store_url_hint(scheme: str) -> str:
+    """The right form of a store URL, for the scheme the user meant."""
+    if scheme == "sqlite":
+        return "write sqlite:///./relative.db (from the working directory) or sqlite:///var/lib/wecom-suite.db"
+    if scheme in ("redis", "rediss", "unix"):
+        return f"write {scheme}://host:6379/0"
+    return "use memory://, sqlite:///path/to/file.db or redis://host:6379/0"
 
 
 def redact_store_url(url: str) -> str:

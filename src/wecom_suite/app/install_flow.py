@@ -24,8 +24,9 @@ from ..stores.records import CompanyRecord
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from .config import SuiteConfig
+from .install_receipt import receipt_redirect, show_receipt
 from .lifecycle import as_json_dict
-from .pages import error_page, install_page, success_page
+from .pages import error_page, install_page
 
 __all__ = ["InstallFlow", "PreAuthApi"]
 
@@ -93,10 +94,12 @@ class InstallFlow:
             response = WebResponse.redirect(url)
             response.headers["cache-control"] = "no-store"
             return response
-        return install_page(url, suite_name=self._config.name)
+        return install_page(url, suite_name=self._config.name, suite_id=self._config.suite_id)
 
     def complete(self, request: WebRequest) -> WebResponse:
         """GET {prefix}/install/callback?auth_code=…&expires_in=600&state=…"""
+        if request.query.get("receipt"):  # the success page again (a reload): see install_receipt
+            return show_receipt(self._config, request.query["receipt"], now=self._clock.now())
         start_again = f"start again from {self._config.url_prefix}/install"
         auth_code = request.query.get("auth_code", "")
         state = request.query.get("state", "")
@@ -131,7 +134,7 @@ class InstallFlow:
             sep = "&" if urlsplit(target).query else "?"
             query = urlencode({"corp_id": company.corp_id, "suite_id": company.suite_id})
             return WebResponse.redirect(f"{target}{sep}{query}")
-        return success_page(corp_name=company.corp_name, corp_id=company.corp_id, suite_name=self._config.name)
+        return receipt_redirect(self.redirect_uri(request), self._config, company, now=self._clock.now())
 
 
 def _failure_page(title: str, exc: WeComSuiteError, *, status: int) -> WebResponse:

@@ -63,6 +63,7 @@ from .config import SuiteConfig, redact_store_url
 from .inbox_worker import InboxWorker
 from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
+from .pages import page_request
 from .paths import DATA_PATH, INSTALL_CALLBACK_PATH, INSTALL_PATH, INSTRUCTION_PATH, SYSTEM_PATH, console_urls
 
 __all__ = ["SuiteApp"]
@@ -243,7 +244,9 @@ class SuiteApp:
         if endpoint in (INSTALL_PATH, INSTALL_CALLBACK_PATH):
             if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
                 return _method_not_allowed("GET")
-            return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
+            flow = self.install_flow
+            with page_request(request):  # the pages' language (Accept-Language) and start-again link
+                return flow.begin(request) if endpoint == INSTALL_PATH else flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
         if endpoint == SYSTEM_PATH:

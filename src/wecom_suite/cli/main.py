@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..errors import WeComSuiteError
+from .common_options import add_common_options, common_params
 from .inspect_commands import corps, ticket, token
 from .keygen import keygen
 from .sandbox_command import sandbox
@@ -25,33 +26,24 @@ class _Group(click.Group):
             raise click.ClickException(" ".join(str(exc).split())) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    envvar="WECOM_SUITE_CONFIG",
-    help="TOML configuration file (default: WECOM_* environment variables).",
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=common_params(with_envvar=True),
 )
-@click.option("--suite", "suite_name", help="With several suites in the file: which one (name or suite id).")
-@click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
 @click.version_option(package_name="wecom-suite")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, suite_name: str | None, verbose: bool) -> None:
-    """wecom-suite: run and inspect a WeCom (企业微信) third-party suite service."""
+def cli(ctx: click.Context) -> None:
+    """wecom-suite: run and inspect a WeCom (企业微信) third-party suite service.
+
+    --config, --suite, --verbose and --log-format may be given before or after the command name.
+    """
     ctx.ensure_object(dict)
-    ctx.obj["config_path"] = config_path
-    ctx.obj["suite_name"] = suite_name
-    ctx.obj["verbose"] = verbose
 
 
-cli.add_command(serve)
-cli.add_command(sandbox)
-cli.add_command(keygen)
-cli.add_command(corps)
-cli.add_command(ticket)
-cli.add_command(token)
+for _command in (serve, sandbox, keygen, corps, ticket, token):
+    add_common_options(_command)
+    cli.add_command(_command)
 
 
 def main() -> None:
