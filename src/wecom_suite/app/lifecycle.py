@@ -124,7 +124,9 @@ class SuiteLifecycle:
         now = self._clock.now()
         issued = float(event.timestamp) if 0 < event.timestamp <= now else now
         self._store.save_ticket(SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued))
-        logger.debug("suite %s: suite_ticket stored", self.suite_id)
+        self._tickets_stored = getattr(self, "_tickets_stored", 0) + 1  # every 10 minutes: INFO once, then DEBUG
+        logger.log(logging.INFO if self._tickets_stored == 1 else logging.DEBUG, "suite %s: suite_ticket stored%s",
+                   self.suite_id, " (later ones are logged at DEBUG)" if self._tickets_stored == 1 else "")
         return True
 
     def on_create_auth(self, event: CreateAuthEvent) -> CompanyRecord:

@@ -336,7 +336,8 @@ class SuiteApp:
         except Exception:
             logger.exception("suite %s: could not record a %s %s", self.config.name, event.info_type, kind)
             return WebResponse.text("store unavailable; WeCom will retry", status=503)
-        logger.info(
+        logger.log(
+            logging.DEBUG if isinstance(event, SuiteTicketEvent) else logging.INFO,  # tickets: see lifecycle's line
             "suite %s: %s %s%s %s",
             self.config.name,
             kind,

@@ -97,11 +97,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def logging_config(*, verbose: bool = False, log_format: str = "text", access_log: bool = False) -> dict[str, Any]:
+def logging_config(
+    *, verbose: bool = False, log_format: str = "text", access_log: bool = False, server_lines: bool = True
+) -> dict[str, Any]:
     """The ``dictConfig`` for our loggers, uvicorn's and the root (so library loggers are kept).
 
     ``log_format``: ``text`` or ``json``. ``access_log``: uvicorn's one line per request (off: WeCom's
-    pushes are already logged, once, by the library).
+    pushes are already logged, once, by the library). ``server_lines``: uvicorn's start/stop lines at INFO.
     """
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
@@ -126,8 +128,8 @@ def logging_config(*, verbose: bool = False, log_format: str = "text", access_lo
         "root": {"handlers": ["wecom"], "level": level},
         "loggers": {
             # uvicorn's own loggers propagate to the root: the same format, one handler
-            "uvicorn": {"handlers": [], "level": "INFO", "propagate": True},
-            "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
+            "uvicorn": {"handlers": [], "level": "INFO" if server_lines else "WARNING", "propagate": True},
+            "uvicorn.error": {"handlers": [], "level": "INFO" if server_lines else "WARNING", "propagate": True},
             "uvicorn.access": {
                 "handlers": [],
                 "level": "INFO" if access_log else "WARNING",
@@ -138,9 +140,9 @@ def logging_config(*, verbose: bool = False, log_format: str = "text", access_lo
     }
 
 
-def configure_logging(verbose: bool = False, log_format: str = "text") -> None:
+def configure_logging(verbose: bool = False, log_format: str = "text", *, server_lines: bool = True) -> None:
     """Apply :func:`logging_config` to this process."""
-    logging.config.dictConfig(logging_config(verbose=verbose, log_format=log_format))
+    logging.config.dictConfig(logging_config(verbose=verbose, log_format=log_format, server_lines=server_lines))
 
 
 def configure_logging_from_env() -> bool:
