@@ -28,6 +28,7 @@ __all__ = [
     "LOG_FORMATS",
     "LOG_FORMAT_ENV",
     "LOG_LEVEL_ENV",
+    "LOG_PROCESSES_ENV",
     "JsonFormatter",
     "SecretFilter",
     "configure_logging",
@@ -40,7 +41,9 @@ __all__ = [
 LOG_FORMATS = ("text", "json")
 LOG_FORMAT_ENV = "WECOM_LOG_FORMAT"
 LOG_LEVEL_ENV = "WECOM_LOG_LEVEL"
+LOG_PROCESSES_ENV = "WECOM_LOG_PROCESSES"
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+TEXT_FORMAT_PROCESSES = "%(asctime)s %(levelname)-7s [%(process)d] %(name)s: %(message)s"  # serve --workers N
 QUIET = ("httpx", "httpcore")  # one line per request at INFO: the library logs what matters itself
 
 _secrets: set[str] = set()
@@ -98,12 +101,18 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_config(
-    *, verbose: bool = False, log_format: str = "text", access_log: bool = False, server_lines: bool = True
+    *,
+    verbose: bool = False,
+    log_format: str = "text",
+    access_log: bool = False,
+    server_lines: bool = True,
+    processes: bool = False,
 ) -> dict[str, Any]:
     """The ``dictConfig`` for our loggers, uvicorn's and the root (so library loggers are kept).
 
     ``log_format``: ``text`` or ``json``. ``access_log``: uvicorn's one line per request (off: WeCom's
     pushes are already logged, once, by the library). ``server_lines``: uvicorn's start/stop lines at INFO.
+    ``processes``: text lines name their process (``[1234]``), for several workers (JSON lines always do).
     """
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
@@ -111,7 +120,7 @@ def logging_config(
     formatter: dict[str, Any] = (
         {"()": f"{__name__}.JsonFormatter"}
         if log_format == "json"
-        else {"format": TEXT_FORMAT, "datefmt": "%Y-%m-%d %H:%M:%S"}
+        else {"format": TEXT_FORMAT_PROCESSES if processes else TEXT_FORMAT, "datefmt": "%Y-%m-%d %H:%M:%S"}
     )
     handler = {
         "class": "logging.StreamHandler",
@@ -140,9 +149,13 @@ def logging_config(
     }
 
 
-def configure_logging(verbose: bool = False, log_format: str = "text", *, server_lines: bool = True) -> None:
+def configure_logging(
+    verbose: bool = False, log_format: str = "text", *, server_lines: bool = True, processes: bool = False
+) -> None:
     """Apply :func:`logging_config` to this process."""
-    logging.config.dictConfig(logging_config(verbose=verbose, log_format=log_format, server_lines=server_lines))
+    logging.config.dictConfig(
+        logging_config(verbose=verbose, log_format=log_format, server_lines=server_lines, processes=processes)
+    )
 
 
 def configure_logging_from_env() -> bool:
@@ -150,5 +163,9 @@ def configure_logging_from_env() -> bool:
     log_format = os.environ.get(LOG_FORMAT_ENV)
     if not log_format:
         return False
-    configure_logging(os.environ.get(LOG_LEVEL_ENV, "").upper() == "DEBUG", log_format)
+    configure_logging(
+        os.environ.get(LOG_LEVEL_ENV, "").upper() == "DEBUG",
+        log_format,
+        processes=os.environ.get(LOG_PROCESSES_ENV) == "1",
+    )
     return True

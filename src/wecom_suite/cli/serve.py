@@ -13,7 +13,14 @@ from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
 from .listening import bind_listening_socket
 from .loading import load_all
-from .log_setup import LOG_FORMAT_ENV, LOG_LEVEL_ENV, configure_logging, logging_config, register_config_secrets
+from .log_setup import (
+    LOG_FORMAT_ENV,
+    LOG_LEVEL_ENV,
+    LOG_PROCESSES_ENV,
+    configure_logging,
+    logging_config,
+    register_config_secrets,
+)
 from .store_check import check_store
 
 __all__ = ["check_stores", "print_summary", "serve"]
@@ -86,10 +93,11 @@ def serve(
     # and the factory applies it again from the environment (for servers that start it themselves).
     os.environ[LOG_FORMAT_ENV] = log_format
     os.environ[LOG_LEVEL_ENV] = "DEBUG" if verbose else "INFO"
+    os.environ[LOG_PROCESSES_ENV] = "1" if workers > 1 else "0"
     if template_dir:
         os.environ[TEMPLATE_DIR_ENV] = os.path.abspath(template_dir)
-    log_config = logging_config(verbose=verbose, log_format=log_format, access_log=verbose)
-    configure_logging(verbose, log_format)
+    log_config = logging_config(verbose=verbose, log_format=log_format, access_log=verbose, processes=workers > 1)
+    configure_logging(verbose, log_format, processes=workers > 1)
     register_config_secrets(configs)
     common: dict[str, object] = {
         "host": host,
