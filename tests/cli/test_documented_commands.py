@@ -71,9 +71,27 @@ def bodies_switched_off() -> Iterator[list[str]]:
             command.callback = callback  # type: ignore[assignment]
 
 
-@pytest.mark.parametrize(("line", "where"), COMMANDS, ids=[line for line, _ in COMMANDS])
-def test_documented_command_line_parses(line: str, where: str) -> None:
+def materialised(line: str, folder: Path) -> list[str]:
+    """The line's arguments, with the files and folders it names made in ``folder`` (a valid suite config)."""
     args = shlex.split(line)[1:]
+    for index, arg in enumerate(args):
+        if arg.endswith(".toml"):
+            config = folder / Path(arg).name
+            config.write_text(
+                f'suite_id = "wwdocs0000000001"\nsuite_secret = "docs-secret"\ntoken = "docs"\n'
+                f'encoding_aes_key = "{generate_encoding_aes_key()}"\nstore_url = "sqlite:///{folder / "docs.db"}"\n',
+                encoding="utf-8",
+            )
+            args[index] = str(config)
+        elif index and args[index - 1] == "--templates":
+            (folder / "templates").mkdir(exist_ok=True)
+            args[index] = str(folder / "templates")
+    return args
+
+
+@pytest.mark.parametrize(("line", "where"), COMMANDS, ids=[line for line, _ in COMMANDS])
+def test_documented_command_line_parses(line: str, where: str, tmp_path: Path) -> None:
+    args = materialised(line, tmp_path)
     with bodies_switched_off() as called:
         result = CliRunner().invoke(cli, args, env={}, catch_exceptions=False)
     assert result.exit_code == 0, f"{where}: `{line}` -> {result.output}"
@@ -91,16 +109,7 @@ def test_documented_command_line_parses(line: str, where: str) -> None:
 def test_documented_command_line_runs(line: str, where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run for real in a folder holding the file the line names (a `serve` without --check gets --check)."""
     monkeypatch.chdir(tmp_path)
-    args = shlex.split(line)[1:]
-    for index, arg in enumerate(args):
-        if arg.endswith(".toml"):
-            config = tmp_path / Path(arg).name
-            config.write_text(
-                f'suite_id = "wwdocs0000000001"\nsuite_secret = "docs-secret"\ntoken = "docs"\n'
-                f'encoding_aes_key = "{generate_encoding_aes_key()}"\nstore_url = "sqlite:///./docs.db"\n',
-                encoding="utf-8",
-            )
-            args[index] = str(config)
+    args = materialised(line, tmp_path)
     if "serve" in args and "--check" not in args:
         args.append("--check")
     result = CliRunner().invoke(cli, args, env={}, catch_exceptions=False)

@@ -44,3 +44,16 @@ def test_the_service_fixture_receives_the_sandboxs_pushes(
     page = httpx.get(f"{base_url}{app.config.url_prefix}/install", timeout=5, trust_env=False)
     assert page.status_code == 200
     assert wecom_sandbox.settings.install_base_url in page.text
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+
+
+def test_the_documented_service_example_runs(wecom_sandbox: Sandbox, wecom_suite_service: ServedSuite) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## A whole service in a test", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, str(DOC), "exec"), namespace)  # noqa: S102 - our own documentation
+    test = namespace["test_a_ticket_reaches_my_service"]
+    test(wecom_sandbox, wecom_suite_service)  # type: ignore[operator]

@@ -12,7 +12,9 @@ commands. ``--only`` runs the emulator alone, for a service you run yourself, an
 
 from __future__ import annotations
 
+import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +52,15 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path.resolve())
+
+
+def _program() -> str:
+    """How to type this command here: ``wecom-suite`` when that is on PATH, else its path (``.venv/bin/...``)."""
+    me = Path(sys.argv[0])
+    found = shutil.which("wecom-suite")
+    if me.name != "wecom-suite" or (found is not None and Path(found).resolve() == me.resolve()):
+        return "wecom-suite"
+    return _shown(me)
 
 
 def export_lines(settings: SandboxSettings) -> list[str]:
@@ -206,7 +217,7 @@ def sandbox(
         click.echo("")
         click.secho(f"  Open {service_url}{url_prefix}{INSTALL_PATH} in a browser to install the app.", bold=True)
         click.echo(f"  Tickets are pushed every {ticket_interval:g} s; press Ctrl-C to stop.")
-        click.echo(f"  Inspect the store: wecom-suite --config {_shown(config_path)} corps list\n")
+        click.echo(f"  Inspect the store: {_program()} --config {_shown(config_path)} corps list\n")
         while not stop.wait(0.5) and thread.is_alive():
             _keep(identity, identity_path, emulator)
     finally:
@@ -259,7 +270,7 @@ def _run_only(
         write_suite_config(config_path, settings, store_url=None, public_base_url=public, url_prefix=url_prefix)
         _step(f"sandbox (WeCom) at {emulator.base_url}, suite {settings.suite_id}")
         click.echo("")
-        click.secho("  Configure your service with these (or: wecom-suite --config "
+        click.secho(f"  Configure your service with these (or: {_program()} --config "
                     f"{_shown(config_path)} serve):", bold=True)
         for line in export_lines(settings):
             click.echo(line)
