@@ -107,7 +107,7 @@ def test_make_run_keeps_one_identity_and_its_companies(tmp_path: Path) -> None:
         second_suite = re.search(r"==> sandbox \(WeCom\) at \S+, suite (ww[0-9a-f]{16})", text)
         assert second_suite is not None
         assert second_suite.group(1) == first_suite.group(1)  # before: a new suite every run
-        (inspect,) = re.findall(r"Inspect the store: (wecom-suite .+)$", text, flags=re.MULTILINE)
+        (inspect,) = re.findall(r"Inspect the store: (\S*wecom-suite .+)$", text, flags=re.MULTILINE)
         assert re.fullmatch(r"\S*wecom-suite --config data/sandbox\.toml corps list", inspect), inspect
         listed = cli(tmp_path, inspect)
         assert listed.returncode == 0, listed.stderr
