@@ -1,6 +1,6 @@
 """The few HTML pages the install flow shows a human: start, success, and what went wrong.
 
-They are Jinja2 templates (``install.html``, ``success.html``, ``error.html``, all extending
+They are Jinja2 templates (``install.html``, ``success.html``, ``signed_in.html``, ``error.html``, all extending
 ``base.html``) with autoescaping, in 简体中文 and English, chosen by the browser's ``Accept-Language``
 (简体中文 when it names neither). A provider replaces any of them by putting a file of the same name in
 a folder named by ``WECOM_TEMPLATE_DIR`` (``wecom-suite serve --templates DIR``) or
@@ -34,6 +34,7 @@ __all__ = [
     "install_page",
     "page_request",
     "render_page",
+    "signed_in_page",
     "success_page",
     "use_template_folder",
 ]
@@ -172,15 +173,29 @@ def success_page(
     )
 
 
-def _start_url() -> str:
-    """Where an install starts, from the current request's path (``…/install/callback`` -> ``…/install``)."""
+def signed_in_page(
+    *, userid: str, corp_id: str, suite_name: str, suite_id: str | None = None, language: str | None = None
+) -> WebResponse:
+    """After a sign-in when the provider configured nowhere to go (no handler, no login_redirect_url)."""
+    return render_page(
+        "signed_in.html",
+        language=language,
+        userid=userid,
+        corp_id=corp_id,
+        suite_name=_display_name(suite_name, suite_id),
+    )
+
+
+def _flow() -> tuple[str, str]:
+    """``(flow, start_url)`` of the current request: ``install`` or ``login``, and where it starts again
+    (``…/install/callback`` -> ``…/install``); ``("install", "")`` outside a request."""
     request = _request.get()
     if request is None:
-        return ""
+        return "install", ""
     path = request.path.rstrip("/")
-    if path.endswith("/install/callback"):
-        return path[: -len("/callback")]
-    return path if path.endswith("/install") else ""
+    start = path[: -len("/callback")] if path.endswith("/callback") else path
+    flow = "login" if start.endswith("/login") else "install"
+    return flow, start if start.endswith(("/install", "/login")) else ""
 
 
 def error_page(
@@ -195,13 +210,15 @@ def error_page(
     logger.warning(
         "error page %s (HTTP %d): %s: %s%s", reference, status, title, detail, f" (hint: {hint})" if hint else ""
     )
+    flow, start_url = _flow()
     response = render_page(
         "error.html",
         language=language,
         status=status,
         server_side=status >= 500,
         reference=reference,
-        start_url=_start_url(),
+        flow=flow,
+        start_url=start_url,
     )
     response.headers["x-wecom-reference"] = reference
     return response

@@ -17,7 +17,14 @@ __all__ = ["cli", "main"]
 
 
 class _Group(click.Group):
-    """Turns our own exceptions into ``Error: <message> (hint: …)`` and exit status 1, no traceback."""
+    """Turns our own exceptions into ``Error: <message> (hint: …)`` and exit status 1, no traceback.
+
+    Every command added gets the common options (``--config`` …), so they work after its name too.
+    """
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        add_common_options(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,9 +48,12 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(dict)
 
 
-for _command in (serve, sandbox, keygen, corps, ticket, token):
-    add_common_options(_command)
-    cli.add_command(_command)
+cli.add_command(serve)
+cli.add_command(sandbox)
+cli.add_command(keygen)
+cli.add_command(corps)
+cli.add_command(ticket)
+cli.add_command(token)
 
 
 def main() -> None:
