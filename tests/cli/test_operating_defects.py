@@ -188,3 +188,27 @@ def test_a_key_with_a_trailing_space_says_whitespace() -> None:
     assert code == 1
     assert "whitespace" in out
     assert key not in out  # and never the key itself
+
+
+# -- logs: JSON lines, never a secret ------------------------------------------------------------------
+
+
+def test_log_lines_never_carry_a_configured_secret() -> None:
+    import json
+    import logging
+
+    from wecom_suite.cli.log_setup import JsonFormatter, SecretFilter, register_secrets
+
+    secret = "a-suite-secret-registered-for-this-test"
+    register_secrets([secret, "short"])
+    record = logging.LogRecord(
+        "wecom_suite.api", logging.WARNING, __file__, 1,
+        "calling %s failed with secret %s", ("https://x/cgi-bin/t?access_token=abcdef0123456789", secret), None,
+    )
+    assert SecretFilter().filter(record)
+    entry = json.loads(JsonFormatter().format(record))
+    assert secret not in entry["message"]
+    assert "abcdef0123456789" not in entry["message"]
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "wecom_suite.api"
+    assert "…(" in entry["message"]  # redacted: a length, no characters

@@ -16,7 +16,14 @@ from ..stores.url import open_store, redact_store_url
 __all__ = ["check_store"]
 
 _PROBE_KEY = "wecom-suite:store-check"  # a token key nothing writes: reading it is one cheap round trip
-_EXTRAS = {"redis": "redis", "rediss": "redis", "unix": "redis", "postgres": "postgres", "postgresql": "postgres"}
+_EXTRAS = {
+    "redis": "redis",
+    "rediss": "redis",
+    "unix": "redis",
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "postgresql+psycopg": "postgres",
+}
 
 
 def check_store(url: str) -> None:
@@ -39,7 +46,10 @@ def check_store(url: str) -> None:
             hint="check the store URL (WECOM_STORE_URL / store_url)",
         ) from None
     try:
-        store.get_token(_PROBE_KEY)
+        # A store is one object, or (stores v2) a bundle of parts, perhaps from two backends (a cache_url):
+        # one read from the tokens part and one from the company registry reach each of them.
+        getattr(store, "tokens", store).get_token(_PROBE_KEY)
+        getattr(store, "companies", store).get_company(_PROBE_KEY, _PROBE_KEY)
     except WeComSuiteError:
         raise
     except Exception as exc:
