@@ -32,6 +32,7 @@ from ..sandbox import Sandbox
 from ..sandbox.identity import SandboxIdentity, identity_paths, load_or_create_identity, write_suite_config
 from ..sandbox.run import run_forever
 from ..sandbox.settings import SandboxSettings
+from ..stores.url import sqlite_path
 from .listening import bind_listening_socket
 from .log_setup import configure_logging, register_secrets
 from .store_check import check_store
@@ -80,7 +81,14 @@ def export_lines(settings: SandboxSettings) -> list[str]:
 
 
 def _identity(store_url: str | None, identity_file: str | None) -> tuple[SandboxIdentity, Path, Path]:
-    identity_path, config_path = identity_paths(store_url or "", identity_file)
+    if identity_file is not None:
+        base = Path(identity_file)
+    elif store_url and store_url.startswith("sqlite:///"):
+        db = Path(sqlite_path(store_url))  # next to the database: one identity per database
+        base = db.with_name(db.stem)
+    else:
+        base = Path("wecom-suite-sandbox")
+    identity_path, config_path = identity_paths(base)
     try:
         identity, created = load_or_create_identity(identity_path)
     except ValueError as exc:
@@ -235,8 +243,6 @@ def sandbox(
 def _absolute(store_url: str) -> str:
     """A SQLite URL that means the same file from any working directory (for the ``--config`` file)."""
     if store_url.startswith("sqlite:///"):
-        from ..stores.url import sqlite_path
-
         return "sqlite:///" + str(Path(sqlite_path(store_url)).resolve())
     return store_url
 

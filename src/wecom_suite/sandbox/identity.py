@@ -80,19 +80,12 @@ class SandboxIdentity:
         _write_private(path, json.dumps(self.as_json(), indent=2, ensure_ascii=False) + "\n")
 
 
-def identity_paths(store_url: str, identity: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
-    """``(identity JSON, suite TOML)``: next to a SQLite store's file, else in the working directory."""
-    if identity is not None:
-        base = Path(identity)
-        base = base.with_name(base.name.removesuffix(".json").removesuffix(".identity"))
-    elif store_url.startswith("sqlite:///"):
-        from ..stores.url import sqlite_path
-
-        db = Path(sqlite_path(store_url))
-        base = db.with_name(db.stem)
-    else:
-        base = Path("wecom-suite-sandbox")
-    return base.with_name(base.name + ".identity.json"), base.with_name(base.name + ".toml")
+def identity_paths(base: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """``(identity JSON, suite TOML)`` for ``base`` (``data/sandbox`` or ``data/sandbox.identity.json``):
+    ``data/sandbox.identity.json`` and ``data/sandbox.toml``."""
+    path = Path(base)
+    path = path.with_name(path.name.removesuffix(".json").removesuffix(".identity"))
+    return path.with_name(path.name + ".identity.json"), path.with_name(path.name + ".toml")
 
 
 def load_or_create_identity(path: Path) -> tuple[SandboxIdentity, bool]:
