@@ -34,8 +34,17 @@ system-deps: python-venv
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$need; \
 	fi
 
+RUN_STAMP := $(VENV)/.runtime-stamp
+
+## `make run` needs only the runtime (pip install -e .), not the test tools of [dev].
+$(RUN_STAMP): pyproject.toml | python-venv
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e .
+	@touch $(RUN_STAMP)
+
 ## The main job: the local WeCom sandbox plus the suite service on the embedded SQLite store.
-run: venv
+## The sandbox keeps one identity per checkout (wecom-suite-sandbox.identity.json, next to the database).
+run: $(RUN_STAMP)
 	$(VENV)/bin/wecom-suite sandbox
 
 lint: venv

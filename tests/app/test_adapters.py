@@ -249,12 +249,16 @@ def test_install_callback_through_the_flask_adapter(suite: tuple[Sandbox, SuiteA
     assert authorised.status_code == 302, authorised.text
     back = urlsplit(authorised.headers["location"])
     assert back.path == "/wecom/install/callback"
-    done = test.get(f"{back.path}?{back.query}")
+    done = test.get(f"{back.path}?{back.query}", follow_redirects=True)
     assert done.status_code == 200, done.get_data(as_text=True)
     assert corp_id in done.get_data(as_text=True)
+    assert done.request.args.get("receipt")  # landed on the reloadable receipt URL (303 See Other)
     record = app.store.companies.get_company(s.suite_id, corp_id)
     assert record is not None
     assert record.active
-    again = test.get(f"{back.path}?{back.query}")  # the state is single use
+    reloaded = test.get(done.request.full_path)  # a reload of the success page shows it again
+    assert reloaded.status_code == 200
+    assert corp_id in reloaded.get_data(as_text=True)
+    again = test.get(f"{back.path}?{back.query}")  # the state itself is single use
     assert again.status_code == 400
-    assert "was already used" in again.get_data(as_text=True)
+    assert again.headers["x-wecom-reference"] in again.get_data(as_text=True)

@@ -33,7 +33,10 @@ def install_through_pages(world: World, http: httpx.Client, *, follow_redirect: 
     assert back.startswith(world.url("/install/callback?"))
     if not follow_redirect:
         return authorised
-    return http.get(back)
+    page = http.get(back)
+    if page.status_code == 303:  # our own success page's receipt URL (not a success_redirect_url)
+        page = http.get(page.headers["location"])
+    return page
 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite", "redis"])
@@ -65,7 +68,7 @@ def test_ticket_install_token_api_change_cancel_reset(
     with httpx.Client(timeout=10) as http:
         page = install_through_pages(world, http)
     assert page.status_code == 200, page.text
-    assert "Installed" in page.text
+    assert "安装成功" in page.text  # 简体中文 unless the browser prefers English
     assert world.corp_id in page.text
     assert sandbox.counters["service/set_session_info"] == 1
     authorization = sandbox.company().authorization
@@ -135,7 +138,7 @@ def test_create_auth_first_then_the_redirect_is_a_no_op(world: World) -> None:
         authorised = install_through_pages(world, http, follow_redirect=False)
         assert world.app.process_pending() == 2  # the ticket and the create_auth, which wins
         assert world.app.store.companies.get_company(world.app.config.suite_id, world.corp_id) is not None
-        page = http.get(authorised.headers["location"])
+        page = http.get(authorised.headers["location"], follow_redirects=True)
     assert page.status_code == 200
     assert world.corp_id in page.text
     assert world.sandbox.counters["service/v2/get_permanent_code"] == 1
@@ -158,35 +161,49 @@ def test_redelivered_callback_is_recorded_once(world: World) -> None:
     assert handled == ["create_auth"]
 
 
-def test_install_callback_errors_say_what_went_wrong(world: World) -> None:
+def logged_under(caplog: pytest.LogCaptureFixture, response: httpx.Response) -> str:
+    """The log line an error page's reference points to (the page shows the reference, not the details)."""
+    reference = response.headers["x-wecom-reference"]
+    assert reference in response.text
+    (line,) = [r.getMessage() for r in caplog.records if reference in r.getMessage()]
+    return line
+
+
+def test_install_callback_errors_say_what_went_wrong(world: World, caplog: pytest.LogCaptureFixture) -> None:
     world.sandbox.push_ticket()
     with httpx.Client(timeout=10) as http:
         no_code = http.get(world.url("/install/callback"), params={"state": "x"})
         assert no_code.status_code == 400
-        assert "no auth_code" in no_code.text
+        assert "auth_code" not in no_code.text
+        assert "no auth_code" in logged_under(caplog, no_code)
         forged = http.get(world.url("/install/callback"), params={"auth_code": "a" * 64, "state": "forged"})
         assert forged.status_code == 400
-        assert "not started in this browser" in forged.text  # no state cookie: nothing was started here
-        assert "/wecom/install" in forged.text
+        assert "expired or was already used" in logged_under(caplog, forged)
+        assert 'href="/wecom/install"' in forged.text
         authorised = install_through_pages(world, http, follow_redirect=False)
         location = authorised.headers["location"]
-        assert http.get(location).status_code == 200
+        done = http.get(location)
+        assert done.status_code == 303  # to the reloadable receipt URL
+        assert http.get(done.headers["location"]).status_code == 200
+        assert http.get(done.headers["location"]).status_code == 200  # and again: a reload is fine
         replayed = http.get(location)  # the state is single use
         assert replayed.status_code == 400
-        assert "already used" in replayed.text
-        unknown = http.get(world.url("/install/callback"), params={"auth_code": "a" * 64, "state": "forged"})
-        assert "expired or was already used" in unknown.text  # with the cookie now: an unknown state
+        tampered = http.get(done.headers["location"].replace("receipt=ey", "receipt=ez"))
+        assert tampered.status_code == 400
+        assert "receipt" in logged_under(caplog, tampered)
     state = parse_qs(urlsplit(location).query)["state"][0]
     assert state.isalnum()
 
 
-def test_install_start_failure_renders_a_page(world: World) -> None:
+def test_install_start_failure_renders_a_page(world: World, caplog: pytest.LogCaptureFixture) -> None:
     # No ticket was ever pushed: no suite token, so no pre_auth_code.
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=10, headers={"accept-language": "en-US,en;q=0.9"}) as http:
         page = http.get(world.url("/install"))
     assert page.status_code == 502
-    assert "could not be started" in page.text
-    assert "suite_ticket" in page.text
+    assert "could not be completed right now" in page.text  # plain words for the company's administrator
+    assert "suite_ticket" not in page.text  # provider internals stay in the log, under the page's reference
+    assert "suite_ticket" in logged_under(caplog, page)
+    assert "could not be started" in logged_under(caplog, page)
 
 
 def test_unknown_paths_and_methods(world: World) -> None:

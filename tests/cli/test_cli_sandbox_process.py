@@ -52,9 +52,11 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
         assert match is not None
         install = match.group(1)
         steps = [line for line in log.read_text().splitlines() if line.startswith("==> ")]
-        assert steps[0] == "==> starting the WeCom sandbox (authorisation callbacks must be answered within 1 s)"
-        assert re.fullmatch(r"==> sandbox \(WeCom\) at http://127\.0\.0\.1:\d+, suite ww[0-9a-f]{16}", steps[1])
-        service = re.fullmatch(r"==> starting the suite service at (http://127\.0\.0\.1:\d+) \(store (.+)\)", steps[2])
+        identity = r"==> created the sandbox identity sandbox\.identity\.json \(suite ww[0-9a-f]{16}; .+\)"
+        assert re.fullmatch(identity, steps[0])
+        assert steps[1] == "==> starting the WeCom sandbox (authorisation callbacks must be answered within 1 s)"
+        assert re.fullmatch(r"==> sandbox \(WeCom\) at http://127\.0\.0\.1:\d+, suite ww[0-9a-f]{16}", steps[2])
+        service = re.fullmatch(r"==> starting the suite service at (http://127\.0\.0\.1:\d+) \(store (.+)\)", steps[3])
         assert service is not None, steps
         assert install.startswith(service.group(1) + "/wecom/")
         assert service.group(2) == f"sqlite:///{db}"
@@ -73,8 +75,25 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
         text = log.read_text()
         (pushed,) = [line for line in text.splitlines() if "pushed create_auth" in line]
         assert pushed.endswith("(1 attempt(s))"), pushed  # `success` within the 1 s deadline, first try
-        assert "callback suite_ticket recorded" in text
+        assert "suite_ticket stored (later ones are logged at DEBUG)" in text
         assert "refreshed suite_token" in text
+        # Tickets keep coming (one a second here), but the log says so once, not once per ticket.
+        suite_match = re.search(r"suite (ww[0-9a-f]{16})", text)
+        assert suite_match is not None
+        seen: set[str] = set()
+
+        def tickets_seen() -> int:
+            reader = SQLiteStore(str(db))
+            try:
+                seen.add(reader.get_ticket(suite_match.group(1), allow_expired=True).ticket)
+            finally:
+                reader.close()
+            return len(seen)
+
+        wait_for(lambda: tickets_seen() >= 4, "three more suite_tickets", log)
+        routine = re.compile(r"suite_ticket stored|pushed suite_ticket|callback suite_ticket")
+        ticket_lines = [line for line in log.read_text().splitlines() if routine.search(line)]
+        assert len(ticket_lines) == 2, ticket_lines  # "suite_ticket stored (later ones ...)", "pushed suite_ticket"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0, log.read_text()
     finally:

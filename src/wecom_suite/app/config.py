@@ -419,8 +419,8 @@ class SuiteConfig(BaseSettings):
         scheme = url.split(":", 1)[0].lower()
         if "://" not in url or scheme not in STORE_SCHEMES:
             raise _problem(
-                f"unsupported store URL scheme {scheme!r}",
-                "use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://user@host/db",
+                f"{scheme!r} needs '://' after it" if scheme in STORE_SCHEMES else f"unsupported scheme {scheme!r}",
+                _store_url_hint(scheme),
             )
         return value
 
@@ -625,6 +625,17 @@ def reveal(value: SecretStr | None) -> str | None: ...
 def reveal(value: SecretStr | None) -> str | None:
     """The text of a secret setting (``None`` stays ``None``): only where the secret is used."""
     return value.get_secret_value() if value is not None else None
+
+
+def _store_url_hint(scheme: str) -> str:
+    """The right form of a store URL, for the scheme the user meant."""
+    if scheme == "sqlite":
+        return "write sqlite:///./relative.db (from the working directory) or sqlite:///var/lib/wecom-suite.db"
+    if scheme in ("redis", "rediss", "unix"):
+        return f"write {scheme}://host:6379/0"
+    if scheme in ("postgresql", "postgres"):
+        return f"write {scheme}://user:password@host:5432/dbname"
+    return "use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://user@host/db"
 
 
 def _reveal(value: Any) -> Any:

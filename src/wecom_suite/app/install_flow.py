@@ -28,8 +28,9 @@ from ..web.response import WebResponse
 from .browser_state import BrowserStates, refusal, state_fingerprint
 from .config import SuiteConfig, reveal
 from .handoff import HANDOFF_PARAM, Handoffs, HandoffSigner
+from .install_receipt import receipt_redirect, show_receipt
 from .lifecycle import as_json_dict
-from .pages import error_page, install_page, success_page
+from .pages import error_page, install_page
 
 __all__ = ["InstallFlow", "PreAuthApi", "failure_page", "public_base_url", "with_query"]
 
@@ -97,12 +98,14 @@ class InstallFlow:
             response = WebResponse.redirect(url)
             response.headers["cache-control"] = "no-store"
         else:
-            response = install_page(url, suite_name=self._config.name)
+            response = install_page(url, suite_name=self._config.name, suite_id=self._config.suite_id)
         response.headers["set-cookie"] = cookie
         return response
 
     def complete(self, request: WebRequest) -> WebResponse:
         """GET {prefix}/install/callback?auth_code=…&expires_in=600&state=…"""
+        if request.query.get("receipt"):  # the success page again (a reload): see install_receipt
+            return show_receipt(self._config, request.query["receipt"], now=self._clock.now())
         start_again = f"start again from {self._config.url_prefix}/install"
         auth_code = request.query.get("auth_code", "")
         state = request.query.get("state", "")
@@ -122,7 +125,7 @@ class InstallFlow:
                 state_fingerprint(state),
             )
             title, detail = refusal(check.outcome, "install", lifetime=STATE_LIFETIME)
-            return error_page(title, detail, hint=f"Please {start_again}.")
+            return error_page(title, detail, hint=f"Please {start_again}.", show_title=True)
         try:
             company, exchanged = self._redeem(auth_code)
         except WeComSuiteError as exc:
@@ -141,7 +144,7 @@ class InstallFlow:
             response.headers["cache-control"] = "no-store"
             response.headers["referrer-policy"] = "no-referrer"
             return response
-        return success_page(corp_name=company.corp_name, corp_id=company.corp_id, suite_name=self._config.name)
+        return receipt_redirect(self.redirect_uri(request), self._config, company, now=self._clock.now())
 
 
 def public_base_url(config: SuiteConfig, request: WebRequest | None) -> str:

@@ -89,6 +89,8 @@ def company_from_permanent_code(suite_id: str, answer: Any, *, now: float, event
 class SuiteLifecycle:
     """Keeps the store in step with WeCom: tickets, installs, changes, cancellations, code resets."""
 
+    _tickets_stored = 0  # suite_tickets stored by this object: the first is logged at INFO, the rest at DEBUG
+
     def __init__(
         self,
         suite_id: str,
@@ -139,6 +141,10 @@ class SuiteLifecycle:
         self._store.tickets.save_ticket(
             SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued)
         )
+        self._tickets_stored += 1  # one every 10 minutes, forever: say it once at INFO
+        first = self._tickets_stored == 1
+        logger.log(logging.INFO if first else logging.DEBUG, "suite %s: suite_ticket stored%s",
+                   self.suite_id, " (later ones are logged at DEBUG)" if first else "")
         return True
 
     def on_create_auth(self, event: CreateAuthEvent) -> CompanyRecord:

@@ -140,6 +140,7 @@ class LoginFlow:
                 "This return address is not allowed",
                 "The sign-in link asks to return to a page that is not on this provider's list.",
                 hint="Ask the provider to add it to allowed_return_urls (WECOM_ALLOWED_RETURN_URLS).",
+                show_title=True,
             )
         mode = choose_login_mode(self._config.login_mode, request.headers.get("user-agent", ""))
         base = public_base_url(self._config, request)
@@ -186,7 +187,7 @@ class LoginFlow:
                 "suite %s: sign-in callback refused: %s (state %s)", name, check.outcome.value, state_fingerprint(state)
             )
             title, detail = refusal(check.outcome, "sign-in", lifetime=LOGIN_STATE_LIFETIME)
-            return error_page(title, detail, hint=start_again)
+            return error_page(title, detail, hint=start_again, show_title=True)
         mode, return_to = str(check.extra.get("m", "")), str(check.extra.get("r", "")) or None
         try:
             info = self._api.get_user_info_3rd(code)

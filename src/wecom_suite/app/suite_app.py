@@ -77,6 +77,7 @@ from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .login_flow import LoginFlow, LoginHandler
 from .operator_routes import is_operator_path, operator_response
+from .pages import page_request
 from .paths import (
     DATA_PATH,
     INSTALL_CALLBACK_PATH,
@@ -396,11 +397,14 @@ class SuiteApp:
         if endpoint in (INSTALL_PATH, INSTALL_CALLBACK_PATH):
             if method != "GET":  # not even HEAD: both endpoints have effects (a pre_auth_code, a used state)
                 return _method_not_allowed("GET")
-            return self.install_flow.begin(request) if endpoint == INSTALL_PATH else self.install_flow.complete(request)
+            flow = self.install_flow
+            with page_request(request):  # the pages' language (Accept-Language) and start-again link
+                return flow.begin(request) if endpoint == INSTALL_PATH else flow.complete(request)
         if endpoint in _LOGIN_PATHS:
             if method != "GET":  # a new state, a used code: effects again
                 return _method_not_allowed("GET")
-            return self.login_flow.begin(request) if endpoint == LOGIN_PATH else self.login_flow.complete(request)
+            with page_request(request):
+                return self.login_flow.begin(request) if endpoint == LOGIN_PATH else self.login_flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
         if self.interceptor is not None:

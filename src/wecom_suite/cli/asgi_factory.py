@@ -1,7 +1,8 @@
 """The ASGI app uvicorn imports in each worker process of ``wecom-suite serve --workers N``.
 
 Worker processes cannot receive the parent's objects, only its environment: the configuration is
-read again from ``WECOM_SUITE_CONFIG`` (a TOML file) or the ``WECOM_*`` variables.
+read again from ``WECOM_SUITE_CONFIG`` (a TOML file) or the ``WECOM_*`` variables, and logging is
+configured again from ``WECOM_LOG_FORMAT`` / ``WECOM_LOG_LEVEL`` (a worker does not inherit the parent's).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from .. import metrics
 from ..app.config import SuiteConfig, load_configs
 from ..app.suite_group import SuiteGroup
+from .log_setup import configure_logging_from_env, register_config_secrets
 
 __all__ = ["create_asgi"]
 
@@ -21,11 +23,14 @@ WARM_TOKENS_ENV = "WECOM_WARM_TOKENS"
 
 
 def create_asgi() -> Any:
+    """The ASGI app of every configured suite; logging as the parent process chose (``WECOM_LOG_FORMAT``)."""
+    configure_logging_from_env()
     path = os.environ.get(CONFIG_ENV)
     configs = load_configs(path) if path else [SuiteConfig.from_env()]
     chosen = os.environ.get(SUITE_ENV)
     if chosen:
         configs = [c for c in configs if chosen in (c.name, c.suite_id)]
+    register_config_secrets(configs)
     warm = os.environ.get(WARM_TOKENS_ENV, "").lower() in {"1", "true", "yes"}
     metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
     return SuiteGroup.from_configs(configs, warm_tokens=warm).asgi()

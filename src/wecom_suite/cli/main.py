@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..errors import WeComSuiteError
+from .common_options import add_common_options, common_params
 from .inbox_commands import inbox
 from .inspect_commands import corps, ticket, token
 from .keygen import keygen
@@ -18,7 +19,14 @@ __all__ = ["cli", "main"]
 
 
 class _Group(click.Group):
-    """Turns our own exceptions into ``Error: <message> (hint: …)`` and exit status 1, no traceback."""
+    """Turns our own exceptions into ``Error: <message> (hint: …)`` and exit status 1, no traceback.
+
+    Every command added gets the common options (``--config`` …), so they work after its name too.
+    """
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        add_common_options(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -27,25 +35,19 @@ class _Group(click.Group):
             raise click.ClickException(" ".join(str(exc).split())) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    envvar="WECOM_SUITE_CONFIG",
-    help="TOML configuration file (default: WECOM_* environment variables).",
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=common_params(with_envvar=True),
 )
-@click.option("--suite", "suite_name", help="With several suites in the file: which one (name or suite id).")
-@click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
 @click.version_option(package_name="wecom-suite")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, suite_name: str | None, verbose: bool) -> None:
-    """wecom-suite: run and inspect a WeCom (企业微信) third-party suite service."""
+def cli(ctx: click.Context) -> None:
+    """wecom-suite: run and inspect a WeCom (企业微信) third-party suite service.
+
+    --config, --suite, --verbose and --log-format may be given before or after the command name.
+    """
     ctx.ensure_object(dict)
-    ctx.obj["config_path"] = config_path
-    ctx.obj["suite_name"] = suite_name
-    ctx.obj["verbose"] = verbose
 
 
 cli.add_command(serve)

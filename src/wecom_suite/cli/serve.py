@@ -7,15 +7,24 @@ import os
 import click
 
 from .. import metrics
-from ..app.config import SuiteConfig
+from ..app.config import SuiteConfig, reveal
+from ..app.pages import TEMPLATE_DIR_ENV
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
 from .listening import bind_listening_socket
 from .loading import load_all
-from .log_setup import configure_logging
+from .log_setup import (
+    LOG_FORMAT_ENV,
+    LOG_LEVEL_ENV,
+    LOG_PROCESSES_ENV,
+    configure_logging,
+    logging_config,
+    register_config_secrets,
+)
+from .store_check import check_store
 
-__all__ = ["print_summary", "serve"]
+__all__ = ["check_stores", "print_summary", "serve"]
 
 
 def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
@@ -41,11 +50,18 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
             click.echo("  (set public_base_url to the https address WeCom reaches; these use the listen address)")
 
 
+def check_stores(configs: list[SuiteConfig]) -> None:
+    """Open every distinct store once (StoreError / ConfigError, one line with a hint, if one is unusable)."""
+    urls = [reveal(url) for c in configs for url in (c.store_url, c.cache_url) if url is not None]
+    for url in dict.fromkeys(urls):
+        check_store(url)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0: all).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
-@click.option("--check", is_flag=True, help="Validate and print the configuration, then exit.")
+@click.option("--check", is_flag=True, help="Validate the configuration, open the store, print both, then exit.")
 @click.option(
     "--warm-tokens",
     is_flag=True,
@@ -53,27 +69,61 @@ def print_summary(configs: list[SuiteConfig], base_url: str) -> None:
 )
 @click.option("--metrics/--no-metrics", "metrics_on", default=True, show_default=True,
               help="Serve Prometheus metrics at /metrics (docs/operations-console.md).")
+@click.option(
+    "--templates",
+    "template_dir",
+    type=click.Path(file_okay=False, exists=True),
+    envvar=TEMPLATE_DIR_ENV,
+    help="A folder of Jinja2 templates that replace the default install, success and error pages.",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, workers: int, check: bool, warm_tokens: bool, metrics_on: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    check: bool,
+    warm_tokens: bool,
+    metrics_on: bool,
+    template_dir: str | None,
 ) -> None:
     """Run the suite service (callbacks, install flow) with uvicorn."""
     configs = load_all(ctx)
+    check_stores(configs)  # a store nobody can use: one line now, not a traceback a second later
     if check:
         print_summary(configs, f"http://{host}:{port}")
-        click.echo("configuration OK")
+        click.echo("configuration OK (store reachable)")
         return
     sock = bind_listening_socket(host, port)  # a busy port: one error line, before any output or worker
     print_summary(configs, f"http://{host}:{sock.getsockname()[1]}")
     import uvicorn
 
-    configure_logging(bool(ctx.obj.get("verbose")))
+    verbose = bool(ctx.obj.get("verbose"))
+    log_format = ctx.obj.get("log_format") or "text"
+    # The same logging in this process and in every worker: uvicorn applies log_config in each worker,
+    # and the factory applies it again from the environment (for servers that start it themselves).
+    os.environ[LOG_FORMAT_ENV] = log_format
+    os.environ[LOG_LEVEL_ENV] = "DEBUG" if verbose else "INFO"
+    os.environ[LOG_PROCESSES_ENV] = "1" if workers > 1 else "0"
+    if template_dir:
+        os.environ[TEMPLATE_DIR_ENV] = os.path.abspath(template_dir)
+    log_config = logging_config(verbose=verbose, log_format=log_format, access_log=verbose, processes=workers > 1)
+    configure_logging(verbose, log_format, processes=workers > 1)
+    register_config_secrets(configs)
+    common: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config,
+        "log_level": None,
+        "access_log": verbose,
+        "lifespan": "off",
+    }
     if workers == 1:
         if metrics_on:
             metrics.enable()
         group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
         try:
-            config = uvicorn.Config(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
+            config = uvicorn.Config(group.asgi(), **common)  # type: ignore[arg-type]
             uvicorn.Server(config).run(sockets=[sock])
         finally:
             group.close()
@@ -91,10 +141,7 @@ def serve(
     uvicorn.run(
         "wecom_suite.cli.asgi_factory:create_asgi",
         factory=True,
-        host=host,
-        port=port,
         workers=workers,
-        log_level="info",
-        lifespan="off",
+        **common,  # type: ignore[arg-type]
     )
     cleanup()

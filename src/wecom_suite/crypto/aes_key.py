@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
+import secrets
+import string
 
 from ..errors import CallbackError, CallbackReason
 
@@ -24,6 +25,11 @@ def decode_encoding_aes_key(encoding_aes_key: str) -> bytes:
     """
     if not isinstance(encoding_aes_key, str):
         raise ValueError(f"EncodingAESKey must be a str, not {type(encoding_aes_key).__name__}")
+    if encoding_aes_key != encoding_aes_key.strip() or any(c.isspace() for c in encoding_aes_key):
+        raise ValueError(
+            f"EncodingAESKey contains whitespace ({len(encoding_aes_key)} characters with it); "
+            "remove the spaces or line breaks copied with it"
+        )
     if len(encoding_aes_key) != 43:
         raise ValueError(f"EncodingAESKey must be exactly 43 characters, got {len(encoding_aes_key)}")
     if not _ALPHABET.fullmatch(encoding_aes_key):
@@ -46,6 +52,14 @@ def encoding_aes_key_error(encoding_aes_key: str) -> CallbackError:
     return CallbackError(CallbackReason.ILLEGAL_AES_KEY, "")
 
 
+_GENERATED_ALPHABET = string.ascii_letters + string.digits
+
+
 def generate_encoding_aes_key() -> str:
-    """A fresh random EncodingAESKey to paste into the provider console (``wecom-suite keygen``)."""
-    return base64.b64encode(os.urandom(32)).decode("ascii")[:43]
+    """A fresh random EncodingAESKey to paste into the provider console (``wecom-suite keygen``).
+
+    43 characters from a-z, A-Z and 0-9 only: WeCom's console defines the key that way and may refuse
+    ``+`` or ``/`` (https://developer.work.weixin.qq.com/document/path/90968). Every such string is still
+    valid base64, so it decodes to a 32-byte key like any other. About 256 bits of randomness (43 x 5.95).
+    """
+    return "".join(secrets.choice(_GENERATED_ALPHABET) for _ in range(43))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,11 +145,12 @@ _SAMPLES: list[tuple[str, list[tuple[int, str, int]], list[tuple[str, str, list[
 ]
 
 
-def default_companies(provider_corp_id: str) -> list[SimCompany]:
-    """Three companies with fresh random corp ids; the first user of each is its admin (the installer)."""
+def default_companies(provider_corp_id: str, corp_ids: Sequence[str] = ()) -> list[SimCompany]:
+    """Three companies with fresh random corp ids (or ``corp_ids``, in order, to keep them across runs);
+    the first user of each is its admin (the installer)."""
     companies: list[SimCompany] = []
     for index, (name, departments, users) in enumerate(_SAMPLES):
-        corp_id = "ww" + secrets.token_hex(8)
+        corp_id = corp_ids[index] if index < len(corp_ids) else "ww" + secrets.token_hex(8)
         company = SimCompany(corp_id=corp_id, corp_name=name, agent_id=1000002 + index,
                              customers=sample_customers(corp_id))
         for dep_id, dep_name, parent in departments:

@@ -236,11 +236,13 @@ class CallbackPusher:
             self.log.finished(delivery)
             self._report(delivery)
 
-    @staticmethod
-    def _report(delivery: Delivery) -> None:
+    def _report(self, delivery: Delivery) -> None:
         url = redact_url(delivery.url)
         if delivery.ok:
-            logger.info("pushed %s to %s (%d attempt(s))", delivery.label, url, len(delivery.attempts))
+            # Tickets come every few seconds under `make run`: the first at INFO, the rest at DEBUG (-v).
+            routine = delivery.label == "suite_ticket" and sum(d.ok for d in self.log.labelled("suite_ticket")) > 1
+            level = logging.DEBUG if routine else logging.INFO
+            logger.log(level, "pushed %s to %s (%d attempt(s))", delivery.label, url, len(delivery.attempts))
             return
         tries = delivery.attempts or delivery.verification
         last = tries[-1] if tries else None

@@ -6,10 +6,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import re_path
-
 from ...web import WebHandler, WebRequest
+from .._extra import missing_extra
+
+try:
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import re_path
+except ImportError as exc:  # the extra is optional: say which one to install
+    raise missing_extra("Django", "django", exc) from None
+
 
 __all__ = ["make_view", "wecom_urlpatterns"]
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, request
-
 from ...web import WebHandler, WebRequest
+from .._extra import missing_extra
+
+try:
+    from flask import Blueprint, Flask, Response, request
+except ImportError as exc:  # the extra is optional: say which one to install
+    raise missing_extra("Flask", "flask", exc) from None
+
 
 __all__ = ["make_view", "register"]
 
