@@ -10,7 +10,7 @@ from ..app.config import SuiteConfig
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
-from .listening import bind_listening_socket
+from .listening import bind_listening_socket, run_workers
 from .loading import load_all
 from .log_setup import configure_logging
 
@@ -68,11 +68,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
         try:
             config = uvicorn.Config(group.asgi(), host=host, port=port, log_level="info", lifespan="off")
             uvicorn.Server(config).run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown; as uvicorn.run, exit 0
+            pass
         finally:
             group.close()
             sock.close()
         return
-    sock.close()  # uvicorn's supervisor binds again (the port was free a moment ago) and shares it with workers
     # Several processes: each imports the app and reads the configuration again from the environment.
     if ctx.obj.get("config_path"):
         os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])
@@ -80,7 +81,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
         os.environ[SUITE_ENV] = ctx.obj["suite_name"]
     if warm_tokens:
         os.environ[WARM_TOKENS_ENV] = "1"
-    uvicorn.run(
+    config = uvicorn.Config(
         "wecom_suite.cli.asgi_factory:create_asgi",
         factory=True,
         host=host,
@@ -89,3 +90,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, check: bool, w
         log_level="info",
         lifespan="off",
     )
+    try:
+        run_workers(config, sock)  # the workers share our socket (uvicorn's own would lack TCP_NODELAY)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
