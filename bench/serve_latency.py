@@ -43,7 +43,9 @@ def plain_uvicorn(config: Path, log: Path) -> Iterator[h.Server]:
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "wecom_suite.cli.asgi_factory:create_asgi"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--log-level", "info"]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "WECOM_SUITE_CONFIG": str(config)})
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "WECOM_SUITE_CONFIG": str(config)}
+        )
     server = h.Server(proc, port, log)
     try:
         h.wait_port(port, proc, log)
@@ -134,7 +136,9 @@ def main() -> int:
                 h.serve(h.write_config(_mk(work / "serve"), f"sqlite:///{work}/serve/store.db"), work / "serve.log")
             ),
             "plain uvicorn": stack.enter_context(
-                plain_uvicorn(h.write_config(_mk(work / "plain"), f"sqlite:///{work}/plain/store.db"), work / "plain.log")
+                plain_uvicorn(
+                    h.write_config(_mk(work / "plain"), f"sqlite:///{work}/plain/store.db"), work / "plain.log"
+                )
             ),
             "old socket": stack.enter_context(
                 old_socket(h.write_config(_mk(work / "old"), f"sqlite:///{work}/old/store.db"), work / "old.log")
@@ -159,10 +163,14 @@ def main() -> int:
             )
     ok = True
     for kind in ("GET 404", "POST suite_ticket"):
-        diff = (statistics.median(results["wecom-suite serve"][kind]) - statistics.median(results["plain uvicorn"][kind])) * 1e3
+        diff = (
+            statistics.median(results["wecom-suite serve"][kind]) - statistics.median(results["plain uvicorn"][kind])
+        ) * 1e3
         met = diff <= TARGET_MS
         ok &= met
-        print(f"serve - plain uvicorn, {kind}: {diff:+.2f} ms (target <= {TARGET_MS} ms): {'met' if met else 'NOT met'}")
+        print(
+            f"serve - plain uvicorn, {kind}: {diff:+.2f} ms (target <= {TARGET_MS} ms): {'met' if met else 'NOT met'}"
+        )
     return 0 if ok else 1
 
 
