@@ -253,3 +253,9 @@ def mixed_callback(i: int, now: int, ticket_share: float = 0.3) -> Callback:
 
 def scratch_dir(name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"wecom-bench-{name}-"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

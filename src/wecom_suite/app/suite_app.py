@@ -310,7 +310,11 @@ class SuiteApp:
         if isinstance(event, SuiteTicketEvent):
             # Stored before answering: it is one small write, and the worker itself may need the ticket
             # (a suite token) to process an install that arrives right behind it.
-            self.lifecycle.store_ticket(event)
+            try:
+                self.lifecycle.store_ticket(event)
+            except Exception:  # the store is down: 503 (WeCom re-sends), as _record answers
+                logger.exception("suite %s: could not store a suite_ticket", self.config.name)
+                return WebResponse.text("store unavailable; WeCom will retry", status=503)
         return self._record(ctx, "callback")
 
     def _receive_system(self, request: WebRequest, receiver: CallbackReceiver) -> WebResponse:
