@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import _harness as h
+from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores.url import open_store
 
 CHUNK = 500
@@ -97,7 +98,8 @@ def main() -> int:
     parser.add_argument("--server-cpus", default="1")
     args = parser.parse_args()
     work = h.scratch_dir("fuzz-http")
-    settings_map = config_settings(f"sqlite:///{work / 'store.db'}")
+    wecom = Sandbox(ticket_interval=None).start()  # answers /install's API calls at once (unknown suite)
+    settings_map = config_settings(f"sqlite:///{work / 'store.db'}", api_base_url=wecom.base_url)
     config = work / "suite.toml"
     config.write_text("".join(f'{k} = "{v}"\n' for k, v in settings_map.items()), encoding="utf-8")
     memory: list[tuple[int, float]] = []

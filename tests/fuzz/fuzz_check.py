@@ -18,7 +18,9 @@ from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import CallbackError
-from wecom_suite.stores.memory import MemoryStore
+from wecom_suite.sandbox import Sandbox
+from wecom_suite.stores.store import Store
+from wecom_suite.stores.url import open_store
 from wecom_suite.web import WebRequest
 
 MAX_KEPT = 20  # findings kept in full; the rest are only counted
@@ -39,24 +41,32 @@ class Tally:
 
 @dataclass
 class Target:
-    """A SuiteApp (worker off, in-memory store, ManualClock at START) and a bare instruction receiver."""
+    """A SuiteApp (worker off, ManualClock at START, WeCom played by the sandbox) and a bare receiver.
+
+    The sandbox answers the API calls some inputs cause (``/install`` asks for a suite token, the worker
+    redeems auth codes) at once and with WeCom's errors: this suite is unknown to it. Without it those
+    calls would go to an address where nothing listens, and the client's retries would sleep.
+    """
 
     clock: ManualClock
-    store: MemoryStore
+    store: Store
     app: SuiteApp
     receiver: CallbackReceiver
+    sandbox: Sandbox | None = None
 
     def close(self) -> None:
         self.app.close()
         self.store.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
 
 
 INSTALL_PATHS = ("/install", "/install/callback")
 
 
 def upstream_answer(request: FuzzRequest, status: int) -> bool:
-    """The install pages answer 502 when WeCom cannot be asked (here: nothing listens at its address,
-    and no suite_ticket came); that is a gateway's answer about WeCom, not a failure of the service."""
+    """The install pages answer 502 when WeCom refuses (here the sandbox does not know this suite, or no
+    suite_ticket came): a gateway's answer about WeCom, not a failure of the service."""
     return status == 502 and request.path.rstrip("/").endswith(INSTALL_PATHS)
 
 
@@ -65,12 +75,14 @@ def quiet_logs() -> None:
     logging.getLogger("wecom_suite").setLevel(logging.ERROR)
 
 
-def make_target() -> Target:
+def make_target(store_url: str = "memory://") -> Target:
     clock = ManualClock(START)
-    store = MemoryStore(clock)
-    app = SuiteApp(store=store, clock=clock, start_worker=False, **config_settings("memory://"))
+    store = open_store(store_url, clock)
+    sandbox = Sandbox(clock=clock, ticket_interval=None).start()
+    settings = config_settings(store_url, api_base_url=sandbox.base_url)
+    app = SuiteApp(store=store, clock=clock, start_worker=False, **settings)
     receiver = CallbackReceiver(TOKEN, KEY, SUITE, clock=clock, suite_id=SUITE)
-    return Target(clock, store, app, receiver)
+    return Target(clock, store, app, receiver, sandbox)
 
 
 def exercise(target: Target, request: FuzzRequest, tally: Tally) -> int:
