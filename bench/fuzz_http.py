@@ -32,6 +32,7 @@ from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores.url import open_store
 
 CHUNK = 500
+H11_HEAD_LIMIT = 16 * 1024  # bytes: uvicorn's h11 limit for a request line plus headers
 
 
 def rss_mb(pid: int) -> float:
@@ -50,12 +51,15 @@ class Sender:
         self.finding_count = 0
         self.not_sent = 0  # requests http.client refuses to send (e.g. a header value it rejects)
         self.closed_after_answer = 0
+        self.refused_oversized = 0  # requests whose head was too long for uvicorn: connection closed
         self.sent = 0
 
     def send(self, request: FuzzRequest) -> int:
         target = request.path + ("?" + request.query_string if request.query else "")
         try:
-            self.conn.putrequest(request.method, target, skip_accept_encoding=True)
+            # a generated Host replaces http.client's own (two Host headers is a malformed request)
+            skip_host = any(name.lower() == "host" for name in request.headers)
+            self.conn.putrequest(request.method, target, skip_host=skip_host, skip_accept_encoding=True)
             for name, value in request.headers.items():
                 self.conn.putheader(name, value)
             if request.body or request.method in ("POST", "PUT", "PATCH"):
@@ -65,11 +69,23 @@ class Sender:
             self.not_sent += 1
             self.reconnect()
             return 0
+        except OSError as exc:  # the server hung up while we were still sending
+            self.sent += 1
+            if len(target) + sum(len(k) + len(v) for k, v in request.headers.items()) > H11_HEAD_LIMIT:
+                self.refused_oversized += 1  # uvicorn (h11) refuses a request head over 16 KiB: expected
+            else:
+                self.note(f"reset while sending ({type(exc).__name__}) {request!r}")
+            self.reconnect()
+            return 0
         self.sent += 1
         try:
             response = self.conn.getresponse()
             response.read()
         except (OSError, http.client.HTTPException) as exc:
+            if len(target) > H11_HEAD_LIMIT:
+                self.refused_oversized += 1
+                self.reconnect()
+                return 0
             self.note(f"no answer ({type(exc).__name__}: {exc}) to {request!r}")
             self.reconnect()
             return 0
@@ -149,6 +165,7 @@ def main() -> int:
     for key, count in sorted(sender.statuses.items()):
         print(f"  {key}: {count:,}")
     print(f"connections the server closed after answering: {sender.closed_after_answer:,}")
+    print(f"requests with a head over 16 KiB that uvicorn refused by closing: {sender.refused_oversized:,}")
     print(f"valid suite_ticket after the fuzz: {final}")
     print(f"recorded callbacks still pending 60 s after the fuzz (failing in the worker; need dead letters): {pending}")
     print(f"findings: {sender.finding_count}")
