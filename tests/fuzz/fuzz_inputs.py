@@ -12,6 +12,7 @@ status below 500 and never raise.
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import string
 from dataclasses import dataclass, field
@@ -368,6 +369,21 @@ def valid_suite_ticket(now: int, serial: int) -> FuzzRequest:
     encrypted = _crypt().encrypt(plain, SUITE)
     query = _signed_query(encrypted, str(now), f"final{serial}")
     return FuzzRequest("POST", PREFIX + "/callback/instruction", query, {}, envelope_body(encrypted, SUITE), "valid")
+
+
+def valid_callback(info_type: str, serial: int, now: int = START) -> tuple[FuzzRequest, str]:
+    """A correct suite_ticket or change_contact callback, unique per ``serial``, and its inbox id
+    (sha256 of receive id + plaintext, as ``CallbackContext.digest``)."""
+    fields: dict[str, object] = {"SuiteId": SUITE, "InfoType": info_type, "TimeStamp": now}
+    if info_type == "suite_ticket":
+        fields["SuiteTicket"] = f"ticket-{serial}"
+    else:
+        fields.update(AuthCorpId=CORP, ChangeType="update_user", UserID=f"user{serial}", Name=f"成员{serial}")
+    plain = to_xml(fields)
+    encrypted = _crypt().encrypt(plain, SUITE)
+    query = _signed_query(encrypted, str(now), f"v{serial}")
+    request = FuzzRequest("POST", PREFIX + "/callback/instruction", query, {}, envelope_body(encrypted, SUITE), "valid")
+    return request, hashlib.sha256(SUITE.encode() + plain.encode()).hexdigest()
 
 
 def config_settings(store_url: str, api_base_url: str = "http://127.0.0.1:9") -> dict[str, str]:

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 from fuzz_check import Tally, Target, exercise
-from fuzz_inputs import KEY, START, SUITE, TOKEN, FuzzRequest, _crypt, _signed_query, config_settings, envelope_body
+from fuzz_inputs import KEY, START, SUITE, TOKEN, config_settings, valid_callback
 
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores.records import InboxItem
 from wecom_suite.stores.url import open_store
-from wecom_suite.xml import to_xml
 
 
 class Redis:
@@ -71,22 +70,6 @@ def redis(tmp_path: Path) -> Iterator[Redis]:
     server.stop()
 
 
-def callback(info_type: str, serial: int) -> tuple[FuzzRequest, str]:
-    """A valid instruction callback and its inbox id."""
-    fields: dict[str, object] = {"SuiteId": SUITE, "InfoType": info_type, "TimeStamp": START}
-    if info_type == "suite_ticket":
-        fields["SuiteTicket"] = f"outage-ticket-{serial}"
-    else:
-        fields.update(AuthCorpId="wwoutagecorp00001", ChangeType="update_user", UserID=f"user{serial}")
-    plain = to_xml(fields)
-    encrypted = _crypt().encrypt(plain, SUITE)
-    query = _signed_query(encrypted, str(START), f"outage{serial}")
-    request = FuzzRequest("POST", "/wecom/callback/instruction", query, {}, envelope_body(encrypted, SUITE), "valid")
-    import hashlib
-
-    return request, hashlib.sha256(SUITE.encode() + plain.encode()).hexdigest()
-
-
 def test_redis_stopped_and_started_again(redis: Redis) -> None:
     clock = ManualClock(START)
     store = open_store(redis.url, clock)
@@ -104,7 +87,7 @@ def test_redis_stopped_and_started_again(redis: Redis) -> None:
                 redis.start()
             for info_type in ["suite_ticket", "change_contact"] * 3:
                 serial += 1
-                request, digest = callback(info_type, serial)
+                request, digest = valid_callback(info_type, serial)
                 status = exercise(target, request, tally)
                 statuses[phase].append(status)
                 if status == 200:
