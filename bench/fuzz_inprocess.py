@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -78,6 +79,7 @@ def main() -> int:
     pending_before = target.store.pending_count(SUITE)
     claimed, pending = process_recorded(target, rounds=4)
     target.close()
+    shutil.rmtree(work, ignore_errors=True)  # it may be in memory (/dev/shm)
 
     print(
         f"\ninputs: {tally.inputs:,} ({tally.inputs // per_draw:,} hypothesis draws x {per_draw}) in {wall:.0f} s wall, {cpu:.0f} s CPU"
