@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench system-deps python-venv venv clean
+.PHONY: run test lint bench soak bench-deps system-deps python-venv venv clean
 
 $(STAMP): pyproject.toml | python-venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,8 +54,18 @@ lint: venv
 test: system-deps venv lint
 	$(VENV)/bin/pytest
 
-bench: venv system-deps
+## wrk (Debian's package) drives bench/load.py.
+bench-deps: system-deps
+	@command -v wrk >/dev/null 2>&1 || { echo "installing Debian package: wrk"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
+
+## Benchmarks (minutes): micro-benchmarks, serve latency, 60 s load runs. Figures: docs/benchmarks.md.
+bench: venv bench-deps
 	$(PY) bench/run_all.py
+
+## Long runs (tens of minutes): 1,000,000 fuzz inputs in process, 50,000 over HTTP, faults. docs/reliability.md.
+soak: venv system-deps
+	$(PY) bench/run_all.py --soak
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache build dist

@@ -494,7 +494,15 @@ class SuiteApp:
         if source is CallbackSource.INSTRUCTION and isinstance(event, SuiteTicketEvent):
             # Stored before answering as well: one small write, and the worker may need the ticket (a suite
             # token) for an install that arrives right behind it, behind a queue of other callbacks.
-            self.lifecycle.store_ticket(event)
+            try:
+                self.lifecycle.store_ticket(event)
+            except Exception as exc:  # the store is down: 503 (the request failed, so WeCom delivers it again)
+                logger.error("suite %s: could not store a suite_ticket: %s", self.config.name,
+                             f"{type(exc).__name__}: {exc}")
+                self._observe(source, event, "", "store_error", "", since)
+                return self._error_response(
+                    request, exc, WebResponse.text("store unavailable: the callback was not recorded", status=503)
+                )
         app = self.system_event_app if source is CallbackSource.SYSTEM else self
         replying = source is CallbackSource.DATA and self.router.wants_reply(event)
         item = InboxItem(

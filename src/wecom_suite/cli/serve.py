@@ -12,7 +12,7 @@ from ..app.pages import TEMPLATE_DIR_ENV
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
 from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
-from .listening import bind_listening_socket
+from .listening import bind_listening_socket, run_workers
 from .loading import load_all
 from .log_setup import (
     LOG_FORMAT_ENV,
@@ -125,11 +125,12 @@ def serve(
         try:
             config = uvicorn.Config(group.asgi(), **common)  # type: ignore[arg-type]
             uvicorn.Server(config).run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown; as uvicorn.run, exit 0
+            pass
         finally:
             group.close()
             sock.close()
         return
-    sock.close()  # uvicorn's supervisor binds again (the port was free a moment ago) and shares it with workers
     # Several processes: each imports the app and reads the configuration again from the environment.
     if ctx.obj.get("config_path"):
         os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])
@@ -138,10 +139,16 @@ def serve(
     if warm_tokens:
         os.environ[WARM_TOKENS_ENV] = "1"
     cleanup = metrics.prepare_multiprocess(workers) if metrics_on else (lambda: None)  # before the workers start
-    uvicorn.run(
+    config = uvicorn.Config(
         "wecom_suite.cli.asgi_factory:create_asgi",
         factory=True,
         workers=workers,
         **common,  # type: ignore[arg-type]
     )
-    cleanup()
+    try:
+        run_workers(config, sock)  # the workers share our socket (uvicorn's own would lack TCP_NODELAY)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        cleanup()
