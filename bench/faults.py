@@ -138,7 +138,7 @@ def api_phase() -> tuple[list[CaseResult], dict[str, object]]:
             try:
 
                 def installed(corp_id: str) -> bool:
-                    record = store.get_company(settings.suite_id, corp_id)
+                    record = store.companies.get_company(settings.suite_id, corp_id)
                     return record is not None and record.active
 
                 first = companies[0].corp_id

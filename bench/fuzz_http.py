@@ -150,9 +150,9 @@ def main() -> int:
         store = open_store(settings_map["store_url"])
         try:
             deadline = time.monotonic() + 60
-            while store.pending_count(SUITE) and time.monotonic() < deadline:
+            while store.inbox.stats(SUITE).pending and time.monotonic() < deadline:
                 time.sleep(0.5)
-            pending = store.pending_count(SUITE)
+            pending = store.inbox.stats(SUITE).pending
         finally:
             store.close()
     print(

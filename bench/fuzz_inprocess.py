@@ -76,7 +76,7 @@ def main() -> int:
             )
     wall, cpu = time.monotonic() - start, time.process_time() - cpu
     final = exercise(target, valid_suite_ticket(START, 1), tally)
-    pending_before = target.store.pending_count(SUITE)
+    pending_before = target.store.inbox.stats(SUITE).pending
     claimed, pending = process_recorded(target, rounds=4)
     target.close()
     shutil.rmtree(work, ignore_errors=True)  # it may be in memory (/dev/shm)

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import _harness as h
-from wecom_suite.stores.records import InboxItem
+from wecom_suite.stores.records import ItemState
 from wecom_suite.stores.store import Store
 from wecom_suite.stores.url import open_store
 
@@ -103,20 +103,19 @@ def write_requests(path: Path, count: int, first: int = 0) -> list[str]:
 def wait_drained(store: Store, suite_id: str, timeout: float) -> tuple[int, float]:
     """Wait (bounded) until no recorded callback is left unprocessed; returns (pending, seconds waited)."""
     start = time.monotonic()
-    pending = store.pending_count(suite_id)
+    pending = store.inbox.stats(suite_id).pending
     while pending and time.monotonic() - start < timeout:
         time.sleep(0.5)
-        pending = store.pending_count(suite_id)
+        pending = store.inbox.stats(suite_id).pending
     return pending, time.monotonic() - start
 
 
 def missing_from_inbox(store: Store, suite_id: str, digests: Sequence[str]) -> list[str]:
-    """The ids in ``digests`` the inbox never recorded. ``put`` answers False for an id it has ever
-    recorded (pending or processed); an id it accepts now was missing (the probe item it writes is
-    empty and the run is over)."""
+    """The ids in ``digests`` that are not in the inbox, or were not processed (DONE) by now."""
     missing = []
     for digest in digests:
-        if store.put(InboxItem(id=digest, suite_id=suite_id, payload=b"", received_at=0.0)):
+        item = store.inbox.get_item(digest)
+        if item is None or item.suite_id != suite_id or item.state is not ItemState.DONE:
             missing.append(digest)
     return missing
 

@@ -119,4 +119,4 @@ def process_recorded(target: Target, rounds: int = 8) -> tuple[int, int]:
     for _ in range(rounds):
         claimed += target.app.process_pending()
         target.clock.advance(3600)
-    return claimed, target.store.pending_count(SUITE)
+    return claimed, target.store.inbox.stats(SUITE).pending

@@ -114,17 +114,11 @@ def test_after_the_fuzz_a_valid_callback_is_accepted(target: Target, tally: Tall
     assert tally.inputs >= 200
     assert tally.finding_count == 0, tally.findings
     assert exercise(target, valid_suite_ticket(START, 1), tally) == 200
-    ticket = target.store.get_ticket(SUITE)
+    ticket = target.store.tickets.get_ticket(SUITE)
     assert ticket is not None
     assert ticket.ticket == "after-fuzz-1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 9: a callback that fails in the worker every time must move to the dead letters; today it is "
-    "retried with backoff for ever (remove this mark when the new inbox lands)",
-)
 def test_recorded_hostile_callbacks_do_not_retry_for_ever(target: Target, tally: Tally) -> None:
     """Besides what the fuzzing recorded, one create_auth whose auth_code can never be redeemed (and no
     WeCom to ask): it fails on every attempt, so it must end in the dead letters, not pending."""

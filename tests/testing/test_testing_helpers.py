@@ -28,7 +28,7 @@ def test_suite_app_for_uses_memory_not_a_file_in_the_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with suite_app_for(wecom_sandbox, start_worker=False) as app:
-        assert app.config.store_url == "memory://"
+        assert app.config.store_url.get_secret_value() == "memory://"
     assert os.listdir(tmp_path) == []
 
 

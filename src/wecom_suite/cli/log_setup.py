@@ -59,12 +59,20 @@ def register_secrets(values: Iterable[str | None]) -> None:
         _secrets.update(v for v in values if v and len(v) >= 8)
 
 
-_CONFIG_SECRETS = ("suite_secret", "token", "encoding_aes_key", "previous_encoding_aes_key", "provider_secret")
+_CONFIG_SECRETS = (
+    "suite_secret", "token", "encoding_aes_key", "previous_encoding_aes_key", "provider_secret", "secret_key",
+    "console_token",
+)
 
 
 def register_config_secrets(configs: Iterable[object]) -> None:
-    """:func:`register_secrets` for every secret setting of some ``SuiteConfig``s."""
-    register_secrets(getattr(config, name, None) for config in configs for name in _CONFIG_SECRETS)
+    """:func:`register_secrets` for every secret setting of some ``SuiteConfig``s (``SecretStr`` or text)."""
+
+    def text(value: object) -> str | None:
+        reveal = getattr(value, "get_secret_value", None)
+        return str(reveal()) if callable(reveal) else (value if isinstance(value, str) else None)
+
+    register_secrets(text(getattr(config, name, None)) for config in configs for name in _CONFIG_SECRETS)
 
 
 class SecretFilter(RedactingFilter):
