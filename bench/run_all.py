@@ -1,7 +1,7 @@
 """Run the benchmarks in this folder one after another: ``make bench`` (or ``make soak``).
 
 ``make bench``: every ``*.py`` here except the long soak runs (the micro-benchmarks, serve_latency,
-load). ``make soak``: the soak runs (``fuzz_inprocess``, ``fuzz_http``, ``faults``). Files starting
+load). ``make soak``: the soak runs (``fuzz_inprocess``, ``fuzz_http``, ``faults``, ``soak_crash``). Files starting
 with ``_`` are helpers. The exit status is non-zero when a script reported a failure.
 """
 
@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).parent
-SOAK = ["fuzz_inprocess.py", "fuzz_http.py", "faults.py"]
+SOAK = ["fuzz_inprocess.py", "fuzz_http.py", "faults.py", "soak_crash.py"]
 
 
 def main(argv: list[str]) -> int:

@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,11 +117,14 @@ def run_crash_installs(
     store_url: str,
     *,
     installs: int,
-    kill_interval: tuple[float, float] = (0.3, 1.5),
+    kill_probability: float = 0.2,
+    kill_jitter: tuple[float, float] = (0.0, 0.15),
     seed: int = 1,
     drain_timeout: float = 120.0,
 ) -> CrashReport:
-    """Install ``installs`` companies one after another while a thread SIGKILLs and restarts the service."""
+    """Install ``installs`` companies one after another; after an acknowledged install, with probability
+    ``kill_probability``, SIGKILL the service a random ``kill_jitter`` seconds later (while its worker
+    exchanges the code, saves it, or has finished) and start it again."""
     rng = random.Random(seed)
     started = time.monotonic()
     settings = new_settings()
@@ -140,23 +142,10 @@ def run_crash_installs(
     ) as sandbox:
         config = tmp / "suite.toml"
         write_config(config, sandbox, store_url)
-        holder: dict[str, subprocess.Popen[bytes]] = {"proc": start_service(config, port, log)}
-        lock = threading.Lock()
-        done = threading.Event()
-
-        def killer() -> None:
-            while not done.wait(rng.uniform(*kill_interval)):
-                with lock:
-                    holder["proc"].send_signal(signal.SIGKILL)
-                    holder["proc"].wait(10)
-                    report.kills += 1
-                    holder["proc"] = start_service(config, port, log)
-
-        assert sandbox.push_ticket() is not None
-        thread = threading.Thread(target=killer, daemon=True)
-        thread.start()
+        proc = start_service(config, port, log)
         try:
-            for n, company in enumerate(sandbox.emulator.companies.values()):
+            assert sandbox.push_ticket() is not None
+            for n, company in enumerate(list(sandbox.emulator.companies.values())):
                 state = f"s{n}"
                 auth_code = sandbox.install(company.corp_id, state=state, push=False)
                 delivery = sandbox.notify_create_auth(auth_code, state)
@@ -164,12 +153,12 @@ def run_crash_installs(
                     report.acknowledged.append((company.corp_id, state))
                 if n % 50 == 49:
                     sandbox.push_ticket()  # a fresh ticket now and then, as WeCom pushes every 10 minutes
-        finally:
-            done.set()
-            thread.join(30)
-        with lock:
-            proc = holder["proc"]
-        try:
+                if rng.random() < kill_probability:
+                    time.sleep(rng.uniform(*kill_jitter))  # a random moment of the processing that follows
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait(10)
+                    report.kills += 1
+                    proc = start_service(config, port, log)
             _check(report, sandbox, store_url, drain_timeout)
         finally:
             stop_service(proc)
