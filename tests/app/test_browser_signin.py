@@ -292,7 +292,8 @@ def test_refusals_another_browser_a_replay_and_an_expired_state(make_world: Worl
         world.clock.advance(LOGIN_STATE_LIFETIME + 1)
         page_a.goto(late)
         assert page_a.text_content("#title") == "This sign-in link has expired"
-        assert "/wecom/login" in page_a.text_content("#hint")
+        assert page_a.get_attribute("#start-again", "href") == "/wecom/login"  # the way back
+        assert page_a.text_content("#reference")  # and a reference for the details in the log
         shot(page_a, "refused-expired")
     finally:
         first.close()

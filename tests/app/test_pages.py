@@ -130,4 +130,4 @@ def test_reloading_the_success_page_shows_it_again(world: World) -> None:
         late = http.get(done.url)
     assert late.status_code == 400
     assert "receipt" not in late.text
-    assert world.sandbox.counters["service/get_permanent_code"] == 1
+    assert world.sandbox.counters["service/v2/get_permanent_code"] == 1

@@ -85,7 +85,7 @@ def test_make_run_sandbox_installs_and_stops_cleanly(tmp_path: Path) -> None:
         def tickets_seen() -> int:
             reader = SQLiteStore(str(db))
             try:
-                seen.add(reader.get_ticket(suite_match.group(1), allow_expired=True).ticket)
+                seen.add(reader.tickets.get_ticket(suite_match.group(1), allow_expired=True).ticket)
             finally:
                 reader.close()
             return len(seen)

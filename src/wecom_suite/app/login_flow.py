@@ -197,6 +197,7 @@ class LoginFlow:
                 "This sign-in link has expired or was already used",
                 "WeCom's sign-in code is used or older than 5 minutes.",
                 hint=start_again,
+                show_title=True,
             )
         except WeComSuiteError as exc:
             logger.warning("suite %s: sign-in code exchange failed: %s", name, exc)
@@ -207,6 +208,7 @@ class LoginFlow:
                 "Only members of a company can sign in",
                 "This WeCom account is not a member of any company.",
                 status=403,
+                show_title=True,
             )
         if not self._is_installed(info.corp_id):
             logger.info("suite %s: sign-in refused: %s has not installed the app", name, info.corp_id)
@@ -215,6 +217,7 @@ class LoginFlow:
                 f"Company {info.corp_id} has not installed {name}, or has removed it.",
                 hint=f"An administrator can install it from {self._config.url_prefix}{INSTALL_PATH}.",
                 status=403,
+                show_title=True,
             )
         member_detail = None
         if info.user_ticket:
