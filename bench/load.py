@@ -11,7 +11,7 @@ checks that every callback that could have been answered 200 is in the inbox.
 Scenarios: ``sqlite1`` (1 worker, SQLite), ``redis2`` (2 workers, a real redis-server with AOF on).
 Targets (issue 9): with sqlite1 >= 0.5x the bare ceiling, p99 < 250 ms, 0 errors, 0 lost.
 
-    .venv/bin/python bench/load.py [--duration 60] [--scenarios sqlite1,redis2] [--json out.json]
+    .venv/bin/python bench/load.py [--duration 60] [--scenarios sqlite1,redis2,postgres2] [--json out.json]
 """
 
 from __future__ import annotations
@@ -192,6 +192,12 @@ def store_for(scenario: str, work: Path, cpus: str | None) -> Iterator[str]:
             raise RuntimeError("redis-server is not installed (make system-deps)")
         with h.redis_server(work, cpus=cpus) as (port, _server):
             yield f"redis://127.0.0.1:{port}/0"
+    elif scenario.startswith("postgres"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from postgres_server import postgres_server  # the tests' throwaway cluster: one way to start one
+
+        with postgres_server() as server:
+            yield server.url()
     else:
         raise ValueError(f"unknown scenario {scenario!r}")
 

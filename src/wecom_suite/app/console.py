@@ -25,6 +25,7 @@ import secrets
 import stat
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -357,11 +358,14 @@ def console_off(url_prefix: str) -> WebResponse:
     return response
 
 
-def console_token_for(where: str | os.PathLike[str]) -> str:
+def console_token_for(
+    where: str | os.PathLike[str], *, name: str = CONSOLE_TOKEN_FILE, make: Callable[[], str] | None = None
+) -> str:
     """The console token kept next to a database (``<dir>/console-token``), made on first use.
 
     For development servers (``make run``): a fresh random token is written with mode 0600 and read
-    back on later runs, so a bookmarked sign-in keeps working. ``where`` is the database file, its
+    back on later runs, so a bookmarked sign-in keeps working. ``name`` and ``make`` keep another such
+    value the same way (the sandbox's ``secret_key``: ``make=generate_secret_key``). ``where`` is the database file, its
     directory, or a store URL: ``sqlite:///path.db`` keeps it beside the file, other URLs (memory://,
     redis://) in the current directory. Raises ``OSError`` when the directory is not writable.
     """
@@ -370,14 +374,14 @@ def console_token_for(where: str | os.PathLike[str]) -> str:
         text = sqlite_path(text) if text.startswith("sqlite:") else "."
     place = Path(text)
     folder = place if place.is_dir() else place.parent
-    file = folder / CONSOLE_TOKEN_FILE
+    file = folder / name
     try:
         token = file.read_text(encoding="utf-8").strip()
         if len(token) >= 16:
             return token
     except FileNotFoundError:
         pass
-    token = secrets.token_urlsafe(24)
+    token = make() if make is not None else secrets.token_urlsafe(24)
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:

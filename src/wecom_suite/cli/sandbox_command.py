@@ -25,6 +25,7 @@ import click
 import uvicorn
 
 from ..app.config import SuiteConfig
+from ..app.console import console_token_for
 from ..app.paths import DATA_PATH, INSTALL_PATH, INSTRUCTION_PATH
 from ..app.suite_app import SuiteApp
 from ..clock import SystemClock
@@ -32,12 +33,15 @@ from ..sandbox import Sandbox
 from ..sandbox.identity import SandboxIdentity, identity_paths, load_or_create_identity, write_suite_config
 from ..sandbox.run import run_forever
 from ..sandbox.settings import SandboxSettings
+from ..stores.sealing import generate_secret_key
 from ..stores.url import sqlite_path
 from .listening import bind_listening_socket
 from .log_setup import configure_logging, register_secrets
 from .store_check import check_store
 
 __all__ = ["DEFAULT_ONLY_CALLBACK_URL", "DEFAULT_SANDBOX_STORE", "export_lines", "sandbox"]
+
+SECRET_KEY_FILE = "wecom-suite-sandbox.secret-key"  # noqa: S105 - a file name: the sandbox's at-rest key
 
 DEFAULT_SANDBOX_STORE = "sqlite:///./wecom-suite-sandbox.db"
 DEFAULT_ONLY_CALLBACK_URL = "http://127.0.0.1:8000/wecom/callback/instruction"  # `wecom-suite serve`'s default
@@ -192,8 +196,13 @@ def sandbox(
         settings = emulator.settings
         _step(f"sandbox (WeCom) at {emulator.base_url}, suite {settings.suite_id}")
         _step(f"starting the suite service at {service_url} (store {store_url})")
+        # One key sealing the sandbox's secrets at rest, and one console token, kept beside the database
+        # (owner-only files, like the identity) so that every run opens the data of the previous one.
+        secret_key = console_token_for(store_url, name=SECRET_KEY_FILE, make=generate_secret_key)
+        console_token = console_token_for(store_url)
         write_suite_config(
-            config_path, settings, store_url=_absolute(store_url), public_base_url=service_url, url_prefix=url_prefix
+            config_path, settings, store_url=_absolute(store_url), public_base_url=service_url, url_prefix=url_prefix,
+            secret_key=secret_key, console_token=console_token,
         )
         app = SuiteApp(
             SuiteConfig(
@@ -210,6 +219,8 @@ def sandbox(
                 public_base_url=service_url,
                 url_prefix=url_prefix,
                 name="sandbox",
+                secret_key=secret_key,
+                console_token=console_token,
             )
         )
         server = uvicorn.Server(
@@ -224,6 +235,7 @@ def sandbox(
             raise click.ClickException("the suite service did not start (see the log above)")
         click.echo("")
         click.secho(f"  Open {service_url}{url_prefix}{INSTALL_PATH} in a browser to install the app.", bold=True)
+        click.echo(f"  Operator console: {service_url}{url_prefix}/console (sign in with {console_token})")
         click.echo(f"  Tickets are pushed every {ticket_interval:g} s; press Ctrl-C to stop.")
         click.echo(f"  Inspect the store: {_program()} --config {_shown(config_path)} corps list\n")
         while not stop.wait(0.5) and thread.is_alive():

@@ -112,7 +112,14 @@ def load_or_create_identity(path: Path) -> tuple[SandboxIdentity, bool]:
 
 
 def write_suite_config(
-    path: Path, settings: SandboxSettings, *, store_url: str | None, public_base_url: str | None, url_prefix: str
+    path: Path,
+    settings: SandboxSettings,
+    *,
+    store_url: str | None,
+    public_base_url: str | None,
+    url_prefix: str,
+    secret_key: str | None = None,
+    console_token: str | None = None,
 ) -> None:
     """The service's configuration for this sandbox as a TOML file ``--config`` reads (owner-only)."""
     values: dict[str, str | None] = {
@@ -129,6 +136,8 @@ def write_suite_config(
         "install_base_url": settings.install_base_url or None,
         "public_base_url": public_base_url,
         "url_prefix": url_prefix,
+        "secret_key": secret_key,
+        "console_token": console_token,
     }
     lines = [
         "# The service's settings for the local WeCom sandbox of this checkout (written by `wecom-suite sandbox`,",
