@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import _harness as h
-from wecom_suite.stores.records import ItemState
+from wecom_suite.stores.records import CompanyRecord, ItemState
 from wecom_suite.stores.store import Store
 from wecom_suite.stores.url import open_store
 
@@ -202,6 +202,17 @@ def store_for(scenario: str, work: Path, cpus: str | None) -> Iterator[str]:
         raise ValueError(f"unknown scenario {scenario!r}")
 
 
+@contextlib.contextmanager
+def installed(store_url: str) -> Iterator[None]:
+    """The company the change_contact burst is about is installed (else its callbacks wait for it)."""
+    store = open_store(store_url)
+    try:
+        store.companies.save_company(CompanyRecord(h.SUITE, h.CORP, "permanent-code-of-the-load-company"))
+    finally:
+        store.close()
+    yield
+
+
 def run_scenario(scenario: str, args: argparse.Namespace) -> Outcome:
     """``args.rounds`` rounds of (bare for duration/rounds, then serve for duration/rounds)."""
     workers = int(scenario[-1])
@@ -219,6 +230,7 @@ def run_scenario(scenario: str, args: argparse.Namespace) -> Outcome:
     serve: list[WrkResult] = []
     with (
         store_for(scenario, work, args.server_cpus) as store_url,
+        installed(store_url),
         h.bare(work / "bare.log", workers=workers, cpus=args.server_cpus) as ceiling,
         h.serve(h.write_config(work, store_url), work / "serve.log", workers=workers, cpus=args.server_cpus) as server,
     ):
