@@ -36,9 +36,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(path: Path, sandbox: Sandbox, store_url: str, *, lease: float = 2) -> None:
+def write_config(path: Path, sandbox: Sandbox, store_url: str, *, lease: float = 2, cache_url: str = "") -> None:
     s = sandbox.settings
+    cache = f'cache_url = "{cache_url}"\n' if cache_url else ""
     path.write_text(
+        cache +
         f'suite_id = "{s.suite_id}"\nsuite_secret = "{s.suite_secret}"\ntoken = "{s.token}"\n'
         f'encoding_aes_key = "{s.encoding_aes_key}"\nprovider_corp_id = "{s.provider_corp_id}"\n'
         f'api_base_url = "{s.api_base_url}"\ninstall_base_url = "{s.install_base_url}"\n'
@@ -117,6 +119,7 @@ def run_crash_installs(
     store_url: str,
     *,
     installs: int,
+    cache_url: str = "",
     kill_probability: float = 0.2,
     kill_jitter: tuple[float, float] = (0.0, 0.15),
     seed: int = 1,
@@ -141,7 +144,7 @@ def run_crash_installs(
         retry_delays=(0.2, 0.5, 1.0),
     ) as sandbox:
         config = tmp / "suite.toml"
-        write_config(config, sandbox, store_url)
+        write_config(config, sandbox, store_url, cache_url=cache_url)
         proc = start_service(config, port, log)
         try:
             assert sandbox.push_ticket() is not None

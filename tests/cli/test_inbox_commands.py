@@ -1,0 +1,92 @@
+"""``wecom-suite inbox``: list, show (credentials redacted), retry a dead letter, drop one; against SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wecom_suite.cli.main import cli
+from wecom_suite.crypto import generate_encoding_aes_key
+from wecom_suite.stores import CallbackSource, InboxItem, ItemState
+from wecom_suite.stores.sqlite import SQLiteStore
+
+SUITE = "wwinboxcli0000001"
+TICKET = "TICKET-VALUE-never-shown-0123456789"
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "suite.toml"
+    path.write_text(
+        f'suite_id = "{SUITE}"\nsuite_secret = "inbox-cli-secret-0123456789"\ntoken = "tok123"\n'
+        f'encoding_aes_key = "{generate_encoding_aes_key()}"\nstore_url = "sqlite:///{tmp_path / "store.db"}"\n',
+        encoding="utf-8",
+    )
+    store = SQLiteStore(tmp_path / "store.db")
+    store.inbox.put(InboxItem("a" * 64, SUITE, f"<xml><SuiteTicket>{TICKET}</SuiteTicket></xml>".encode(), 100.0))
+    store.inbox.put(InboxItem("b" * 64, SUITE, b"<xml><InfoType>change_contact</InfoType></xml>", 101.0,
+                              queue="wwcorp1", source=CallbackSource.INSTRUCTION, event_time=101))
+    store.inbox.put(InboxItem("c" * 64, SUITE, b"<xml/>", 102.0, queue="wwcorp2"))
+    store.inbox.claim(SUITE, now=200.0, lease_seconds=10)  # "a": the suite queue's head
+    store.inbox.bury("a" * 64, now=201.0, error="too_many_attempts: ValueError: boom (8 attempts)")
+    store.inbox.claim(SUITE, now=300.0, lease_seconds=10)
+    store.inbox.bury("b" * 64, now=301.0, error="unknown_company: change_contact for company wwcorp1")
+    store.close()
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env={}, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_list_shows_counts_pending_and_dead_letters(config_file: Path) -> None:
+    code, out = run("--config", str(config_file), "inbox", "list")
+    assert code == 0, out
+    assert f"suite {SUITE}: 1 pending" in out
+    assert "2 dead letters" in out
+    assert "cccccccccccc" in out and "aaaaaaaaaaaa" not in out
+    code, dead = run("inbox", "list", "--dead", "--config", str(config_file))  # --config after the command too
+    assert code == 0, dead
+    assert "aaaaaaaaaaaa  dead" in dead
+    assert "unknown_company: change_contact" in dead
+
+
+def test_show_redacts_the_suite_ticket_unless_asked(config_file: Path) -> None:
+    code, out = run("--config", str(config_file), "inbox", "show", "aaaaaaa")  # a unique prefix
+    assert code == 0, out
+    assert "too_many_attempts" in out
+    assert TICKET not in out
+    code, revealed = run("--config", str(config_file), "inbox", "show", "a" * 64, "--reveal")
+    assert TICKET in revealed
+
+
+def test_retry_puts_a_dead_letter_back_and_drop_deletes_one(config_file: Path) -> None:
+    code, out = run("--config", str(config_file), "inbox", "retry", "a" * 12)
+    assert code == 0, out
+    assert "1 callback(s) put back" in out
+    code, out = run("--config", str(config_file), "inbox", "retry", "c" * 12)  # pending, not dead
+    assert code != 0
+    assert "not a dead letter" in out
+    code, out = run("--config", str(config_file), "inbox", "drop", "b" * 12)
+    assert code == 0, out
+    store = SQLiteStore(config_file.parent / "store.db")
+    try:
+        revived = store.inbox.get_item("a" * 64)
+        assert revived is not None
+        assert (revived.state, revived.attempts) == (ItemState.PENDING, 0)
+        assert store.inbox.get_item("b" * 64) is None
+        assert store.inbox.stats(SUITE).dead == 0
+    finally:
+        store.close()
+
+
+def test_retry_all_dead_and_usage_errors(config_file: Path) -> None:
+    code, out = run("--config", str(config_file), "inbox", "retry")
+    assert code != 0
+    assert "--all-dead" in out
+    code, out = run("--config", str(config_file), "inbox", "retry", "--all-dead")
+    assert code == 0, out
+    assert "2 callback(s) put back" in out
