@@ -47,7 +47,8 @@ def test_list_shows_counts_pending_and_dead_letters(config_file: Path) -> None:
     assert code == 0, out
     assert f"suite {SUITE}: 1 pending" in out
     assert "2 dead letters" in out
-    assert "cccccccccccc" in out and "aaaaaaaaaaaa" not in out
+    assert "cccccccccccc" in out
+    assert "aaaaaaaaaaaa" not in out
     code, dead = run("inbox", "list", "--dead", "--config", str(config_file))  # --config after the command too
     assert code == 0, dead
     assert "aaaaaaaaaaaa  dead" in dead
