@@ -116,6 +116,11 @@ ALLOWED = ["https://app.example.com/after-login", "https://app.example.com:8443/
         ("javascript:alert(1)", False),
         ("http://127.0.0.1:9000/x/page", True),
         ("http://127.0.0.1:9000/xy", False),
+        ("https://app.example.com/after-login/../../evil", False),  # dot segments leave the prefix in a browser
+        ("https://app.example.com/after-login/..%2f..%2fevil", False),
+        ("https://app.example.com/after-login/%2e%2e/%2e%2e/evil", False),
+        ("https://app.example.com/after-login/./page", False),
+        ("https://app.example.com/after-login/a%5c..%5cevil", False),
         ("", False),
     ],
 )

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..api.login_urls import OAUTH2_BASE_URL, WEB_LOGIN_BASE_URL, oauth2_url, web_login_url
 from ..errors import OneTimeCodeInvalid, WeComSuiteError
@@ -81,10 +81,16 @@ def choose_login_mode(configured: str, user_agent: str) -> str:
 def return_url_allowed(url: str, allowed: list[str]) -> bool:
     """Whether ``url`` lies under one of the ``allowed`` URL prefixes (same scheme and host[:port], and a
     path below the prefix's path at a ``/`` boundary). Anything odd (userinfo, backslashes, control
-    characters, relative or scheme-relative URLs) is refused: this is the open-redirect guard."""
+    characters, relative or scheme-relative URLs, dot segments such as ``..`` or ``%2e%2e`` and encoded
+    slashes, which a browser resolves to a path outside the prefix) is refused: the open-redirect guard."""
     if not url or any(c in url for c in "\\\r\n\t ") or not url.isascii():
         return False
     parts = urlsplit(url)
+    decoded = unquote(parts.path)
+    if "%2f" in parts.path.lower() or "%5c" in parts.path.lower() or any(
+        segment in (".", "..") for segment in decoded.split("/")
+    ):
+        return False
     if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return False
     for prefix in allowed:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import click
 import uvicorn
 
+from .. import metrics
 from ..app.config import SuiteConfig
 from ..app.console import console_token_for
 from ..app.paths import DATA_PATH, INSTALL_PATH, INSTRUCTION_PATH
@@ -79,6 +80,7 @@ def export_lines(settings: SandboxSettings) -> list[str]:
         "WECOM_PROVIDER_SECRET": settings.provider_secret,
         "WECOM_API_BASE_URL": settings.api_base_url,
         "WECOM_INSTALL_BASE_URL": settings.install_base_url,
+        "WECOM_LOGIN_BASE_URL": settings.install_base_url,  # the sandbox serves the sign-in pages too
         "WECOM_AUTH_TYPE": "test",
     }
     return [f"export {name}={value}" for name, value in values.items()]
@@ -204,6 +206,7 @@ def sandbox(
             config_path, settings, store_url=_absolute(store_url), public_base_url=service_url, url_prefix=url_prefix,
             secret_key=secret_key, console_token=console_token,
         )
+        metrics.enable()  # /metrics on, as under `wecom-suite serve`
         app = SuiteApp(
             SuiteConfig(
                 suite_id=settings.suite_id,
@@ -215,6 +218,7 @@ def sandbox(
                 store_url=store_url,
                 api_base_url=settings.api_base_url,
                 install_base_url=settings.install_base_url,
+                login_base_url=settings.install_base_url,  # sign-in goes to the sandbox's login pages too
                 auth_type="test",
                 public_base_url=service_url,
                 url_prefix=url_prefix,

@@ -8,22 +8,12 @@ read), so it does not depend on any backend's internals.
 
 from __future__ import annotations
 
-import re
-
-from ..errors import ConfigError, StoreError, WeComSuiteError
+from ..errors import StoreError, WeComSuiteError
 from ..stores.url import open_store, redact_store_url
 
 __all__ = ["check_store"]
 
 _PROBE_KEY = "wecom-suite:store-check"  # a token key nothing writes: reading it is one cheap round trip
-_EXTRAS = {
-    "redis": "redis",
-    "rediss": "redis",
-    "unix": "redis",
-    "postgres": "postgres",
-    "postgresql": "postgres",
-    "postgresql+psycopg": "postgres",
-}
 
 
 def check_store(url: str) -> None:
@@ -38,8 +28,6 @@ def check_store(url: str) -> None:
         store = open_store(url)
     except WeComSuiteError:
         raise
-    except ImportError as exc:
-        raise _missing_package(url, exc) from None
     except Exception as exc:
         raise StoreError(
             f"cannot open the store {shown}: {type(exc).__name__}: {exc}",
@@ -59,15 +47,3 @@ def check_store(url: str) -> None:
         ) from None
     finally:
         store.close()
-
-
-def _missing_package(url: str, exc: ImportError) -> ConfigError:
-    scheme = url.partition("://")[0].lower()
-    extra = _EXTRAS.get(scheme, scheme)
-    found = re.search(r"pip install \S+", str(exc))
-    command = found.group(0) if found else f"pip install 'wecom-suite[{extra}]'"
-    return ConfigError(
-        "store_url",
-        f"a {scheme}:// store needs the {exc.name or extra} package, which is not installed",
-        hint=command,
-    )

@@ -134,6 +134,7 @@ def write_suite_config(
         "store_url": store_url,
         "api_base_url": settings.api_base_url or None,
         "install_base_url": settings.install_base_url or None,
+        "login_base_url": settings.install_base_url or None,
         "public_base_url": public_base_url,
         "url_prefix": url_prefix,
         "secret_key": secret_key,

@@ -88,6 +88,17 @@ def _open_both(url: str, clock: Clock | None, cache_url: str | None) -> Store:
 
 
 def _open_one(url: str, clock: Clock | None) -> Store:
+    try:
+        return _open_backend(url, clock)
+    except ImportError as exc:  # a core install given a Redis or PostgreSQL URL: one line, with the extra to add
+        scheme = url.partition("://")[0].lower()
+        extra = "postgres" if scheme.startswith("postgres") else "redis"
+        error = ConfigError("store_url", f"a {scheme}:// store needs the {exc.name or extra} package, not installed")
+        error.hint = f"pip install 'wecom-suite[{extra}]'"
+        raise error from None
+
+
+def _open_backend(url: str, clock: Clock | None) -> Store:
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     if scheme == "memory":
         from .memory import MemoryStore
