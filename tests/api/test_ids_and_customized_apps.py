@@ -256,6 +256,18 @@ async def test_auth_info_exposes_the_edition(api: Any, sandbox: Sandbox, store: 
     assert await errcode_of(api.get_auth_info(company.corp_id, "not-the-code")) == 40084
 
 
+async def test_auth_info_v2_adds_the_other_names(api: Any, sandbox: Sandbox, store: MemoryStore) -> None:
+    company = sandbox.company()
+    record = store.companies.get_company(sandbox.settings.suite_id, company.corp_id)
+    assert record is not None
+    info = await api.get_auth_info_v2(company.corp_id, record.permanent_code)
+    assert info.auth_corp_info.corp_id == company.corp_id
+    assert info.model_dump(by_alias=True)["auth_corp_info"]["corp_ex_name"]["name_list"].endswith("简称")
+    assert info.edition is not None  # the same typed answer as v1
+    assert await errcode_of(api.get_auth_info_v2(company.corp_id, "not-the-code")) == 40084
+    assert sandbox.counters["service/v2/get_auth_info"] == 2
+
+
 # -- what the generated methods show ----------------------------------------------------------------
 GENERIC = {"get_json", "post_json", "get_agent", "set_agent", "get_permanent_code_v2"}
 

@@ -149,6 +149,7 @@ class AsyncSuiteClient:
     get_permanent_code = async_method(SuiteCalls.get_permanent_code)
     get_permanent_code_v2 = async_method(SuiteCalls.get_permanent_code_v2)
     get_auth_info = async_method(SuiteCalls.get_auth_info)
+    get_auth_info_v2 = async_method(SuiteCalls.get_auth_info_v2)
     get_admin_list = async_method(SuiteCalls.get_admin_list)
     get_app_qrcode = async_method(SuiteCalls.get_app_qrcode)
     get_login_info = async_method(SuiteCalls.get_login_info)

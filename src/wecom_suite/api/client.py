@@ -162,6 +162,7 @@ class SuiteClient:
     get_permanent_code = sync_method(SuiteCalls.get_permanent_code)
     get_permanent_code_v2 = sync_method(SuiteCalls.get_permanent_code_v2)
     get_auth_info = sync_method(SuiteCalls.get_auth_info)
+    get_auth_info_v2 = sync_method(SuiteCalls.get_auth_info_v2)
     get_admin_list = sync_method(SuiteCalls.get_admin_list)
     get_app_qrcode = sync_method(SuiteCalls.get_app_qrcode)
     get_login_info = sync_method(SuiteCalls.get_login_info)

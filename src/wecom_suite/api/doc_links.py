@@ -16,6 +16,7 @@ OFFICIAL_PAGES: dict[str, str] = {
     "get_permanent_code": _BASE + "90603",
     "get_permanent_code_v2": _BASE + "100776",
     "get_auth_info": _BASE + "91912",
+    "get_auth_info_v2": _BASE + "100795",
 }
 
 

@@ -85,6 +85,9 @@ GET_PERMANENT_CODE_V2 = Endpoint(
 GET_AUTH_INFO = Endpoint(
     "service/get_auth_info", "POST", "/cgi-bin/service/get_auth_info", SUITE, AuthInfoEx.model_validate,
 )
+GET_AUTH_INFO_V2 = Endpoint(
+    "service/v2/get_auth_info", "POST", "/cgi-bin/service/v2/get_auth_info", SUITE, AuthInfoEx.model_validate,
+)
 GET_ADMIN_LIST = Endpoint(
     "service/get_admin_list", "POST", "/cgi-bin/service/get_admin_list", SUITE, AdminList.model_validate,
 )

@@ -135,6 +135,12 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         https://developer.work.weixin.qq.com/document/path/90604"""
         return ApiCall(ep.GET_AUTH_INFO, body={"auth_corpid": corp_id, "permanent_code": permanent_code})
 
+    def get_auth_info_v2(self, corp_id: str, permanent_code: str) -> ApiCall[AuthInfoEx]:
+        """获取企业授权信息 (v2): the same answer as ``get_auth_info`` plus ``auth_corp_info.corp_ex_name``
+        (the company's other names); unknown fields are kept in the model.
+        https://developer.work.weixin.qq.com/document/path/100795"""
+        return ApiCall(ep.GET_AUTH_INFO_V2, body={"auth_corpid": corp_id, "permanent_code": permanent_code})
+
     def get_admin_list(self, corp_id: str, agent_id: int) -> ApiCall[AdminList]:
         """获取应用的管理员列表 with the suite token: WeCom no longer maintains this path; prefer
         ``client.corp(corp_id).get_admin_list()`` (``agent/get_admin_list``, the company token).

@@ -31,6 +31,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "service/get_permanent_code": install.get_permanent_code,
     "service/v2/get_permanent_code": install.get_permanent_code_v2,
     "service/get_auth_info": install.get_auth_info,
+    "service/v2/get_auth_info": install.get_auth_info_v2,
     "service/get_admin_list": install.get_admin_list,
     "service/get_app_qrcode": install.get_app_qrcode,
     "service/get_customized_auth_url": install.get_customized_auth_url,

@@ -111,6 +111,15 @@ def get_auth_info(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     return {"errcode": 0, "errmsg": "ok", **emu.auth_info(company)}
 
 
+def get_auth_info_v2(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """v2 (documented for 代开发, page 100795): get_auth_info's answer plus the company's other names."""
+    emu.check_suite_token(params)
+    info = emu.auth_info(emu.company_by_permanent_code(params))
+    corp = dict(info.get("auth_corp_info") or {})
+    corp["corp_ex_name"] = {"name_list": f"{corp.get('corp_name', '')} 简称"}
+    return {"errcode": 0, "errmsg": "ok", **info, "auth_corp_info": corp}
+
+
 def get_admin_list(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     emu.check_suite_token(params)
     company = emu.authorized_company(text_param(params, "auth_corpid"))
