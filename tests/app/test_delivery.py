@@ -213,3 +213,25 @@ def test_unknown_info_types_and_unhandled_events_are_recorded_and_completed(worl
     assert world.app.process_pending() == 1
     assert world.app.store.inbox.stats(world.app.config.suite_id).pending == 0
     assert dead_letters(world) == []
+
+
+def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(make_world: Any, tmp_path: Any) -> None:
+    """Found by fuzzing over HTTP: a CreateTime beyond 64 bits made the SQLite inbox write fail (503)."""
+    from suite_world import START
+
+    from wecom_suite.clock import ManualClock
+    from wecom_suite.stores.sqlite import SQLiteStore
+
+    clock = ManualClock(START)
+    world = make_world(store=SQLiteStore(tmp_path / "store.db", clock), clock=clock)
+    ready(world)
+    world.sandbox.set_data_callback_url(world.url("/callback/data"))
+    huge = (
+        f"<xml><ToUserName><![CDATA[{world.corp_id}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>"
+        f"<CreateTime>{'9' * 40}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        "<Content><![CDATA[x]]></Content><MsgId>1</MsgId><AgentID>1000002</AgentID></xml>"
+    )
+    delivery = world.sandbox.push_event(huge, target="data", corp_id=world.corp_id)
+    assert delivery.ok, delivery.as_json()
+    (item,) = world.app.store.inbox.list_items(world.app.config.suite_id, queue=world.corp_id)
+    assert item.event_time == 0

@@ -512,7 +512,7 @@ class SuiteApp:
             received_at=self._arrival(),
             queue=queue_of(event, source, ctx.receive_id, ctx.digest),
             source=source,
-            event_time=max(0, event.timestamp),
+            event_time=_plausible_time(event.timestamp),
             # A reply handler runs now; the worker must not take the item while it does (nor before the
             # lease runs out, should this process die meanwhile).
             not_before=self.clock.now() + app.worker.policy.lease_seconds if replying else 0.0,
@@ -710,6 +710,15 @@ _CONSTRUCTOR_OPTIONS = (
 )
 # Events the lifecycle itself checks against the registry (and waits for, or ignores when stale).
 _LIFECYCLE_EVENTS = (CreateAuthEvent, ResetPermanentCodeEvent, ChangeAuthEvent, CancelAuthEvent)
+
+
+_LATEST_TIME = 10**11  # Unix seconds (year ~5138): a TimeStamp beyond it is not WeCom's; order it by arrival
+
+
+def _plausible_time(timestamp: object) -> int:
+    """WeCom's TimeStamp for ordering, or 0 when it is missing or implausible (a hostile or broken value must
+    not break the inbox write: it is recorded and ordered by arrival)."""
+    return timestamp if isinstance(timestamp, int) and 0 < timestamp < _LATEST_TIME else 0
 
 
 def _any_receive_id(_receive_id: str) -> bool:
