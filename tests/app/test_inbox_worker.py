@@ -93,6 +93,7 @@ def test_a_poison_item_becomes_a_dead_letter_after_the_allowed_attempts(caplog: 
     assert dead is not None
     assert dead.state is ItemState.DEAD
     assert dead.last_error.startswith("too_many_attempts: ValueError: boom (3 attempts)")
+    assert dead.attempts == 3  # the stored count agrees with the message
     assert store.inbox.get_item("digest-2").state is ItemState.DONE  # type: ignore[union-attr]
     assert caplog.text.count("is now a dead letter") == 1
     assert "(attempt 1 of 3)" in caplog.text
