@@ -141,8 +141,9 @@ class InboxWorker:
                 self._inbox.retry_later(item.id, not_before=now + delay, error=error)
                 return "retry"
             reason, message = DeadLetterReason.TOO_MANY_ATTEMPTS, f"{error} ({attempts} attempts)"
-            # Count this last failure too, so the dead letter's attempts say what its error says.
-            self._inbox.retry_later(item.id, not_before=now, error=error)
+            # Count this last failure too (held from other workers until buried just below), so the dead
+            # letter's attempts say what its error says.
+            self._inbox.retry_later(item.id, not_before=now + self.policy.lease_seconds, error=error)
         error = f"{reason}: {message}"[:_MAX_ERROR_TEXT]
         logger.error("%s is now a dead letter: %s (see `wecom-suite inbox list --dead`)", label, error)
         self._inbox.bury(item.id, now=now, error=error)
