@@ -167,7 +167,8 @@ def main() -> int:
     print(f"connections the server closed after answering: {sender.closed_after_answer:,}")
     print(f"requests with a head over 16 KiB that uvicorn refused by closing: {sender.refused_oversized:,}")
     print(f"valid suite_ticket after the fuzz: {final}")
-    print(f"recorded callbacks still pending 60 s after the fuzz (failing in the worker; need dead letters): {pending}")
+    print(f"recorded callbacks still pending 60 s after the fuzz (waiting for a company or retrying with backoff; "
+          f"each ends processed or as a dead letter, docs/delivery.md): {pending}")
     print(f"findings: {sender.finding_count}")
     for finding in sender.findings:
         print("-" * 60)

@@ -96,7 +96,7 @@ def main() -> int:
     print(f"valid suite_ticket after the fuzz: {final}")
     print(
         f"recorded callbacks: {pending_before:,} pending before the worker ran; {claimed:,} claims; "
-        f"{pending:,} still failing after 4 rounds (need dead letters)"
+        f"{pending:,} still waiting or retrying after 4 rounds (each ends processed or as a dead letter)"
     )
     print(f"findings: {tally.finding_count}")
     for finding in tally.findings:
