@@ -20,8 +20,8 @@ from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.envelope import seal_post, seal_verification
-from wecom_suite.sandbox.notifications import create_auth_xml, suite_ticket_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_post, seal_verification
+from wecom_suite.sandbox.pushes.notifications import create_auth_xml, suite_ticket_xml
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.stores.records import SuiteTicket
 from wecom_suite.xml import parse_xml, to_xml

@@ -10,7 +10,7 @@ from suite_world import World
 
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.errors import CallbackError
-from wecom_suite.sandbox.notifications import cancel_auth_xml, create_auth_xml
+from wecom_suite.sandbox.pushes.notifications import cancel_auth_xml, create_auth_xml
 from wecom_suite.stores import ItemState, MemoryStore
 from wecom_suite.web.request import WebRequest
 from wecom_suite.web.response import WebResponse

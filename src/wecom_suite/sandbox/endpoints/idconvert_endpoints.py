@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..rules.directory import SimCompany
+from ..rules.id_space import PENDING_ID_LIFETIME, provider_id
 from .answer import Answer
-from .directory import SimCompany
-from .failure import ApiFailure
-from .id_space import PENDING_ID_LIFETIME, provider_id
+from .api_failure import ApiFailure
 from .request_params import int_param, text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = [
     "contact_id_translate",

@@ -2,7 +2,7 @@
 multi-company), cancelling and balance payment, accounts, sharing to downstream companies, auto-activation.
 
 Each function checks the provider token (41001 / 40082 / 42009), reads WeCom's request fields, and asks
-the emulator's :class:`~wecom_suite.sandbox.license_book.LicenseBook` (the rules) for the answer.
+the emulator's :class:`~wecom_suite.sandbox.rules.license_book.LicenseBook` (the rules) for the answer.
 Field names follow WeCom's 接口许可 documentation; the choices the reference leaves open are listed in
 docs/sandbox.md ("Interface licenses").
 """
@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..rules.directory import SimCompany
+from ..rules.license_book import OrderStatus, OrderType
 from .answer import Answer
-from .directory import SimCompany
-from .failure import ERRMSG, ApiFailure
-from .license_book import OrderStatus, OrderType
+from .api_failure import ERRMSG, ApiFailure
 from .request_params import int_param, text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = [
     "active_account",

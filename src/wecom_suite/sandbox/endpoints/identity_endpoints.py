@@ -6,13 +6,13 @@ import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..rules.lifetimes import LIFETIMES
 from .answer import Answer
-from .failure import ApiFailure
-from .lifetimes import LIFETIMES
+from .api_failure import ApiFailure
 from .request_params import text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = ["corpid_to_opencorpid", "get_login_info", "getuserdetail3rd", "getuserinfo3rd", "jscode2session"]
 

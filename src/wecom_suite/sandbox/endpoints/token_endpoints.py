@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..rules.lifetimes import LIFETIMES
 from .answer import Answer
-from .failure import ApiFailure
-from .lifetimes import LIFETIMES
+from .api_failure import ApiFailure
 from .request_params import same_secret, text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = ["get_corp_token", "get_provider_token", "get_suite_token", "gettoken"]
 

@@ -15,12 +15,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .failure import ApiFailure
-from .lifetimes import LIFETIMES
-from .request_params import STATE_RE
+from ..endpoints.api_failure import ApiFailure
+from ..endpoints.request_params import STATE_RE
+from ..rules.lifetimes import LIFETIMES
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from ..sandbox import Sandbox
 
 __all__ = ["ConsentPage"]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..rules.directory import SimCompany, SimUser
+from ..rules.lifetimes import LIFETIMES
 from .answer import Answer
-from .directory import SimCompany, SimUser
-from .failure import ApiFailure
-from .lifetimes import LIFETIMES
+from .api_failure import ApiFailure
 from .request_params import int_param, text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = [
     "agent_get",

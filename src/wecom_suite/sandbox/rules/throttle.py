@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from ..clock import Clock
+from ...clock import Clock
 
 __all__ = ["Throttle"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..xml import to_xml
+from ...xml import to_xml
 
 __all__ = [
     "CHANGE_TYPES",

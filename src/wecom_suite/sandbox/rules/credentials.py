@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..clock import Clock
-from ..redaction import redact
+from ...clock import Clock
+from ...redaction import redact
 
 __all__ = ["CredentialBook", "Issued"]
 

@@ -17,11 +17,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .failure import ApiFailure
-from .request_params import STATE_RE
+from ..endpoints.api_failure import ApiFailure
+from ..endpoints.request_params import STATE_RE
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from ..sandbox import Sandbox
 
 __all__ = ["LoginPage"]
 

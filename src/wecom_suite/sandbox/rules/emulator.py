@@ -1,9 +1,9 @@
 """The rules of WeCom's service API, sans-I/O: a plain object the HTTP routes (and tests) call.
 
 ``Emulator.call(path, params)`` runs the endpoint registered for ``path`` in
-:data:`~wecom_suite.sandbox.endpoint_table.ENDPOINTS` (the ``*_endpoints`` modules) with the request's
+:data:`~wecom_suite.sandbox.endpoints.endpoint_table.ENDPOINTS` (the ``*_endpoints`` modules) with the request's
 parameters (query and JSON body merged) and returns the JSON answer, or raises
-:class:`~wecom_suite.sandbox.failure.ApiFailure` with WeCom's errcode. This class holds the state those
+:class:`~wecom_suite.sandbox.endpoints.api_failure.ApiFailure` with WeCom's errcode. This class holds the state those
 endpoints share (issued values, companies, tickets, orders), the credential checks, and the admin
 actions that play what users do inside WeCom. Every decision looks at the injected clock.
 """
@@ -16,17 +16,17 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..clock import Clock
-from .answer import Answer, BinaryAnswer
+from ...clock import Clock
+from ..endpoints.answer import Answer, BinaryAnswer
+from ..endpoints.api_failure import ApiFailure
+from ..endpoints.endpoint_table import ENDPOINTS
+from ..endpoints.request_params import same_secret, text_param
+from ..settings import SandboxSettings
 from .credentials import CredentialBook, Issued
 from .directory import Authorization, SimCompany, SimDepartment, SimUser, default_companies, open_userid_for
-from .endpoint_table import ENDPOINTS
-from .failure import ApiFailure
 from .license_book import LicenseBook, LicenseOrder
 from .lifetimes import LIFETIMES
-from .orders import Order
-from .request_params import same_secret, text_param
-from .settings import SandboxSettings
+from .order_book import Order
 
 __all__ = ["ENDPOINTS", "LIFETIMES", "Answer", "BinaryAnswer", "Emulator", "Order"]
 

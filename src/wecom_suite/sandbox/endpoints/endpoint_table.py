@@ -15,7 +15,7 @@ from . import token_endpoints as tokens
 from .answer import Answer
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = ["ENDPOINTS", "Endpoint"]
 

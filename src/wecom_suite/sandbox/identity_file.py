@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .directory import Authorization, SimCompany, default_companies
+from .rules.directory import Authorization, SimCompany, default_companies
 from .settings import SandboxSettings, new_settings
 
 __all__ = ["SandboxIdentity", "identity_paths", "load_or_create_identity", "write_suite_config"]

@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from ..crypto import MsgCrypt, compute_signature
-from ..xml import to_xml
+from ...crypto import MsgCrypt, compute_signature
+from ...xml import to_xml
 
 __all__ = ["SealedCallback", "random_nonce", "seal_post", "seal_verification", "with_query"]
 

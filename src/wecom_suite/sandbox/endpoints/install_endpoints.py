@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from ..rules.lifetimes import LIFETIMES
 from .answer import Answer, BinaryAnswer
-from .failure import ApiFailure
-from .lifetimes import LIFETIMES
+from .api_failure import ApiFailure
 from .request_params import STATE_RE, int_param, text_param
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from ..rules.emulator import Emulator
 
 __all__ = [
     "get_admin_list",

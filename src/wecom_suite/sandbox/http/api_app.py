@@ -11,11 +11,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from .counters import Counters
-from .emulator import BinaryAnswer, Emulator
-from .failure import ApiFailure
-from .faults import Fault, FaultKind, Faults
-from .throttle import Throttle
+from ..endpoints.api_failure import ApiFailure
+from ..rules.counters import Counters
+from ..rules.emulator import BinaryAnswer, Emulator
+from ..rules.faults import Fault, FaultKind, Faults
+from ..rules.throttle import Throttle
 
 __all__ = ["API_PREFIX", "ApiApp", "wecom_json"]
 
@@ -32,7 +32,7 @@ def wecom_json(body: dict[str, Any], status: int = 200) -> Response:
 
 
 class ApiApp:
-    """Serves every path in :data:`~wecom_suite.sandbox.emulator.ENDPOINTS` under ``/cgi-bin/``.
+    """Serves every path in :data:`~wecom_suite.sandbox.rules.emulator.ENDPOINTS` under ``/cgi-bin/``.
 
     ``drop_connection(scope)`` closes the client's socket without an answer (the server shell knows
     the sockets; a plain ASGI app cannot), for the ``drop`` fault.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..redaction import redact
+from ...redaction import redact
 from .id_space import CustomerDirectory, sample_customers
 
 __all__ = ["Authorization", "SimCompany", "SimDepartment", "SimUser", "default_companies", "open_userid_for"]

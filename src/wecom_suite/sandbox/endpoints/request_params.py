@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .failure import ApiFailure
+from .api_failure import ApiFailure
 
 __all__ = ["STATE_RE", "int_param", "same_secret", "text_param"]
 

@@ -23,10 +23,10 @@ from typing import Any
 
 import httpx
 
-from ..clock import Clock
-from ..redaction import redact_url
-from .envelope import SealedCallback, seal_post, seal_verification
-from .settings import SandboxSettings
+from ...clock import Clock
+from ...redaction import redact_url
+from ..settings import SandboxSettings
+from .callback_sealing import SealedCallback, seal_post, seal_verification
 
 __all__ = ["AUTHORISATION_INFO_TYPES", "Attempt", "CallbackPusher", "Delivery", "PushLog", "info_type_of"]
 

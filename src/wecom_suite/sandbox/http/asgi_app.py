@@ -11,13 +11,13 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .admin_api import admin_routes
+from .admin_api import AdminApi
 from .api_app import API_PREFIX, ApiApp
 from .consent_page import ConsentPage
 from .login_page import LoginPage
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from ..sandbox import Sandbox
 
 __all__ = ["build_asgi_app"]
 
@@ -41,7 +41,7 @@ def build_asgi_app(sandbox: Sandbox, drop_connection: Callable[[Scope], bool] = 
             Route("/connect/oauth2/authorize", login.oauth2, methods=["GET"]),
             Route("/wwlogin/sso/login", login.web_login, methods=["GET"]),
             Route("/sandbox/login", login.login, methods=["POST"]),
-            *admin_routes(sandbox),
+            *AdminApi(sandbox).routes(),
         ]
     )
     api = ApiApp(sandbox.emulator, sandbox.counters, sandbox.faults, drop_connection, sandbox.throttle)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from .failure import ApiFailure
+from ..endpoints.api_failure import ApiFailure
 
 __all__ = [
     "BIND_WINDOW",
