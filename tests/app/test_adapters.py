@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from suite_world import START, config_for, parse_page
 
+from tests.app.suite_world import START, config_for, parse_page
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock

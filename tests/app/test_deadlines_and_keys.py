@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from suite_world import AUTH_DEADLINE, World, WorldFactory, parse_page
 
+from tests.app.suite_world import AUTH_DEADLINE, World, WorldFactory, parse_page
 from wecom_suite.app.install_flow import STATE_LIFETIME
 from wecom_suite.crypto import generate_encoding_aes_key
 from wecom_suite.sandbox import new_settings

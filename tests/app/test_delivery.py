@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from suite_world import World
 
+from tests.app.suite_world import World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.errors import CallbackError
 from wecom_suite.sandbox.pushes.notifications import cancel_auth_xml, create_auth_xml
@@ -130,8 +130,7 @@ class _CrashAfterExchange(MemoryStore):
 
 
 def test_an_answer_lost_between_exchange_and_save_ends_as_permanent_code_lost(make_world: Any) -> None:
-    from suite_world import START
-
+    from tests.app.suite_world import START
     from wecom_suite.clock import ManualClock
 
     clock = ManualClock(START)

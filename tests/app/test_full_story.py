@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from suite_world import START, World, WorldFactory, parse_page
 
+from tests.app.suite_world import START, World, WorldFactory, parse_page
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState

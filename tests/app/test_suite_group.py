@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from suite_world import START, config_for
 
+from tests.app.suite_world import START, config_for
 from wecom_suite.app import SuiteApp, SuiteGroup
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import ConfigError

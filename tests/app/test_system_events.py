@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import httpx
-from suite_world import PREFIX, World, WorldFactory
 
+from tests.app.suite_world import PREFIX, World, WorldFactory
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.events import LicensePaySuccessEvent
 from wecom_suite.sandbox.pushes.callback_sealing import seal_verification

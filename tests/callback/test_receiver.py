@@ -9,12 +9,25 @@ import re
 import threading
 
 import pytest
-from callback_helpers import CORP, KEY, NOW, OTHER_KEY, PROVIDER, SUITE, TOKEN, get, post, raw_post, sign, ticket_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cb_xml import BILLION_LAUGHS, UTF16_DTD, UTF16LE_DTD_NO_BOM, UTF32_DTD, XXE
 from wechatpy.crypto import WeChatCrypto
 
+from tests.callback.callback_helpers import (
+    CORP,
+    KEY,
+    NOW,
+    OTHER_KEY,
+    PROVIDER,
+    SUITE,
+    TOKEN,
+    get,
+    post,
+    raw_post,
+    sign,
+    ticket_xml,
+)
+from tests.xml.test_safe_xml import BILLION_LAUGHS, UTF16_DTD, UTF16LE_DTD_NO_BOM, UTF32_DTD, XXE
 from wecom_suite.callback import CallbackReceiver, ReplayCache
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt, compute_signature
@@ -223,7 +236,7 @@ def test_ciphertext_failures(receiver: CallbackReceiver) -> None:
 
 
 def test_oversized_length_prefix(receiver: CallbackReceiver) -> None:
-    from test_cb_crypto import _layout, _raw_encrypt
+    from tests.crypto.test_msg_crypt import _layout, _raw_encrypt
 
     encrypted = _raw_encrypt(_layout(ticket_xml().encode(), SUITE.encode(), length=1 << 30))
     err = rejects(CallbackReason.ILLEGAL_BUFFER, receiver.open, *raw_post(encrypted))

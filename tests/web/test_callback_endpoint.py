@@ -7,8 +7,8 @@ import logging
 from urllib.parse import urlencode
 
 import pytest
-from callback_helpers import CORP, KEY, NOW, SUITE, TOKEN, get, post, ticket_xml
 
+from tests.callback.callback_helpers import CORP, KEY, NOW, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt

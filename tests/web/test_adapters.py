@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 
+from tests.callback.callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
 from wecom_suite.web import ASGIAdapter, CallbackEndpoint, WebRequest, WebResponse, WSGIAdapter

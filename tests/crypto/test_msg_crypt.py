@@ -7,13 +7,13 @@ import contextlib
 import threading
 
 import pytest
-from callback_helpers import KEY, OTHER_KEY, SUITE, TOKEN
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as EnterpriseCrypto
 
+from tests.callback.callback_helpers import KEY, OTHER_KEY, SUITE, TOKEN
 from wecom_suite.crypto import (
     MsgCrypt,
     check_signature,

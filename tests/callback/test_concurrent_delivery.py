@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from callback_helpers import KEY, NOW, SUITE, TOKEN, post, ticket_xml
-
+from tests.callback.callback_helpers import KEY, NOW, SUITE, TOKEN, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, DeliveryOutcome, EventRouter, dispatch_once
 from wecom_suite.clock import ManualClock
 from wecom_suite.web import CallbackEndpoint, WebRequest

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from callback_helpers import KEY, NOW, TOKEN
 from wechatpy.crypto import WeChatCrypto
 
+from tests.callback.callback_helpers import KEY, NOW, TOKEN
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.callback.reply import (
     MAX_NEWS_ARTICLES,

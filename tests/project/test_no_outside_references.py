@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Spelt in pieces so that this file does not match itself.
 FORBIDDEN = ["../" + "shared", "wecom-api" + ".md", "protocol " + "reference"]
 

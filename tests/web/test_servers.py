@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 
+from tests.callback.callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
 from wecom_suite.web import ASGIAdapter, CallbackEndpoint, WSGIAdapter

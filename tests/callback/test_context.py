@@ -7,8 +7,8 @@ import dataclasses
 import pickle
 
 import pytest
-from callback_helpers import KEY, NOW, SUITE, TOKEN, post, ticket_xml
 
+from tests.callback.callback_helpers import KEY, NOW, SUITE, TOKEN, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter, InboxContext
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.events import parse_event
