@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench soak bench-deps system-deps python-venv venv clean
+.PHONY: run test test-fast lint bench soak bench-deps system-deps python-venv venv clean
 
 $(STAMP): pyproject.toml | python-venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,16 @@ lint: venv
 
 test: system-deps venv lint
 	$(VENV)/bin/pytest
+
+## The pure-unit tests (sans-I/O code, memory store; no server, browser or sandbox): seconds, for the edit loop.
+FAST_TESTS := tests/crypto tests/xml tests/events tests/callback tests/web/test_callback_endpoint.py \
+  tests/tokens/test_refresh_policy.py tests/tokens/test_refresh_flight.py tests/tokens/test_token_keys.py \
+  tests/tokens/test_token_manager.py tests/tokens/test_async_token_manager.py tests/tokens/test_token_refresher.py \
+  tests/api/test_call_flow.py tests/api/test_errors_models_urls.py tests/api/test_login_urls.py \
+  tests/api/test_client_parity.py tests/stores/test_store_contract.py tests/stores/test_store_model.py \
+  tests/project/test_public_api.py tests/project/test_shared_helpers.py
+test-fast: venv
+	$(VENV)/bin/pytest -q $(FAST_TESTS) -k "not redis and not sqlite and not postgres"
 
 ## wrk (Debian's package) drives bench/load.py.
 bench-deps: system-deps

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import _harness as h
 from load import missing_from_inbox, wait_drained
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.directory import default_companies
-from wecom_suite.sandbox.faults import ANY_ENDPOINT, Fault, FaultKind
+from wecom_suite.sandbox.rules.directory import default_companies
+from wecom_suite.sandbox.rules.faults import ANY_ENDPOINT, Fault, FaultKind
 from wecom_suite.stores.url import open_store
 
 CLIENT_TIMEOUT = 10.0  # seconds: SuiteClient's default

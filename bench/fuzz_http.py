@@ -20,12 +20,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fuzz"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: the tests package
 
-from fuzz_check import upstream_answer
-from fuzz_inputs import SUITE, FuzzRequest, config_settings, derive, requests, valid_suite_ticket
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzz.fuzz_check import upstream_answer
+from tests.fuzz.fuzz_inputs import SUITE, FuzzRequest, config_settings, derive, requests, valid_suite_ticket
 
 import _harness as h
 from wecom_suite.sandbox import Sandbox

@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fuzz"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: the tests package
 
-from fuzz_check import Tally, exercise, make_target, process_recorded, quiet_logs
-from fuzz_inputs import START, SUITE, FuzzRequest, derive, requests, valid_suite_ticket
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzz.fuzz_check import Tally, exercise, make_target, process_recorded, quiet_logs
+from tests.fuzz.fuzz_inputs import START, SUITE, FuzzRequest, derive, requests, valid_suite_ticket
 
 CHUNK = 200  # hypothesis draws per @given run (each run starts with a fresh engine and data tree)
 

@@ -30,8 +30,8 @@ COMPANIES = 10_000
 SUITE = "ww4asffe99e54c0f4c"
 TARGET_MB = 50.0
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from postgres_server import postgres_server  # noqa: E402  (the tests' throwaway cluster: one way to start one)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: the tests package
+from tests.postgres_server import postgres_server  # noqa: E402  (the tests' throwaway cluster: one way to start one)
 
 
 @contextlib.contextmanager

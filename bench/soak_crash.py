@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests"), str(HERE.parent / "tests" / "app")]
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # bench/ and the repo root (the tests package)
 
-from crash_harness import run_crash_installs  # noqa: E402
+from tests.app.crash_harness import run_crash_installs  # noqa: E402
+from tests.postgres_server import postgres_server  # noqa: E402
 
-from postgres_server import postgres_server  # noqa: E402
 from registry import redis_server  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Redis server, PostgreSQL and headless Chromium, all from Debian's packages.
+"""Shared fixtures: the one test clock, a real Redis server, PostgreSQL and headless Chromium (Debian's packages).
 
 ``make test`` installs ``redis-server``, ``postgresql`` and ``chromium`` when they are missing, so these fixtures
 fail loudly (never skip) when a service cannot start.
@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from postgres_server import PostgresServer, PostgresStartError, start_postgres
+from tests.postgres_server import PostgresServer, PostgresStartError, start_postgres
+from wecom_suite.clock import ManualClock
 
 CHROMIUM = os.environ.get("WECOM_SUITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,6 +33,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+CLOCK_START = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC, where every test's ManualClock starts
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The test's one clock: a ManualClock at CLOCK_START. Inject it and ``advance()`` it; nothing sleeps."""
+    return ManualClock(CLOCK_START)
 
 
 def free_port() -> int:

@@ -38,11 +38,6 @@ class Sleeps:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
 def wecom_clock() -> ManualClock:
     """WeCom's (the sandbox's) clock: separate from ours, so a test can move one without the other."""
     return ManualClock(START)

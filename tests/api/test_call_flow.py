@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from wecom_suite.api import CorpCalls, RetryPolicy, RetrySafety, SuiteCalls, TokenKind, TokenRef
 from wecom_suite.api.call_flow import DropToken, NeedToken, Pause, Send, Step, call_flow
-from wecom_suite.api.endpoint import ApiCall
+from wecom_suite.api.endpoint_spec import ApiCall
 from wecom_suite.api.endpoints import LICENSE_APIS
 from wecom_suite.api.models import AppQrcode, PermanentCodeInfo, SuiteAccessToken
 from wecom_suite.api.retry_policy import API_BACKOFF

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from wecom_suite.api import AsyncSuiteClient, SuiteClient
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.directory import SimCompany
+from wecom_suite.sandbox.rules.directory import SimCompany
 from wecom_suite.stores import CompanyRecord, MemoryStore, SuiteTicket
 from wecom_suite.tokens import corp_token_key
 

@@ -7,8 +7,8 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from suite_world import AUTH_DEADLINE, PREFIX, START, ServedApp, World, WorldFactory, bound_socket, config_for
 
+from tests.app.suite_world import AUTH_DEADLINE, PREFIX, START, ServedApp, World, WorldFactory, bound_socket, config_for
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox, SandboxSettings

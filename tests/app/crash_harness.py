@@ -22,7 +22,7 @@ import httpx
 
 from wecom_suite.clock import SystemClock
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.directory import SimCompany, SimDepartment, SimUser, open_userid_for
+from wecom_suite.sandbox.rules.directory import SimCompany, SimDepartment, SimUser, open_userid_for
 from wecom_suite.sandbox.settings import new_settings
 from wecom_suite.stores import ItemState, open_store
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from html_pages import LinkAndForm, parse_page  # noqa: F401 - re-exported for the app tests
+from tests.html_pages import LinkAndForm, parse_page  # noqa: F401 - re-exported for the app tests
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock

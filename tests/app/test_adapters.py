@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from suite_world import START, config_for, parse_page
 
+from tests.app.suite_world import START, config_for, parse_page
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.envelope import seal_post, seal_verification
-from wecom_suite.sandbox.notifications import create_auth_xml, suite_ticket_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_post, seal_verification
+from wecom_suite.sandbox.pushes.notifications import create_auth_xml, suite_ticket_xml
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.stores.records import SuiteTicket
 from wecom_suite.xml import parse_xml, to_xml

@@ -6,8 +6,8 @@ import threading
 from typing import Any
 
 import anyio
-from suite_world import config_for
 
+from tests.app.suite_world import config_for
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores import MemoryStore

@@ -6,8 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from suite_world import World, WorldFactory
-
+from tests.app.suite_world import World, WorldFactory
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.stores.records import ItemState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from suite_world import World
+from tests.app.suite_world import World
 
 
 def test_admin_installs_the_app_in_a_browser(world: World, chromium: Any) -> None:

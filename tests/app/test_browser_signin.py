@@ -20,8 +20,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from suite_world import ServedApp, World, WorldFactory, bound_socket
 
+from tests.app.suite_world import ServedApp, World, WorldFactory, bound_socket
 from wecom_suite.app.handoff import HANDOFF_LIFETIME, HandoffError
 from wecom_suite.app.login_flow import LOGIN_STATE_LIFETIME, SignIn
 from wecom_suite.app.suite_app import SuiteApp

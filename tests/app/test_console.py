@@ -43,11 +43,6 @@ def make_app(clock: ManualClock, **settings: str) -> SuiteApp:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
 def app(clock: ManualClock) -> Iterator[SuiteApp]:
     suite = make_app(clock, console_token=CONSOLE_TOKEN)
     try:

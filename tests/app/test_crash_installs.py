@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from crash_harness import run_crash_installs
+
+from tests.app.crash_harness import run_crash_installs
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from suite_world import World
-
+from tests.app.suite_world import World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.stores import ItemState

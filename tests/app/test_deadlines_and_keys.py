@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from suite_world import AUTH_DEADLINE, World, WorldFactory, parse_page
 
+from tests.app.suite_world import AUTH_DEADLINE, World, WorldFactory, parse_page
 from wecom_suite.app.install_flow import STATE_LIFETIME
 from wecom_suite.crypto import generate_encoding_aes_key
 from wecom_suite.sandbox import new_settings
-from wecom_suite.sandbox.envelope import seal_post
-from wecom_suite.sandbox.notifications import suite_ticket_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_post
+from wecom_suite.sandbox.pushes.notifications import suite_ticket_xml
 
 
 def test_authorisation_callbacks_are_answered_within_the_1000_ms_deadline(world: World) -> None:

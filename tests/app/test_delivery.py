@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
-from suite_world import World
 
+from tests.app.suite_world import World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.errors import CallbackError
-from wecom_suite.sandbox.notifications import cancel_auth_xml, create_auth_xml
+from wecom_suite.sandbox.pushes.notifications import cancel_auth_xml, create_auth_xml
 from wecom_suite.stores import ItemState, MemoryStore
 from wecom_suite.web.request import WebRequest
 from wecom_suite.web.response import WebResponse
@@ -130,8 +130,7 @@ class _CrashAfterExchange(MemoryStore):
 
 
 def test_an_answer_lost_between_exchange_and_save_ends_as_permanent_code_lost(make_world: Any) -> None:
-    from suite_world import START
-
+    from tests.app.suite_world import START
     from wecom_suite.clock import ManualClock
 
     clock = ManualClock(START)

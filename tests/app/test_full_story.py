@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from suite_world import START, World, WorldFactory, parse_page
 
+from tests.app.suite_world import START, World, WorldFactory, parse_page
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState
@@ -244,7 +244,7 @@ def test_legacy_install_url_and_immediate_redirect(make_world: WorldFactory) -> 
 
 def test_a_ticket_for_another_suite_is_refused_and_not_stored(world: World) -> None:
     from wecom_suite.errors import TicketNotFound
-    from wecom_suite.sandbox.notifications import suite_ticket_xml
+    from wecom_suite.sandbox.pushes.notifications import suite_ticket_xml
 
     delivery = world.sandbox.push_event(suite_ticket_xml("wwsomeoneelse0001", "t" * 32, int(world.clock.now())))
     assert not delivery.ok
@@ -256,7 +256,7 @@ def test_a_ticket_for_another_suite_is_refused_and_not_stored(world: World) -> N
 
 
 def test_a_late_redelivery_of_an_old_ticket_does_not_displace_the_newer_one(world: World) -> None:
-    from wecom_suite.sandbox.notifications import suite_ticket_xml
+    from wecom_suite.sandbox.pushes.notifications import suite_ticket_xml
 
     sandbox, app = world.sandbox, world.app
     issued_at = int(world.clock.now())

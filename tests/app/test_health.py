@@ -34,11 +34,6 @@ def make_app(clock: ManualClock, store: Store | None = None, **options: Any) -> 
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
 def app(clock: ManualClock) -> Iterator[SuiteApp]:
     suite = make_app(clock, start_worker=False)
     try:

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from suite_world import World, WorldFactory
 
+from tests.app.suite_world import World, WorldFactory
 from wecom_suite.app.login_flow import SignIn
 from wecom_suite.web.response import WebResponse
 

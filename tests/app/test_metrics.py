@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from suite_world import World, WorldFactory
 
+from tests.app.suite_world import World, WorldFactory
 from wecom_suite import metrics
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_group import SuiteGroup

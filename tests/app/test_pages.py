@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from suite_world import World
 
-from html_pages import parse_page
+from tests.app.suite_world import World
+from tests.html_pages import parse_page
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.install_receipt import RECEIPT_LIFETIME, make_receipt, read_receipt
 from wecom_suite.app.pages import choose_language, error_page, install_page, success_page, use_template_folder

@@ -10,8 +10,8 @@ import pytest
 
 from wecom_suite.clock import SystemClock
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.envelope import seal_post
-from wecom_suite.sandbox.notifications import create_auth_xml, suite_ticket_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_post
+from wecom_suite.sandbox.pushes.notifications import create_auth_xml, suite_ticket_xml
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

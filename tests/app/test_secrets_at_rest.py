@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from suite_world import START, WorldFactory
 
+from tests.app.suite_world import START, WorldFactory
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from itsdangerous import TimestampSigner
-from suite_world import parse_page
 
+from tests.app.suite_world import parse_page
 from wecom_suite.clock import SystemClock
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores.records import SuiteTicket

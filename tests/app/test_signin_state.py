@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from suite_world import START
 
+from tests.app.suite_world import START
 from wecom_suite.app.browser_state import BrowserStates, StateOutcome, read_cookie
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.login_flow import choose_login_mode, return_url_allowed

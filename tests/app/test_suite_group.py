@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from suite_world import START, config_for
 
+from tests.app.suite_world import START, config_for
 from wecom_suite.app import SuiteApp, SuiteGroup
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import ConfigError
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.envelope import seal_post
-from wecom_suite.sandbox.notifications import create_auth_xml, license_pay_success_xml, suite_ticket_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_post
+from wecom_suite.sandbox.pushes.notifications import create_auth_xml, license_pay_success_xml, suite_ticket_xml
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.web import WebRequest
 

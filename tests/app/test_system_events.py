@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import httpx
-from suite_world import PREFIX, World, WorldFactory
 
+from tests.app.suite_world import PREFIX, World, WorldFactory
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.events import LicensePaySuccessEvent
-from wecom_suite.sandbox.envelope import seal_verification
-from wecom_suite.sandbox.notifications import license_pay_success_xml
+from wecom_suite.sandbox.pushes.callback_sealing import seal_verification
+from wecom_suite.sandbox.pushes.notifications import license_pay_success_xml
 
 
 def paid_order(world: World) -> str:

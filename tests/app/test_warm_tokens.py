@@ -3,8 +3,7 @@ and every active company's token fresh, so that requests rarely wait on WeCom.""
 
 from __future__ import annotations
 
-from suite_world import WorldFactory
-
+from tests.app.suite_world import WorldFactory
 from wecom_suite.app.suite_app import SuiteApp
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wecom_suite.callback import CallbackReceiver
+from wecom_suite.clock import ManualClock
 from wecom_suite.crypto import MsgCrypt, compute_signature
 from wecom_suite.xml import to_xml
 
@@ -50,3 +52,8 @@ def raw_post(
 def get(echo: str, *, receive_id: str = PROVIDER, key: str = KEY, ts: int = NOW) -> dict[str, str]:
     encrypted = MsgCrypt(key).encrypt(echo, receive_id)
     return {**sign(encrypted, ts=ts), "echostr": encrypted}
+
+
+def new_receiver(clock: ManualClock) -> CallbackReceiver:
+    """The receiver WeCom's requests above are built for: suite and provider receive ids, on ``clock``."""
+    return CallbackReceiver(TOKEN, KEY, {SUITE, PROVIDER}, clock=clock, suite_id=SUITE)

@@ -1,17 +1,14 @@
+"""``receiver``: the CallbackReceiver the helpers' signed requests are built for, on the test's clock."""
+
 from __future__ import annotations
 
 import pytest
-from callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN
 
+from tests.callback.callback_helpers import new_receiver
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.clock import ManualClock
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(NOW)
-
-
-@pytest.fixture
 def receiver(clock: ManualClock) -> CallbackReceiver:
-    return CallbackReceiver(TOKEN, KEY, {SUITE, PROVIDER}, clock=clock, suite_id=SUITE)
+    return new_receiver(clock)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from html_pages import parse_page
+from tests.html_pages import parse_page
 from wecom_suite.stores.sqlite import SQLiteStore
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("wecom-suite")  # what `pip install` puts on PATH

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from html_pages import parse_page
+from tests.html_pages import parse_page
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.errors import TicketNotFound

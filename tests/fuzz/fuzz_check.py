@@ -12,8 +12,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fuzz_inputs import KEY, PREFIX, START, SUITE, TOKEN, FuzzRequest, config_settings
-
+from tests.fuzz.fuzz_inputs import KEY, PREFIX, START, SUITE, TOKEN, FuzzRequest, config_settings
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.clock import ManualClock

@@ -15,8 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from fuzz_inputs import CORP, SUITE, config_settings, valid_callback
-
+from tests.fuzz.fuzz_inputs import CORP, SUITE, config_settings, valid_callback
 from wecom_suite.stores.records import CompanyRecord, ItemState
 from wecom_suite.stores.url import open_store
 

@@ -13,8 +13,11 @@ import random
 from collections.abc import Iterator
 
 import pytest
-from fuzz_check import Tally, Target, exercise, make_target, process_recorded, quiet_logs, upstream_answer
-from fuzz_inputs import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fuzz.fuzz_check import Tally, Target, exercise, make_target, process_recorded, quiet_logs, upstream_answer
+from tests.fuzz.fuzz_inputs import (
     START,
     SUITE,
     FuzzRequest,
@@ -25,9 +28,6 @@ from fuzz_inputs import (
     signed_requests,
     valid_suite_ticket,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from wecom_suite.crypto import MsgCrypt, compute_signature
 from wecom_suite.xml import to_xml
 

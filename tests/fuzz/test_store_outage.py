@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzz_check import Tally, Target, exercise
-from fuzz_inputs import KEY, START, SUITE, TOKEN, config_settings, valid_callback
 
+from tests.fuzz.fuzz_check import Tally, Target, exercise
+from tests.fuzz.fuzz_inputs import KEY, START, SUITE, TOKEN, config_settings, valid_callback
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback import CallbackReceiver
 from wecom_suite.clock import ManualClock

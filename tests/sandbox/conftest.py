@@ -167,14 +167,15 @@ class Receiver:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(1_700_000_000)
+def wecom_sandbox_clock(clock: ManualClock) -> ManualClock:
+    """The shipped ``wecom_sandbox`` runs on the test's one clock, so a test advances both at once."""
+    return clock
 
 
 @pytest.fixture
-def sandbox(clock: ManualClock) -> Iterator[Sandbox]:
-    with Sandbox(clock=clock) as running:
-        yield running
+def sandbox(wecom_sandbox: Sandbox) -> Sandbox:
+    """The shipped ``wecom_sandbox`` fixture (the sandbox's own tests call it ``sandbox``)."""
+    return wecom_sandbox
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
-from wecom_suite.sandbox.failure import ApiFailure
-from wecom_suite.sandbox.id_space import PENDING_ID_LIFETIME, provider_id, sample_customers
-from wecom_suite.sandbox.license_book import LicenseBook, OrderStatus
+from wecom_suite.sandbox.endpoints.api_failure import ApiFailure
+from wecom_suite.sandbox.rules.id_space import PENDING_ID_LIFETIME, provider_id, sample_customers
+from wecom_suite.sandbox.rules.license_book import LicenseBook, OrderStatus
 
 from .conftest import corp_token, provider_token, suite_token
 

@@ -310,7 +310,7 @@ def test_every_push_parses_into_its_typed_event(sandbox: Sandbox, receiver: Rece
         SuiteTicketEvent,
         parse_event,
     )
-    from wecom_suite.sandbox.notifications import data_event_xml
+    from wecom_suite.sandbox.pushes.notifications import data_event_xml
 
     corp_id = sandbox.company().corp_id
     sandbox.push_ticket()

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_backends import memory_backend, redis_backend, sqlite_backend
 
+from tests.stores.store_backends import memory_backend, redis_backend, sqlite_backend
 from wecom_suite.testing.store_contract import ContractBackend
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 import psycopg
 import pytest
 
-from postgres_server import start_postgres
+from tests.postgres_server import start_postgres
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import StoreError
 from wecom_suite.stores import InboxItem, PostgresStore, StoredToken, open_store

@@ -14,11 +14,6 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(T0)
-
-
-@pytest.fixture
 def memory_store(clock: ManualClock) -> MemoryStore:
     return MemoryStore(clock)
 

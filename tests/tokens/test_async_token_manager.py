@@ -6,8 +6,8 @@ import asyncio
 import threading
 
 import pytest
-from token_fetchers import AsyncCountingFetch, CountingFetch, GatedStore
 
+from tests.tokens.token_fetchers import AsyncCountingFetch, CountingFetch, GatedStore
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import MemoryStore, Store, StoredToken
 from wecom_suite.tokens import AsyncTokenManager, RefreshPolicy, TokenManager, suite_token_key

@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from token_fetchers import CountingFetch, GatedStore
 
+from tests.tokens.token_fetchers import CountingFetch, GatedStore
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import LockTimeout, StoreError
 from wecom_suite.stores import MemoryStore, SQLiteStore, Store, StoredToken

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from token_fetchers import CountingFetch
 
+from tests.tokens.token_fetchers import CountingFetch
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import MemoryStore, SQLiteStore
 from wecom_suite.tokens import RefreshPolicy, TokenManager, TokenRefresher, corp_token_key, suite_token_key

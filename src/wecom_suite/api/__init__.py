@@ -7,7 +7,7 @@ from .client import SuiteClient
 from .client_core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientStore, TicketRef
 from .corp_calls import CorpCalls
 from .corp_client import CorpClient
-from .endpoint import ApiCall, Endpoint, HttpRequest, RetrySafety, TokenKind, TokenRef
+from .endpoint_spec import ApiCall, Endpoint, HttpRequest, RetrySafety, TokenKind, TokenRef
 from .install_urls import install_url, legacy_auth_code_url
 from .jsapi_signature import jsapi_signature
 from .retry_policy import RetryPolicy

@@ -28,7 +28,7 @@ from .client_core import (
     TicketRef,
     grant_of,
 )
-from .endpoint import ApiCall, HttpRequest, TokenKind, TokenRef
+from .endpoint_spec import ApiCall, HttpRequest, TokenKind, TokenRef
 from .log_redaction import install_log_redaction
 from .retry_policy import RetryPolicy
 from .suite_calls import SuiteCalls

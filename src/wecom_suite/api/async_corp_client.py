@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .bound_methods import async_method
 from .corp_calls import CorpCalls
-from .endpoint import ApiCall
+from .endpoint_spec import ApiCall
 
 if TYPE_CHECKING:
     from .async_client import AsyncSuiteClient

@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .doc_links import ERRCODES_PAGE, official_page
-from .endpoint import ApiCall
+from .endpoint_spec import ApiCall
 
 __all__ = ["async_method", "result_type", "sync_method"]
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, Union
 from .. import metrics
 from ..flow import Pause
 from .decision import Attempts, Fail, Finish, RenewToken, RetryLater, decide
-from .endpoint import ApiCall, HttpRequest, TokenRef
+from .endpoint_spec import ApiCall, HttpRequest, TokenRef
 from .retry_policy import RetryPolicy
 from .transport_outcome import HttpAnswer, TransportFailure
 

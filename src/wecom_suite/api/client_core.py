@@ -19,7 +19,7 @@ from ..tokens.grant import TokenGrant
 from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.policy import RefreshPolicy
 from .corp_calls import CorpCalls
-from .endpoint import ApiCall, TokenKind, TokenRef
+from .endpoint_spec import ApiCall, TokenKind, TokenRef
 from .models import CorpAccessTokenInfo, JsapiTicket, ProviderAccessToken, SuiteAccessToken
 from .retry_policy import RetryPolicy
 from .suite_calls import SuiteCalls

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import endpoints as ep
-from .endpoint import ApiCall, TokenKind
+from .endpoint_spec import ApiCall, TokenKind
 from .models import (
     AdminList,
     AppPermissions,

@@ -19,7 +19,7 @@ from ..errors.api import (
     error_for,
 )
 from ..errors.base import WeComSuiteError
-from .endpoint import Endpoint, RetrySafety
+from .endpoint_spec import Endpoint, RetrySafety
 from .retry_policy import RetryPolicy
 from .transport_outcome import HttpAnswer, TransportFailure
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from . import models as m
-from .endpoint import Endpoint, RetrySafety, TokenKind
+from .endpoint_spec import Endpoint, RetrySafety, TokenKind
 from .models import (
     AdminList,
     ApiResult,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import endpoints as ep
-from .endpoint import ApiCall
+from .endpoint_spec import ApiCall
 from .models import ApiResult, BatchJobResult, ContactIdTranslateJob, ExternalUserIdInfo3rd
 
 __all__ = ["IdConvertCalls"]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import endpoints as ep
-from .endpoint import ApiCall
+from .endpoint_spec import ApiCall
 from .models import (
     ActivedAccountList,
     ActiveInfoByCode,

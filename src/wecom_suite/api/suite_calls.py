@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ..errors import ConfigError
 from ..redaction import redact
 from . import endpoints as ep
-from .endpoint import ApiCall, TokenKind
+from .endpoint_spec import ApiCall, TokenKind
 from .id_calls import IdConvertCalls
 from .license_calls import LicenseCalls, license_call
 from .models import (

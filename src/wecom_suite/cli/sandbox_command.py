@@ -4,7 +4,7 @@ Everything a provider would do in the console is done for you: the sandbox's sui
 Token and EncodingAESKey configure the service, the service's instruction callback URL is given to
 the sandbox, and tickets are pushed every few seconds. Open the printed install URL in a browser.
 
-The sandbox keeps one identity per checkout (:mod:`wecom_suite.sandbox.identity`): the same suite,
+The sandbox keeps one identity per checkout (:mod:`wecom_suite.sandbox.identity_file`): the same suite,
 secrets and companies every run, kept next to the database, plus a ``--config`` file for the other
 commands. ``--only`` runs the emulator alone, for a service you run yourself, and prints the
 ``export WECOM_...`` lines that configure it.
@@ -31,7 +31,7 @@ from ..app.paths import DATA_PATH, INSTALL_PATH, INSTRUCTION_PATH
 from ..app.suite_app import SuiteApp
 from ..clock import SystemClock
 from ..sandbox import Sandbox
-from ..sandbox.identity import SandboxIdentity, identity_paths, load_or_create_identity, write_suite_config
+from ..sandbox.identity_file import SandboxIdentity, identity_paths, load_or_create_identity, write_suite_config
 from ..sandbox.run import run_forever
 from ..sandbox.settings import SandboxSettings
 from ..stores.sealing import generate_secret_key

@@ -18,8 +18,8 @@ from .license import *  # noqa: F403
 from .license import __all__ as _license
 from .messages import *  # noqa: F403
 from .messages import __all__ as _messages
-from .orders import *  # noqa: F403
-from .orders import __all__ as _orders
+from .order_events import *  # noqa: F403
+from .order_events import __all__ as _orders
 from .parser import (
     CONTACT_VARIANTS,
     DATA_EVENT_CLASSES,

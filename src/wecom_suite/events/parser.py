@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..xml import XmlDict, parse_xml
-from . import auth, chat_archive, contact, data, external_contact, license, messages, orders, sharing
+from . import auth, chat_archive, contact, data, external_contact, license, messages, order_events, sharing
 from .base import DataEvent, Event, InstructionEvent, UnknownEvent
 from .contact import ChangeContactEvent
 from .data_types import EventType
@@ -23,7 +23,7 @@ __all__ = [
 
 def _instruction_classes() -> dict[str, type[InstructionEvent]]:
     out: dict[str, type[InstructionEvent]] = {}
-    for module in (auth, chat_archive, contact, external_contact, license, orders, sharing):
+    for module in (auth, chat_archive, contact, external_contact, license, order_events, sharing):
         for name in module.__all__:
             cls = getattr(module, name)
             if isinstance(cls, type) and issubclass(cls, InstructionEvent) and cls.INFO_TYPE:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from ..clock import SystemClock
-from .directory import SimCompany
+from .rules.directory import SimCompany
 from .sandbox import InstallDelivery, Sandbox
 from .settings import SandboxSettings
 

@@ -1,6 +1,6 @@
 """``Sandbox``: the emulator served on a loopback port in a background thread, plus its admin actions.
 
-The rules live in :class:`~wecom_suite.sandbox.emulator.Emulator` (no I/O); this class adds the HTTP
+The rules live in :class:`~wecom_suite.sandbox.rules.emulator.Emulator` (no I/O); this class adds the HTTP
 server (uvicorn in a thread), the callback pushes, the suite_ticket schedule and the Python admin API.
 """
 
@@ -18,14 +18,9 @@ import uvicorn
 from ..clock import Clock, ManualClock, SystemClock
 from ..crypto import generate_encoding_aes_key
 from ..errors import ConfigError
-from .asgi_app import build_asgi_app
-from .connection_registry import ConnectionRegistry
-from .counters import Counters
-from .directory import SimCompany, SimDepartment, SimUser, open_userid_for
-from .emulator import Emulator
-from .faults import Faults
-from .license_book import LicenseOrder
-from .notifications import (
+from .http.asgi_app import build_asgi_app
+from .http.connection_registry import ConnectionRegistry
+from .pushes.notifications import (
     cancel_auth_xml,
     change_auth_xml,
     change_contact_xml,
@@ -34,9 +29,14 @@ from .notifications import (
     reset_permanent_code_xml,
     suite_ticket_xml,
 )
-from .pusher import CallbackPusher, Delivery, PushLog
+from .pushes.pusher import CallbackPusher, Delivery, PushLog
+from .rules.counters import Counters
+from .rules.directory import SimCompany, SimDepartment, SimUser, open_userid_for
+from .rules.emulator import Emulator
+from .rules.faults import Faults
+from .rules.license_book import LicenseOrder
+from .rules.throttle import Throttle
 from .settings import SandboxSettings, new_settings
-from .throttle import Throttle
 
 __all__ = ["InstallDelivery", "Sandbox"]
 
