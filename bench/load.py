@@ -193,8 +193,8 @@ def store_for(scenario: str, work: Path, cpus: str | None) -> Iterator[str]:
         with h.redis_server(work, cpus=cpus) as (port, _server):
             yield f"redis://127.0.0.1:{port}/0"
     elif scenario.startswith("postgres"):
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        from postgres_server import postgres_server  # the tests' throwaway cluster: one way to start one
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: the tests package
+        from tests.postgres_server import postgres_server  # the tests' throwaway cluster: one way to start one
 
         with postgres_server() as server:
             yield server.url()

@@ -216,8 +216,7 @@ def test_unknown_info_types_and_unhandled_events_are_recorded_and_completed(worl
 
 def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(make_world: Any, tmp_path: Any) -> None:
     """Found by fuzzing over HTTP: a CreateTime beyond 64 bits made the SQLite inbox write fail (503)."""
-    from suite_world import START
-
+    from tests.app.suite_world import START
     from wecom_suite.clock import ManualClock
     from wecom_suite.stores.sqlite import SQLiteStore
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from suite_world import START, World
 
+from tests.app.suite_world import START, World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import ItemState, open_store
