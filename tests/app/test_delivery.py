@@ -233,3 +233,43 @@ def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(make_world:
     assert delivery.ok, delivery.as_json()
     (item,) = world.app.store.inbox.list_items(world.app.config.suite_id, queue=world.corp_id)
     assert item.event_time == 0
+
+
+def test_cancel_and_reinstall_in_the_same_second_ends_installed(world: World) -> None:
+    """Review finding: a cancel_auth with the install's own TimeStamp, processed after it, revoked the company."""
+    installed(world)
+    s, now = world.sandbox.settings, int(world.clock.now()) + 10
+    world.sandbox.emulator.cancel_auth(world.corp_id)
+    auth_code = world.sandbox.install(world.corp_id, push=False)
+    push_instruction(world, cancel_auth_xml(s.suite_id, world.corp_id, now))
+    push_instruction(world, create_auth_xml(s.suite_id, auth_code, "", now))  # the same second
+    for _ in range(3):
+        world.app.process_pending()
+        world.clock.advance(5)
+    company = world.app.store.companies.get_company(s.suite_id, world.corp_id)
+    assert company is not None
+    assert company.active
+
+
+def test_an_exchange_answered_with_an_error_leaves_no_written_ahead_marker(world: World) -> None:
+    """Review finding: a first attempt that WeCom answered with an error (the code not consumed) made a later
+    40078 look like a lost permanent code."""
+    ready(world)
+    world.sandbox.faults.errcode("service/v2/get_permanent_code", 60011)  # answered: no privilege, once
+    auth_code = world.sandbox.install(world.corp_id, state="st-7", push=False)
+    push_instruction(world, create_auth_xml(world.sandbox.settings.suite_id, auth_code, "st-7",
+                                            int(world.clock.now())))
+    world.app.process_pending()  # attempt 1: 60011, retried later
+    world.sandbox.emulator.cancel_auth(world.corp_id)  # meanwhile the code stops working: 40078 next time
+    for _ in range(5):
+        world.clock.advance(600)
+        world.app.process_pending()
+    assert [d.last_error.split(":")[0] for d in dead_letters(world)] == ["invalid_auth_code"]
+
+
+def test_a_malformed_auth_code_is_a_dead_letter_at_once(world: World) -> None:
+    ready(world)
+    push_instruction(world, create_auth_xml(world.sandbox.settings.suite_id, "short", "s", int(world.clock.now())))
+    world.app.process_pending()
+    assert [d.last_error.split(":")[0] for d in dead_letters(world)] == ["invalid_auth_code"]
+    assert dead_letters(world)[0].attempts == 0  # no retries spent on a code WeCom called malformed (40058)

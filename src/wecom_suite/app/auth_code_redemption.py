@@ -31,6 +31,9 @@ __all__ = ["AuthCodeRedemption", "auth_code_key"]
 
 REDEMPTION_MEMORY = 86_400.0  # an auth_code lives 10 minutes; remembering it for a day is plenty
 INVALID_AUTH_CODE = 40078
+# WeCom's answers that mean this auth_code will never exchange: used or expired (40078), malformed (40058, e.g.
+# "auth_code exceed min length 64"), invalid (40029). Retrying cannot help: a dead letter at once.
+REFUSED_AUTH_CODE = frozenset({INVALID_AUTH_CODE, 40058, 40029})
 
 
 def auth_code_key(suite_id: str, auth_code: str) -> str:
@@ -117,9 +120,11 @@ class AuthCodeRedemption:
         try:
             company = self._exchange(auth_code, event_time)
         except WeComError as exc:
-            if exc.errcode != INVALID_AUTH_CODE:
+            if exc.errcode not in REFUSED_AUTH_CODE:
+                if sent_before is None:  # WeCom answered, so it did not consume the code: no marker to keep
+                    tokens.delete_token(sent_key)
                 raise
-            if sent_before is not None:
+            if sent_before is not None and exc.errcode == INVALID_AUTH_CODE:
                 raise DeadLetter(
                     DeadLetterReason.PERMANENT_CODE_LOST,
                     f"the auth_code (State {sent_before.token!r}) was exchanged before, but its permanent code "

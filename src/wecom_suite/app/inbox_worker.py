@@ -165,11 +165,13 @@ class InboxWorker:
             running = list(self._running.values())
         for one in running:
             renewed = self._inbox.renew(one.claim, now=now, lease_seconds=self.policy.lease_seconds)
-            if renewed is None:
+            with self._running_lock:
+                finished = one.claim.item.id not in self._running  # completed while we renewed: nothing lost
+            if renewed is not None:
+                one.claim = renewed
+            elif not finished:
                 logger.warning("suite %s: lost the lease of callback %s while processing it; another worker may "
                                "run it too", self._suite_id, one.claim.item.id[:12])
-            else:
-                one.claim = renewed
             if not one.reported_slow and now - one.started_at > self.policy.slow_after_seconds:
                 one.reported_slow = True
                 logger.warning("suite %s: the handler of callback %s (%s, queue %s) has run for %.0f s; its "

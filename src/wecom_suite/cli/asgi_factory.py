@@ -33,4 +33,6 @@ def create_asgi() -> Any:
     register_config_secrets(configs)
     warm = os.environ.get(WARM_TOKENS_ENV, "").lower() in {"1", "true", "yes"}
     metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
-    return SuiteGroup.from_configs(configs, warm_tokens=warm).asgi()
+    group = SuiteGroup.from_configs(configs, warm_tokens=warm)
+    group.start()  # each worker process processes its inbox from the start, not from its first request
+    return group.asgi()

@@ -227,6 +227,7 @@ def sandbox(
                 console_token=console_token,
             )
         )
+        app.start()
         server = uvicorn.Server(
             uvicorn.Config(app.asgi(), log_config=None, log_level=None, lifespan="off", access_log=False)
         )

@@ -122,6 +122,7 @@ def serve(
         if metrics_on:
             metrics.enable()
         group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
+        group.start()  # what a previous process left in the inbox is processed now, not at the first request
         try:
             config = uvicorn.Config(group.asgi(), **common)  # type: ignore[arg-type]
             uvicorn.Server(config).run(sockets=[sock])

@@ -82,7 +82,7 @@ def _open_both(url: str, clock: Clock | None, cache_url: str | None) -> Store:
         companies=main.companies,
         inbox=main.inbox,
         install_states=cache.install_states,
-        url=f"{url} (cache: {cache_url})",
+        url=f"{redact_store_url(url)} (cache: {redact_store_url(cache_url)})",  # shown, never reopened
         closers=(main.close, cache.close),
     )
 
