@@ -235,22 +235,6 @@ def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(make_world:
     assert item.event_time == 0
 
 
-def test_cancel_and_reinstall_in_the_same_second_ends_installed(world: World) -> None:
-    """Review finding: a cancel_auth with the install's own TimeStamp, processed after it, revoked the company."""
-    installed(world)
-    s, now = world.sandbox.settings, int(world.clock.now()) + 10
-    world.sandbox.emulator.cancel_auth(world.corp_id)
-    auth_code = world.sandbox.install(world.corp_id, push=False)
-    push_instruction(world, cancel_auth_xml(s.suite_id, world.corp_id, now))
-    push_instruction(world, create_auth_xml(s.suite_id, auth_code, "", now))  # the same second
-    for _ in range(3):
-        world.app.process_pending()
-        world.clock.advance(5)
-    company = world.app.store.companies.get_company(s.suite_id, world.corp_id)
-    assert company is not None
-    assert company.active
-
-
 def test_an_exchange_answered_with_an_error_leaves_no_written_ahead_marker(world: World) -> None:
     """Review finding: a first attempt that WeCom answered with an error (the code not consumed) made a later
     40078 look like a lost permanent code."""

@@ -220,12 +220,7 @@ class SuiteLifecycle:
                 retry_in=self._company_wait_retry,
                 give_up_reason=DeadLetterReason.UNKNOWN_COMPANY,
             )
-        # A cancel_auth in the same second as the install on record came first: WeCom sends no create_auth
-        # for a company that then cancels within the second (its auth_code would no longer exchange).
-        stale = record.auth_event_time > event.timestamp or (
-            isinstance(event, CancelAuthEvent) and record.active and record.auth_event_time == event.timestamp
-        )
-        if event.timestamp and stale:
+        if event.timestamp and record.auth_event_time > event.timestamp:
             logger.info("suite %s: %s for %s is older than the last change applied to it; ignored",
                         self.suite_id, event.info_type, corp_id)
             return None
