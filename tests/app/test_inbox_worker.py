@@ -250,3 +250,37 @@ def test_store_outage_backs_off_with_one_warning_per_interval(caplog: pytest.Log
     assert "Traceback" not in caplog.text
     worker._outage.recovered()
     assert "reachable again" in caplog.text
+
+
+def test_hung_handlers_hold_only_their_own_companies() -> None:
+    """Review finding: with every worker thread in a hung handler, no other company was processed."""
+    clock = ManualClock(0)
+    store = MemoryStore(clock)
+    release = threading.Event()
+    hung = threading.Barrier(3)
+    done = threading.Event()
+
+    def process(it: InboxItem) -> None:
+        if it.queue in ("corp-a", "corp-b"):
+            hung.wait(10)
+            assert release.wait(10)
+        else:
+            done.set()
+
+    worker = InboxWorker(store.inbox, SUITE, process, clock=clock,
+                         policy=DeliveryPolicy(workers=2, idle_wait_seconds=0.05, slow_after_seconds=30))
+    store.inbox.put(item(1, 0, queue="corp-a"))
+    store.inbox.put(item(2, 0, queue="corp-b"))
+    worker.start()
+    try:
+        worker.notify()
+        hung.wait(10)  # both worker threads are now inside a hung handler
+        store.inbox.put(item(3, 1, queue="corp-c"))
+        assert not done.wait(0.3)  # no free thread for corp-c yet
+        clock.advance(31)
+        worker.heartbeat()  # reports both as slow: each gets a thread in its place
+        worker.notify()
+        assert done.wait(10)
+    finally:
+        release.set()
+        worker.stop()

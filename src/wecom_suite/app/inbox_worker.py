@@ -53,6 +53,7 @@ class DeliveryPolicy:
     backoff: Backoff = field(default_factory=lambda: Backoff(base=2.0, factor=2.0, max_delay=600.0, jitter=0.25))
     wait_limit_seconds: float = 600.0
     slow_after_seconds: float = 60.0
+    max_extra_workers: int = 16  # threads added, one per handler reported slow, so hangs hold only their company
     dedup_window_seconds: float = DEDUP_WINDOW
     purge_batch: int = 500
     purge_every_seconds: float = 300.0
@@ -177,6 +178,7 @@ class InboxWorker:
                 logger.warning("suite %s: the handler of callback %s (%s, queue %s) has run for %.0f s; its "
                                "company's later callbacks wait for it", self._suite_id, one.claim.item.id[:12],
                                one.claim.item.source.value, one.claim.item.queue or "-", now - one.started_at)
+                self._add_worker()  # the hung handler keeps its thread: the other companies get another one
         if now - self._last_purge >= self.policy.purge_every_seconds:
             self._last_purge = now
             self.purge_expired()
@@ -215,6 +217,15 @@ class InboxWorker:
         self._loops.append(BackgroundLoop(f"{name}-heartbeat", self._heartbeat_pass))
         for loop in self._loops:
             loop.start()
+
+    def _add_worker(self) -> None:
+        """One more worker thread while a handler hangs, so a hang holds only its own company's queue
+        (bounded: at most ``max_extra_workers`` beyond ``workers``; only once the threads run)."""
+        if not self._loops or len(self._loops) - 1 >= self.policy.workers + self.policy.max_extra_workers:
+            return
+        loop = BackgroundLoop(f"wecom-inbox-{self._suite_id}-extra-{len(self._loops)}", self._work_pass)
+        self._loops.append(loop)
+        loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         for loop in self._loops:
