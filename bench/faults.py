@@ -5,7 +5,8 @@ of change_contact callbacks flows; before each install a fault is armed on WeCom
 calls, whatever they are): HTTP 500/502/503, errcode -1, 45009 (rate limit), a burst of 40082 (token
 rejected), an answer slower than the client's 10 s timeout, a dropped connection. Every transient
 fault must be absorbed (the company ends up installed) within the budget; a permanent one (40029
-every time) must leave a clear error line, and the company installs once the fault is cleared.
+every time) must leave a clear error line (a dead letter, at once), and the company installs once the fault
+is cleared and the dead letter retried (as `wecom-suite inbox retry` does).
 Afterwards every callback the sandbox saw acknowledged must be in the inbox and processed.
 
 ``redis``: a real redis-server (AOF on, fsync always) is stopped and started again while four
@@ -29,10 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import _harness as h
+from load import installed as company_installed
 from load import missing_from_inbox, wait_drained
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.sandbox.rules.directory import default_companies
 from wecom_suite.sandbox.rules.faults import ANY_ENDPOINT, Fault, FaultKind
+from wecom_suite.stores.records import ItemState
 from wecom_suite.stores.url import open_store
 
 CLIENT_TIMEOUT = 10.0  # seconds: SuiteClient's default
@@ -83,7 +86,7 @@ CASES = [
     ),
     Case(
         "errcode 40029 every time (permanent)",
-        [Fault("service/get_permanent_code", FaultKind.ERRCODE, None, errcode=40029)],
+        [Fault("service/v2/get_permanent_code", FaultKind.ERRCODE, None, errcode=40029)],
         transient=False,
     ),
 ]
@@ -163,6 +166,13 @@ def api_phase() -> tuple[list[CaseResult], dict[str, object]]:
                         lines = [line for line in server.log.read_text().splitlines() if "40029" in line]
                         result.error_line = lines[-1] if lines else ""
                         sandbox.faults.clear()
+                        # WeCom refused the code: a dead letter at once (docs/delivery.md); the operator retries it.
+                        revive = open_store(f"sqlite:///{work / 'store.db'}")
+                        try:
+                            for dead in revive.inbox.list_items(settings.suite_id, state=ItemState.DEAD):
+                                revive.inbox.revive(dead.id, now=time.time())
+                        finally:
+                            revive.close()
                         result.recovered_after_clear = wait_until(lambda c=corp_id: installed(c), 120.0)
                     print(
                         f"  {case.name:<40} installed after {_s(result.installed_after)}"
@@ -261,6 +271,8 @@ def redis_phase(workers: int = 2) -> dict[str, object]:
     try:
         h.wait_port(port, redis, work / "redis.log")
         url = f"redis://127.0.0.1:{port}/0"
+        with company_installed(url):  # the company the change_contact flow is about (else its callbacks wait for it)
+            pass
         config = h.write_config(work, url)
         with h.serve(config, work / "serve.log", workers=workers) as server:
             senders = Senders(server.port)
