@@ -106,7 +106,9 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
             store = SQLiteStore(str(store_path))
             try:
                 deadline = time.monotonic() + 30
-                while store.companies.get_company(sandbox.settings.suite_id, corp_id) is None:
+                suite_id = sandbox.settings.suite_id
+                # The company is stored first thing after the exchange; the item completes after its auth info.
+                while store.companies.get_company(suite_id, corp_id) is None or store.inbox.stats(suite_id).pending:
                     assert time.monotonic() < deadline, "not recovered:\n" + log.read_text()
                     time.sleep(0.1)  # polling the other process's progress
                 record = store.companies.get_company(sandbox.settings.suite_id, corp_id)
