@@ -133,7 +133,8 @@ class AuthCodeRedemption:
                 ) from None
             raise DeadLetter(
                 DeadLetterReason.INVALID_AUTH_CODE,
-                f"WeCom refused the auth_code (State {state!r}): expired, or already used elsewhere",
+                f"WeCom refused the auth_code (errcode {exc.errcode}, State {state!r}): expired, malformed, or "
+                "already used elsewhere",
                 hint="if no install of that company followed, its admin must install the app again",
             ) from None
         now = self._clock.now()
