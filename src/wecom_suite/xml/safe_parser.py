@@ -19,7 +19,8 @@ strictly as before. See docs/callbacks.md, "Characters XML forbids".
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn, Union
+from typing import NoReturn, Union
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from ..errors import CallbackError, CallbackReason
@@ -55,40 +56,18 @@ def _check_declaration(version: str | None, encoding: str | None, standalone: in
 
 
 def _parse(raw: bytes) -> tuple[str, XmlValue]:
-    """One expat pass: ``(root tag, value)``, where the value is a dict, or a str for a leaf root.
+    """One expat pass into an ElementTree, then the tree into dicts: ``(root tag, value)``.
 
-    ``frames`` holds one dict per open element (the children seen so far); ``text`` the character
-    data since the last tag. On ``</tag>`` the element becomes its children when it has any (the text
-    between child elements is only indentation), else its text.
+    Expat calls ElementTree's C ``TreeBuilder`` directly for elements and text (no Python code per
+    element); only the refusals above are Python handlers, and they run only when expat meets a
+    construct WeCom never sends.
     """
-    frames: list[XmlDict] = [{}]
-    text: list[str] = []
-
-    def start(name: str, attrs: Any) -> None:
-        if len(frames) > MAX_DEPTH:
-            _forbidden(CallbackReason.MALFORMED_XML, f"XML nested deeper than {MAX_DEPTH} levels")
-        frames.append({})
-        text.clear()
-
-    def end(name: str) -> None:
-        children = frames.pop()
-        value: XmlValue = children if children else "".join(text)
-        text.clear()
-        parent = frames[-1]
-        if name in parent:
-            previous = parent[name]
-            if isinstance(previous, list):
-                previous.append(value)
-            else:
-                parent[name] = [previous, value]
-        else:
-            parent[name] = value
-
+    builder = ElementTree.TreeBuilder()
     parser = expat.ParserCreate("utf-8")  # the document's own encoding declaration is not obeyed
     parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text.append
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.ProcessingInstructionHandler = _refuse_pi
     parser.XmlDeclHandler = _check_declaration
@@ -96,8 +75,30 @@ def _parse(raw: bytes) -> tuple[str, XmlValue]:
         parser.Parse(raw, True)
     except expat.ExpatError as exc:
         raise CallbackError(CallbackReason.MALFORMED_XML, f"not well-formed XML ({exc})") from None
-    ((tag, value),) = frames[0].items()  # expat guarantees exactly one root element
-    return tag, value
+    root = builder.close()
+    return root.tag, _value(root, 1) if len(root) else (root.text or "")
+
+
+def _value(element: ElementTree.Element, depth: int) -> XmlDict:
+    """An element with children as a dict: leaves as their text, nested elements as dicts, repeats as lists.
+
+    The text between child elements is only indentation and is dropped. ``depth`` is the element's own
+    (the root is 1); children deeper than ``MAX_DEPTH`` are refused.
+    """
+    if depth >= MAX_DEPTH:
+        _forbidden(CallbackReason.MALFORMED_XML, f"XML nested deeper than {MAX_DEPTH} levels")
+    out: XmlDict = {}
+    for child in element:
+        value: XmlValue = _value(child, depth + 1) if len(child) else (child.text or "")
+        tag = child.tag
+        previous = out.get(tag)
+        if previous is None:
+            out[tag] = value
+        elif isinstance(previous, list):
+            previous.append(value)
+        else:
+            out[tag] = [previous, value]
+    return out
 
 
 def replace_forbidden(raw: bytes) -> bytes:
