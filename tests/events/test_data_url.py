@@ -465,3 +465,44 @@ def test_change_school_contact_batch() -> None:
         ("create_student", "stu-1"),
         ("delete_parent", "par-1"),
     ]
+
+
+# -- 日程 events: XML shaped like each page's example, ids made up -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "page"),
+    [
+        ("modify_schedule", ev.ModifyScheduleEvent, 97731),
+        ("delete_schedule", ev.DeleteScheduleEvent, 97732),
+        ("respond_schedule", ev.RespondScheduleEvent, 98111),
+    ],
+)
+def test_schedule_events(name: str, cls: type[ev.ScheduleEvent], page: int) -> None:
+    event = parse_event(
+        doc(
+            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>"
+            "<CalId><![CDATA[wcCalendar000001]]></CalId><ScheduleId><![CDATA[sched-77aa]]></ScheduleId>",
+            agent=False,
+        )
+    )
+    assert type(event) is cls
+    assert f"/document/path/{page}" in (cls.__doc__ or "")
+    check_envelope(event, name)
+    assert (event.cal_id, event.schedule_id) == ("wcCalendar000001", "sched-77aa")
+    assert event.agent_id is None  # the pages' examples carry no AgentID
+
+
+def test_modify_calendar_event() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97730: only the calendar's id."""
+    event = parse_event(event_doc("modify_calendar", "<CalId><![CDATA[wcCalendar000002]]></CalId>"))
+    assert type(event) is ev.ModifyCalendarEvent
+    check_envelope(event, "modify_calendar")
+    assert event.cal_id == "wcCalendar000002"
+    assert not hasattr(event, "schedule_id")
+
+
+def test_schedule_event_without_ids_keeps_empty_strings() -> None:
+    event = parse_event(event_doc("delete_schedule"))
+    assert type(event) is ev.DeleteScheduleEvent
+    assert (event.cal_id, event.schedule_id) == ("", "")

@@ -16,6 +16,8 @@ from .data_types import EventType
 
 __all__ = [
     "ChangeAppAdminEvent",
+    "DeleteScheduleEvent",
+    "CalendarEvent",
     "CloseInactiveAgentEvent",
     "DataEvent",
     "EnterAgentEvent",
@@ -28,15 +30,19 @@ __all__ = [
     "MenuEvent",
     "MenuViewEvent",
     "MenuViewMiniprogramEvent",
+    "ModifyCalendarEvent",
+    "ModifyScheduleEvent",
     "OpenApprovalChangeEvent",
     "PicEvent",
     "PicPhotoOrAlbumEvent",
     "PicSysphotoEvent",
     "PicWeixinEvent",
     "ReopenInactiveAgentEvent",
+    "RespondScheduleEvent",
     "ScancodeEvent",
     "ScancodePushEvent",
     "ScancodeWaitmsgEvent",
+    "ScheduleEvent",
     "SubscribeEvent",
     "SysApprovalChangeEvent",
     "TemplateCardEvent",
@@ -474,3 +480,73 @@ class LivingStatusChangeEvent(DataEvent):
     FIELDS = (("living_id", "LivingId", text), ("status", "Status", integer))
     living_id: str
     status: int | None
+
+
+# -- 日程 (calendar and schedule) events: only for calendars the app created through the oa/calendar API.
+# Third-party and 代开发 apps receive them like internal apps do
+# (https://developer.work.weixin.qq.com/document/path/96825), with the ids to read back with
+# oa/calendar/get or oa/schedule/get.
+
+
+class CalendarEvent(DataEvent):
+    """Base of the 日程 events: ``cal_id`` is the calendar (日历ID) the app created.
+
+    https://developer.work.weixin.qq.com/document/path/96825
+    """
+
+    __slots__ = ("cal_id",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (("cal_id", "CalId", text),)
+    cal_id: str
+
+
+class ModifyCalendarEvent(CalendarEvent):
+    """modify_calendar (修改日历事件): an admin of the calendar changed it; read it again with its ``cal_id``.
+
+    https://developer.work.weixin.qq.com/document/path/97730
+    """
+
+    __slots__ = ()
+    EVENT = EventType.MODIFY_CALENDAR
+
+
+class ScheduleEvent(CalendarEvent):
+    """Base of the events about one schedule (日程) in the app's calendar: ``cal_id`` and ``schedule_id``.
+
+    https://developer.work.weixin.qq.com/document/path/96825
+    """
+
+    __slots__ = ("schedule_id",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (*CalendarEvent.FIELDS, ("schedule_id", "ScheduleId", text))
+    schedule_id: str
+
+
+class ModifyScheduleEvent(ScheduleEvent):
+    """modify_schedule (修改日程事件): the schedule's admin changed a schedule the app created.
+
+    ``from_user_name`` is the member who changed it.
+    https://developer.work.weixin.qq.com/document/path/97731
+    """
+
+    __slots__ = ()
+    EVENT = EventType.MODIFY_SCHEDULE
+
+
+class DeleteScheduleEvent(ScheduleEvent):
+    """delete_schedule (删除日程事件): a schedule was deleted from a calendar the app created.
+
+    https://developer.work.weixin.qq.com/document/path/97732
+    """
+
+    __slots__ = ()
+    EVENT = EventType.DELETE_SCHEDULE
+
+
+class RespondScheduleEvent(ScheduleEvent):
+    """respond_schedule (日程回执事件): an attendee accepted, marked tentative or declined the schedule.
+
+    ``from_user_name`` is the attendee; the answer itself is read with oa/schedule/get.
+    https://developer.work.weixin.qq.com/document/path/98111
+    """
+
+    __slots__ = ()
+    EVENT = EventType.RESPOND_SCHEDULE

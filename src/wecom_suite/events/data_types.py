@@ -57,6 +57,10 @@ class EventType(WireEnum):
     KF_MSG_OR_EVENT = "kf_msg_or_event"
     KF_ACCOUNT_AUTH_CHANGE = "kf_account_auth_change"
     LIVING_STATUS_CHANGE = "living_status_change"
+    MODIFY_CALENDAR = "modify_calendar"
+    MODIFY_SCHEDULE = "modify_schedule"
+    DELETE_SCHEDULE = "delete_schedule"
+    RESPOND_SCHEDULE = "respond_schedule"
     # Events that also exist as InfoTypes: on the data URL they parse into the same classes
     CHANGE_CONTACT = "change_contact"
     CHANGE_SCHOOL_CONTACT = "change_school_contact"
