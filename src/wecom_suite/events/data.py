@@ -11,21 +11,26 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..xml import XmlDict, XmlValue, as_list
-from .base import DataEvent, Field, decimal, integer, items, node, text
+from .base import DataEvent, Field, as_enum, decimal, integer, items, node, text
 from .data_types import EventType
+from .wire_enum import WireEnum
 
 __all__ = [
-    "ChangeAppAdminEvent",
-    "DeleteScheduleEvent",
+    "ActiveRestoredEvent",
     "CalendarEvent",
+    "ChangeAppAdminEvent",
     "CloseInactiveAgentEvent",
     "DataEvent",
+    "DeleteScheduleEvent",
     "EnterAgentEvent",
+    "InactiveAlertEvent",
     "KfAccountAuthChangeEvent",
     "KfMsgOrEvent",
     "LivingStatusChangeEvent",
     "LocationReportEvent",
     "LocationSelectEvent",
+    "LowActiveAlertEvent",
+    "LowActiveEvent",
     "MenuClickEvent",
     "MenuEvent",
     "MenuViewEvent",
@@ -43,6 +48,8 @@ __all__ = [
     "ScancodePushEvent",
     "ScancodeWaitmsgEvent",
     "ScheduleEvent",
+    "SmartSheetChangeEvent",
+    "SmartSheetChangeType",
     "SubscribeEvent",
     "SysApprovalChangeEvent",
     "TemplateCardEvent",
@@ -412,6 +419,58 @@ class ReopenInactiveAgentEvent(DataEvent):
     EVENT = EventType.REOPEN_INACTIVE_AGENT
 
 
+# The four activity events below are listed on the third-party event page (事件格式, 90376) beside
+# close_inactive_agent / reopen_inactive_agent. The copy of the official pages we could read shows their
+# titles only; the Event values and the EffectTime element follow two independent transcriptions of the
+# internal-app page (https://developer.work.weixin.qq.com/document/path/90240), see docs/callbacks.md.
+
+
+class InactiveAlertEvent(DataEvent):
+    """inactive_alert (长期未使用应用停用预警): the app will be paused for disuse at ``effect_time``.
+
+    ``effect_time``: Unix seconds (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("effect_time",)
+    EVENT = EventType.INACTIVE_ALERT
+    FIELDS = (("effect_time", "EffectTime", integer),)
+    effect_time: int | None
+
+
+class LowActiveAlertEvent(DataEvent):
+    """low_active_alert (应用低活跃预警): the app will count as low-activity at ``effect_time``.
+
+    ``effect_time``: Unix seconds (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("effect_time",)
+    EVENT = EventType.LOW_ACTIVE_ALERT
+    FIELDS = (("effect_time", "EffectTime", integer),)
+    effect_time: int | None
+
+
+class LowActiveEvent(DataEvent):
+    """low_active (低活跃应用): the app now counts as low-activity in this company.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.LOW_ACTIVE
+
+
+class ActiveRestoredEvent(DataEvent):
+    """active_restored (低活跃应用活跃恢复): the app is no longer low-activity.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.ACTIVE_RESTORED
+
+
 class ChangeAppAdminEvent(DataEvent):
     """change_app_admin (应用管理员变更): call get_admin_list for the new list.
 
@@ -550,3 +609,53 @@ class RespondScheduleEvent(ScheduleEvent):
 
     __slots__ = ()
     EVENT = EventType.RESPOND_SCHEDULE
+
+
+# -- 文档 (documents): changes to smart sheets the app created through the wedoc API.
+
+
+class SmartSheetChangeType(WireEnum):
+    """``ChangeType`` of smart_sheet_change; later kinds stay plain strings.
+
+    ``add_filed`` / ``update_filed`` are WeCom's spelling (sic) of "field".
+    https://developer.work.weixin.qq.com/document/path/101016 (fields) and /101019 (records)
+    """
+
+    ADD_RECORD = "add_record"
+    UPDATE_RECORD = "update_record"
+    ADD_FILED = "add_filed"
+    UPDATE_FILED = "update_filed"
+
+
+def _repeated(value: XmlValue | None) -> tuple[str, ...]:
+    """A repeated sibling element (``<RecordId>a</RecordId><RecordId>b</RecordId>``) as a tuple."""
+    return tuple(v for v in as_list(value) if isinstance(v, str) and v)
+
+
+class SmartSheetChangeEvent(DataEvent):
+    """smart_sheet_change (智能表格变更): a member changed records or fields of a smart sheet the app created.
+
+    ``change_type`` tells which (``add_record``, ``update_record``, ``add_filed``, ...); ``doc_id`` and
+    ``sheet_id`` name the sheet; ``record_ids`` / ``field_ids`` are the changed ids (at most 1000 per
+    callback: WeCom splits larger changes). ``from_user_name`` is a userid, or a tmp_external_userid for
+    someone outside the company.
+    https://developer.work.weixin.qq.com/document/path/101016 (fields) and
+    https://developer.work.weixin.qq.com/document/path/101019 (records)
+    """
+
+    __slots__ = ("doc_id", "field_ids", "record_ids", "sheet_id")
+    EVENT = EventType.SMART_SHEET_CHANGE
+    FIELDS = (
+        ("doc_id", "DocId", text),
+        ("sheet_id", "SheetId", text),
+        ("record_ids", "RecordId", _repeated),
+        ("field_ids", "FieldId", _repeated),
+    )
+    doc_id: str
+    sheet_id: str
+    record_ids: tuple[str, ...]
+    field_ids: tuple[str, ...]
+
+    @property
+    def change_type(self) -> SmartSheetChangeType | str:
+        return as_enum(SmartSheetChangeType, text(self.raw.get("ChangeType")))

@@ -52,6 +52,10 @@ class EventType(WireEnum):
     TEMPLATE_CARD_MENU_EVENT = "template_card_menu_event"
     CLOSE_INACTIVE_AGENT = "close_inactive_agent"
     REOPEN_INACTIVE_AGENT = "reopen_inactive_agent"
+    INACTIVE_ALERT = "inactive_alert"
+    LOW_ACTIVE_ALERT = "low_active_alert"
+    LOW_ACTIVE = "low_active"
+    ACTIVE_RESTORED = "active_restored"
     CHANGE_APP_ADMIN = "change_app_admin"
     UNLICENSED_NOTIFY = "unlicensed_notify"
     KF_MSG_OR_EVENT = "kf_msg_or_event"
@@ -61,6 +65,7 @@ class EventType(WireEnum):
     MODIFY_SCHEDULE = "modify_schedule"
     DELETE_SCHEDULE = "delete_schedule"
     RESPOND_SCHEDULE = "respond_schedule"
+    SMART_SHEET_CHANGE = "smart_sheet_change"
     # Events that also exist as InfoTypes: on the data URL they parse into the same classes
     CHANGE_CONTACT = "change_contact"
     CHANGE_SCHOOL_CONTACT = "change_school_contact"
