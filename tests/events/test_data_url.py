@@ -574,3 +574,16 @@ def test_smart_sheet_unknown_change_type_stays_a_string() -> None:
     assert type(event) is ev.SmartSheetChangeEvent
     assert event.change_type == "delete_sheet"
     assert not isinstance(event.change_type, ev.SmartSheetChangeType)
+
+
+def test_program_notify() -> None:
+    """https://developer.work.weixin.qq.com/document/path/101389: a data-zone program notifies the app."""
+    event = parse_event(
+        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+        "<CreateTime>1712000000</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        "<Event><![CDATA[program_notify]]></Event><NotifyId><![CDATA[notify-3f9]]></NotifyId>"
+        "<NotifyScene>7</NotifyScene></xml>"
+    )
+    assert type(event) is ev.ProgramNotifyEvent
+    assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("program_notify", CORP, "sys")
+    assert (event.notify_id, event.notify_scene) == ("notify-3f9", 7)

@@ -42,6 +42,7 @@ __all__ = [
     "PicPhotoOrAlbumEvent",
     "PicSysphotoEvent",
     "PicWeixinEvent",
+    "ProgramNotifyEvent",
     "ReopenInactiveAgentEvent",
     "RespondScheduleEvent",
     "ScancodeEvent",
@@ -659,3 +660,18 @@ class SmartSheetChangeEvent(DataEvent):
     @property
     def change_type(self) -> SmartSheetChangeType | str:
         return as_enum(SmartSheetChangeType, text(self.raw.get("ChangeType")))
+
+
+class ProgramNotifyEvent(DataEvent):
+    """program_notify (应用接收专区通知): a program in the data zone (数据与智能专区) called the app.
+
+    Comes on the data URL (``from_user_name`` is ``sys``). ``notify_id`` (≤ 128 bytes, valid 10 minutes)
+    is passed back when the app calls the zone program; ``notify_scene`` is the scene the program named.
+    https://developer.work.weixin.qq.com/document/path/101389
+    """
+
+    __slots__ = ("notify_id", "notify_scene")
+    EVENT = EventType.PROGRAM_NOTIFY
+    FIELDS = (("notify_id", "NotifyId", text), ("notify_scene", "NotifyScene", integer))
+    notify_id: str
+    notify_scene: int | None
