@@ -465,3 +465,125 @@ def test_change_school_contact_batch() -> None:
         ("create_student", "stu-1"),
         ("delete_parent", "par-1"),
     ]
+
+
+# -- 日程 events: XML shaped like each page's example, ids made up -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "page"),
+    [
+        ("modify_schedule", ev.ModifyScheduleEvent, 97731),
+        ("delete_schedule", ev.DeleteScheduleEvent, 97732),
+        ("respond_schedule", ev.RespondScheduleEvent, 98111),
+    ],
+)
+def test_schedule_events(name: str, cls: type[ev.ScheduleEvent], page: int) -> None:
+    event = parse_event(
+        doc(
+            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>"
+            "<CalId><![CDATA[wcCalendar000001]]></CalId><ScheduleId><![CDATA[sched-77aa]]></ScheduleId>",
+            agent=False,
+        )
+    )
+    assert type(event) is cls
+    assert f"/document/path/{page}" in (cls.__doc__ or "")
+    check_envelope(event, name)
+    assert (event.cal_id, event.schedule_id) == ("wcCalendar000001", "sched-77aa")
+    assert event.agent_id is None  # the pages' examples carry no AgentID
+
+
+def test_modify_calendar_event() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97730: only the calendar's id."""
+    event = parse_event(event_doc("modify_calendar", "<CalId><![CDATA[wcCalendar000002]]></CalId>"))
+    assert type(event) is ev.ModifyCalendarEvent
+    check_envelope(event, "modify_calendar")
+    assert event.cal_id == "wcCalendar000002"
+    assert not hasattr(event, "schedule_id")
+
+
+def test_schedule_event_without_ids_keeps_empty_strings() -> None:
+    event = parse_event(event_doc("delete_schedule"))
+    assert type(event) is ev.DeleteScheduleEvent
+    assert (event.cal_id, event.schedule_id) == ("", "")
+
+
+# -- app activity events (https://developer.work.weixin.qq.com/document/path/90376) --------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("inactive_alert", ev.InactiveAlertEvent), ("low_active_alert", ev.LowActiveAlertEvent)],
+)
+def test_activity_alerts_carry_their_effect_time(name: str, cls: type[ev.DataEvent]) -> None:
+    event = parse_event(event_doc(name, "<EffectTime>1712600000</EffectTime>"))
+    assert type(event) is cls
+    check_envelope(event, name)
+    assert isinstance(event, (ev.InactiveAlertEvent, ev.LowActiveAlertEvent))
+    assert event.effect_time == 1712600000
+    assert event.agent_id == 1000005
+    bad = parse_event(event_doc(name, "<EffectTime><![CDATA[soon]]></EffectTime>"))
+    assert isinstance(bad, (ev.InactiveAlertEvent, ev.LowActiveAlertEvent))
+    assert bad.effect_time is None
+    assert bad.raw["EffectTime"] == "soon"
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"), [("low_active", ev.LowActiveEvent), ("active_restored", ev.ActiveRestoredEvent)]
+)
+def test_activity_state_events(name: str, cls: type[ev.DataEvent]) -> None:
+    event = parse_event(event_doc(name))
+    assert type(event) is cls
+    check_envelope(event, name)
+    assert event.agent_id == 1000005
+
+
+# -- 智能表格 (smart sheet) events: XML shaped like the pages' examples, ids made up ----------------
+
+
+def sheet_doc(change_type: str, ids: str) -> str:
+    return doc(
+        "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[smart_sheet_change]]></Event>"
+        f"<ChangeType><![CDATA[{change_type}]]></ChangeType>"
+        "<DocId><![CDATA[dcDoc0000000001]]></DocId><SheetId><![CDATA[sheet-9]]></SheetId>" + ids,
+        agent=False,
+    )
+
+
+def test_smart_sheet_records_changed() -> None:
+    """https://developer.work.weixin.qq.com/document/path/101019: RecordId repeats, no wrapper element."""
+    ids = "<RecordId><![CDATA[rA]]></RecordId><RecordId><![CDATA[rB]]></RecordId>"
+    event = parse_event(sheet_doc("update_record", ids))
+    assert type(event) is ev.SmartSheetChangeEvent
+    check_envelope(event, "smart_sheet_change")
+    assert event.change_type is ev.SmartSheetChangeType.UPDATE_RECORD
+    assert (event.doc_id, event.sheet_id) == ("dcDoc0000000001", "sheet-9")
+    assert (event.record_ids, event.field_ids) == (("rA", "rB"), ())
+
+
+def test_smart_sheet_fields_changed() -> None:
+    """https://developer.work.weixin.qq.com/document/path/101016: add_filed (sic) with one FieldId."""
+    event = parse_event(sheet_doc("add_filed", "<FieldId><![CDATA[f1]]></FieldId>"))
+    assert type(event) is ev.SmartSheetChangeEvent
+    assert event.change_type is ev.SmartSheetChangeType.ADD_FILED
+    assert (event.record_ids, event.field_ids) == ((), ("f1",))
+
+
+def test_smart_sheet_unknown_change_type_stays_a_string() -> None:
+    event = parse_event(sheet_doc("delete_sheet", ""))
+    assert type(event) is ev.SmartSheetChangeEvent
+    assert event.change_type == "delete_sheet"
+    assert not isinstance(event.change_type, ev.SmartSheetChangeType)
+
+
+def test_program_notify() -> None:
+    """https://developer.work.weixin.qq.com/document/path/101389: a data-zone program notifies the app."""
+    event = parse_event(
+        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+        "<CreateTime>1712000000</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        "<Event><![CDATA[program_notify]]></Event><NotifyId><![CDATA[notify-3f9]]></NotifyId>"
+        "<NotifyScene>7</NotifyScene></xml>"
+    )
+    assert type(event) is ev.ProgramNotifyEvent
+    assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("program_notify", CORP, "sys")
+    assert (event.notify_id, event.notify_scene) == ("notify-3f9", 7)

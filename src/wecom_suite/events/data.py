@@ -11,32 +11,46 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..xml import XmlDict, XmlValue, as_list
-from .base import DataEvent, Field, decimal, integer, items, node, text
+from .base import DataEvent, Field, as_enum, decimal, integer, items, node, text
 from .data_types import EventType
+from .wire_enum import WireEnum
 
 __all__ = [
+    "ActiveRestoredEvent",
+    "CalendarEvent",
     "ChangeAppAdminEvent",
     "CloseInactiveAgentEvent",
     "DataEvent",
+    "DeleteScheduleEvent",
     "EnterAgentEvent",
+    "InactiveAlertEvent",
     "KfAccountAuthChangeEvent",
     "KfMsgOrEvent",
     "LivingStatusChangeEvent",
     "LocationReportEvent",
     "LocationSelectEvent",
+    "LowActiveAlertEvent",
+    "LowActiveEvent",
     "MenuClickEvent",
     "MenuEvent",
     "MenuViewEvent",
     "MenuViewMiniprogramEvent",
+    "ModifyCalendarEvent",
+    "ModifyScheduleEvent",
     "OpenApprovalChangeEvent",
     "PicEvent",
     "PicPhotoOrAlbumEvent",
     "PicSysphotoEvent",
     "PicWeixinEvent",
+    "ProgramNotifyEvent",
     "ReopenInactiveAgentEvent",
+    "RespondScheduleEvent",
     "ScancodeEvent",
     "ScancodePushEvent",
     "ScancodeWaitmsgEvent",
+    "ScheduleEvent",
+    "SmartSheetChangeEvent",
+    "SmartSheetChangeType",
     "SubscribeEvent",
     "SysApprovalChangeEvent",
     "TemplateCardEvent",
@@ -406,6 +420,58 @@ class ReopenInactiveAgentEvent(DataEvent):
     EVENT = EventType.REOPEN_INACTIVE_AGENT
 
 
+# The four activity events below are listed on the third-party event page (事件格式, 90376) beside
+# close_inactive_agent / reopen_inactive_agent. The copy of the official pages we could read shows their
+# titles only; the Event values and the EffectTime element follow two independent transcriptions of the
+# internal-app page (https://developer.work.weixin.qq.com/document/path/90240), see docs/callbacks.md.
+
+
+class InactiveAlertEvent(DataEvent):
+    """inactive_alert (长期未使用应用停用预警): the app will be paused for disuse at ``effect_time``.
+
+    ``effect_time``: Unix seconds (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("effect_time",)
+    EVENT = EventType.INACTIVE_ALERT
+    FIELDS = (("effect_time", "EffectTime", integer),)
+    effect_time: int | None
+
+
+class LowActiveAlertEvent(DataEvent):
+    """low_active_alert (应用低活跃预警): the app will count as low-activity at ``effect_time``.
+
+    ``effect_time``: Unix seconds (``None`` when absent).
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ("effect_time",)
+    EVENT = EventType.LOW_ACTIVE_ALERT
+    FIELDS = (("effect_time", "EffectTime", integer),)
+    effect_time: int | None
+
+
+class LowActiveEvent(DataEvent):
+    """low_active (低活跃应用): the app now counts as low-activity in this company.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.LOW_ACTIVE
+
+
+class ActiveRestoredEvent(DataEvent):
+    """active_restored (低活跃应用活跃恢复): the app is no longer low-activity.
+
+    https://developer.work.weixin.qq.com/document/path/90376
+    """
+
+    __slots__ = ()
+    EVENT = EventType.ACTIVE_RESTORED
+
+
 class ChangeAppAdminEvent(DataEvent):
     """change_app_admin (应用管理员变更): call get_admin_list for the new list.
 
@@ -474,3 +540,138 @@ class LivingStatusChangeEvent(DataEvent):
     FIELDS = (("living_id", "LivingId", text), ("status", "Status", integer))
     living_id: str
     status: int | None
+
+
+# -- 日程 (calendar and schedule) events: only for calendars the app created through the oa/calendar API.
+# Third-party and 代开发 apps receive them like internal apps do
+# (https://developer.work.weixin.qq.com/document/path/96825), with the ids to read back with
+# oa/calendar/get or oa/schedule/get.
+
+
+class CalendarEvent(DataEvent):
+    """Base of the 日程 events: ``cal_id`` is the calendar (日历ID) the app created.
+
+    https://developer.work.weixin.qq.com/document/path/96825
+    """
+
+    __slots__ = ("cal_id",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (("cal_id", "CalId", text),)
+    cal_id: str
+
+
+class ModifyCalendarEvent(CalendarEvent):
+    """modify_calendar (修改日历事件): an admin of the calendar changed it; read it again with its ``cal_id``.
+
+    https://developer.work.weixin.qq.com/document/path/97730
+    """
+
+    __slots__ = ()
+    EVENT = EventType.MODIFY_CALENDAR
+
+
+class ScheduleEvent(CalendarEvent):
+    """Base of the events about one schedule (日程) in the app's calendar: ``cal_id`` and ``schedule_id``.
+
+    https://developer.work.weixin.qq.com/document/path/96825
+    """
+
+    __slots__ = ("schedule_id",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (*CalendarEvent.FIELDS, ("schedule_id", "ScheduleId", text))
+    schedule_id: str
+
+
+class ModifyScheduleEvent(ScheduleEvent):
+    """modify_schedule (修改日程事件): the schedule's admin changed a schedule the app created.
+
+    ``from_user_name`` is the member who changed it.
+    https://developer.work.weixin.qq.com/document/path/97731
+    """
+
+    __slots__ = ()
+    EVENT = EventType.MODIFY_SCHEDULE
+
+
+class DeleteScheduleEvent(ScheduleEvent):
+    """delete_schedule (删除日程事件): a schedule was deleted from a calendar the app created.
+
+    https://developer.work.weixin.qq.com/document/path/97732
+    """
+
+    __slots__ = ()
+    EVENT = EventType.DELETE_SCHEDULE
+
+
+class RespondScheduleEvent(ScheduleEvent):
+    """respond_schedule (日程回执事件): an attendee accepted, marked tentative or declined the schedule.
+
+    ``from_user_name`` is the attendee; the answer itself is read with oa/schedule/get.
+    https://developer.work.weixin.qq.com/document/path/98111
+    """
+
+    __slots__ = ()
+    EVENT = EventType.RESPOND_SCHEDULE
+
+
+# -- 文档 (documents): changes to smart sheets the app created through the wedoc API.
+
+
+class SmartSheetChangeType(WireEnum):
+    """``ChangeType`` of smart_sheet_change; later kinds stay plain strings.
+
+    ``add_filed`` / ``update_filed`` are WeCom's spelling (sic) of "field".
+    https://developer.work.weixin.qq.com/document/path/101016 (fields) and /101019 (records)
+    """
+
+    ADD_RECORD = "add_record"
+    UPDATE_RECORD = "update_record"
+    ADD_FILED = "add_filed"
+    UPDATE_FILED = "update_filed"
+
+
+def _repeated(value: XmlValue | None) -> tuple[str, ...]:
+    """A repeated sibling element (``<RecordId>a</RecordId><RecordId>b</RecordId>``) as a tuple."""
+    return tuple(v for v in as_list(value) if isinstance(v, str) and v)
+
+
+class SmartSheetChangeEvent(DataEvent):
+    """smart_sheet_change (智能表格变更): a member changed records or fields of a smart sheet the app created.
+
+    ``change_type`` tells which (``add_record``, ``update_record``, ``add_filed``, ...); ``doc_id`` and
+    ``sheet_id`` name the sheet; ``record_ids`` / ``field_ids`` are the changed ids (at most 1000 per
+    callback: WeCom splits larger changes). ``from_user_name`` is a userid, or a tmp_external_userid for
+    someone outside the company.
+    https://developer.work.weixin.qq.com/document/path/101016 (fields) and
+    https://developer.work.weixin.qq.com/document/path/101019 (records)
+    """
+
+    __slots__ = ("doc_id", "field_ids", "record_ids", "sheet_id")
+    EVENT = EventType.SMART_SHEET_CHANGE
+    FIELDS = (
+        ("doc_id", "DocId", text),
+        ("sheet_id", "SheetId", text),
+        ("record_ids", "RecordId", _repeated),
+        ("field_ids", "FieldId", _repeated),
+    )
+    doc_id: str
+    sheet_id: str
+    record_ids: tuple[str, ...]
+    field_ids: tuple[str, ...]
+
+    @property
+    def change_type(self) -> SmartSheetChangeType | str:
+        return as_enum(SmartSheetChangeType, text(self.raw.get("ChangeType")))
+
+
+class ProgramNotifyEvent(DataEvent):
+    """program_notify (应用接收专区通知): a program in the data zone (数据与智能专区) called the app.
+
+    Comes on the data URL (``from_user_name`` is ``sys``). ``notify_id`` (≤ 128 bytes, valid 10 minutes)
+    is passed back when the app calls the zone program; ``notify_scene`` is the scene the program named.
+    https://developer.work.weixin.qq.com/document/path/101389
+    """
+
+    __slots__ = ("notify_id", "notify_scene")
+    EVENT = EventType.PROGRAM_NOTIFY
+    FIELDS = (("notify_id", "NotifyId", text), ("notify_scene", "NotifyScene", integer))
+    notify_id: str
+    notify_scene: int | None
