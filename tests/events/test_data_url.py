@@ -502,6 +502,14 @@ def test_modify_calendar_event() -> None:
     assert not hasattr(event, "schedule_id")
 
 
+def test_delete_calendar_event() -> None:
+    """delete_calendar carries only the calendar's id, like modify_calendar (https://developer.work.weixin.qq.com/document/path/96825)."""
+    event = parse_event(event_doc("delete_calendar", "<CalId><![CDATA[wcCalendar000003]]></CalId>"))
+    assert type(event) is ev.DeleteCalendarEvent
+    check_envelope(event, "delete_calendar")
+    assert event.cal_id == "wcCalendar000003"
+
+
 def test_schedule_event_without_ids_keeps_empty_strings() -> None:
     event = parse_event(event_doc("delete_schedule"))
     assert type(event) is ev.DeleteScheduleEvent

@@ -21,6 +21,7 @@ __all__ = [
     "ChangeAppAdminEvent",
     "CloseInactiveAgentEvent",
     "DataEvent",
+    "DeleteCalendarEvent",
     "DeleteScheduleEvent",
     "EnterAgentEvent",
     "InactiveAlertEvent",
@@ -567,6 +568,18 @@ class ModifyCalendarEvent(CalendarEvent):
 
     __slots__ = ()
     EVENT = EventType.MODIFY_CALENDAR
+
+
+class DeleteCalendarEvent(CalendarEvent):
+    """delete_calendar (删除日历事件): an admin deleted a calendar the app created; forget its ``cal_id``.
+
+    The calendar callbacks' overview lists it beside modify_calendar with the same fields (its own
+    example page was not readable here; wechatpy parses it the same way).
+    https://developer.work.weixin.qq.com/document/path/96825
+    """
+
+    __slots__ = ()
+    EVENT = EventType.DELETE_CALENDAR
 
 
 class ScheduleEvent(CalendarEvent):

@@ -62,6 +62,7 @@ class EventType(WireEnum):
     KF_ACCOUNT_AUTH_CHANGE = "kf_account_auth_change"
     LIVING_STATUS_CHANGE = "living_status_change"
     MODIFY_CALENDAR = "modify_calendar"
+    DELETE_CALENDAR = "delete_calendar"
     MODIFY_SCHEDULE = "modify_schedule"
     DELETE_SCHEDULE = "delete_schedule"
     RESPOND_SCHEDULE = "respond_schedule"
