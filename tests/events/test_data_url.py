@@ -584,6 +584,75 @@ def test_smart_sheet_unknown_change_type_stays_a_string() -> None:
     assert not isinstance(event.change_type, ev.SmartSheetChangeType)
 
 
+# -- 文档 (document) doc_change events: XML shaped like the pages' examples, ids made up ----------------
+
+
+def doc_change_doc(change_type: str, ids: str) -> str:
+    return doc(
+        "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[doc_change]]></Event>"
+        f"<ChangeType><![CDATA[{change_type}]]></ChangeType>" + ids,
+        agent=False,
+    )
+
+
+def doc_ids(*ids: str) -> str:
+    return "".join(f"<DocId><![CDATA[{i}]]></DocId>" for i in ids)
+
+
+def form_ids(*ids: str) -> str:
+    return "".join(f"<FormId><![CDATA[{i}]]></FormId>" for i in ids)
+
+
+def test_doc_change_documents_deleted() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97837: DocId repeats, no wrapper element."""
+    event = parse_event(doc_change_doc("delete_doc", doc_ids("dcDocA0001", "dcDocB0002")))
+    assert type(event) is ev.DocChangeEvent
+    check_envelope(event, "doc_change")
+    assert event.change_type is ev.DocChangeType.DELETE_DOC
+    assert (event.doc_ids, event.form_ids) == (("dcDocA0001", "dcDocB0002"), ())
+
+
+@pytest.mark.parametrize(
+    ("change_type", "member"),
+    [
+        ("form_complete", ev.DocChangeType.FORM_COMPLETE),  # https://developer.work.weixin.qq.com/document/path/97835
+        ("delete_form", ev.DocChangeType.DELETE_FORM),  # https://developer.work.weixin.qq.com/document/path/98095
+        ("form_settings_change", ev.DocChangeType.FORM_SETTINGS_CHANGE),  # .../98096
+    ],
+)
+def test_doc_change_form_events(change_type: str, member: ev.DocChangeType) -> None:
+    event = parse_event(doc_change_doc(change_type, form_ids("fmForm01", "fmForm02", "fmForm03")))
+    assert type(event) is ev.DocChangeEvent
+    check_envelope(event, "doc_change")
+    assert event.change_type is member
+    assert (event.doc_ids, event.form_ids) == ((), ("fmForm01", "fmForm02", "fmForm03"))
+
+
+def test_doc_change_single_id_is_a_one_element_tuple() -> None:
+    deleted = parse_event(doc_change_doc("delete_doc", doc_ids("dcOnly")))
+    completed = parse_event(doc_change_doc("form_complete", form_ids("fmOnly")))
+    assert isinstance(deleted, ev.DocChangeEvent)
+    assert isinstance(completed, ev.DocChangeEvent)
+    assert (deleted.doc_ids, deleted.form_ids) == (("dcOnly",), ())
+    assert (completed.doc_ids, completed.form_ids) == ((), ("fmOnly",))
+
+
+def test_doc_change_unknown_change_type_stays_a_string() -> None:
+    """The member-change event (修改文档成员事件) shares the Event; its kind is not in DocChangeType."""
+    event = parse_event(doc_change_doc("some_later_kind", doc_ids("dcDocC0003")))
+    assert type(event) is ev.DocChangeEvent
+    assert event.change_type == "some_later_kind"
+    assert not isinstance(event.change_type, ev.DocChangeType)
+    assert (event.doc_ids, event.form_ids) == (("dcDocC0003",), ())
+    assert event.raw["ChangeType"] == "some_later_kind"
+
+
+def test_doc_change_without_ids_or_change_type() -> None:
+    event = parse_event(event_doc("doc_change"))
+    assert type(event) is ev.DocChangeEvent
+    assert (event.change_type, event.doc_ids, event.form_ids) == ("", (), ())
+
+
 def test_program_notify() -> None:
     """https://developer.work.weixin.qq.com/document/path/101389: a data-zone program notifies the app."""
     event = parse_event(

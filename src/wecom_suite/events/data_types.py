@@ -67,6 +67,7 @@ class EventType(WireEnum):
     DELETE_SCHEDULE = "delete_schedule"
     RESPOND_SCHEDULE = "respond_schedule"
     SMART_SHEET_CHANGE = "smart_sheet_change"
+    DOC_CHANGE = "doc_change"
     PROGRAM_NOTIFY = "program_notify"
     # Events that also exist as InfoTypes: on the data URL they parse into the same classes
     CHANGE_CONTACT = "change_contact"
