@@ -664,3 +664,101 @@ def test_program_notify() -> None:
     assert type(event) is ev.ProgramNotifyEvent
     assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("program_notify", CORP, "sys")
     assert (event.notify_id, event.notify_scene) == ("notify-3f9", 7)
+
+
+# -- 智慧硬件 (smart hardware): https://developer.work.weixin.qq.com/document/path/97214 ---------------
+
+
+def device_doc(event: str, list_tag: str, records: str) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
+        f"<TimeStamp>1712000300</TimeStamp><{list_tag}>{records}</{list_tag}>"
+        "<DeviceSn><![CDATA[SN-ATT-0042]]></DeviceSn></xml>"
+    )
+
+
+def checkin_doc(records: str, *, list_tag: str = "CheckInDataList") -> str:
+    return device_doc("device_checkin_data_report", list_tag, records)
+
+
+def checkin_item(open_userid: str, user_type: str, checkin_time: str) -> str:
+    return (
+        f"<Item><OpenUserId><![CDATA[{open_userid}]]></OpenUserId><UserType>{user_type}</UserType>"
+        f"<CheckinTime>{checkin_time}</CheckinTime></Item>"
+    )
+
+
+def test_device_checkin_data_report_one_record() -> None:
+    event = parse_event(checkin_doc(checkin_item("woOpenUser01", "0", "1712000299")))
+    assert type(event) is ev.DeviceCheckinDataReportEvent
+    assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("device_checkin_data_report", CORP, "sys")
+    assert (event.timestamp, event.create_time) == (1712000300, 0)
+    assert event.device_sn == "SN-ATT-0042"
+    assert event.checkins == (ev.DeviceCheckin("woOpenUser01", 0, 1712000299),)
+
+
+def test_device_checkin_data_report_several_records_in_order() -> None:
+    records = checkin_item("woOpenUser01", "0", "1712000100") + checkin_item("woVisitor02", "1", "1712000200")
+    records += checkin_item("woStudent03", "2", "soon")
+    event = parse_event(checkin_doc(records))
+    assert isinstance(event, ev.DeviceCheckinDataReportEvent)
+    assert [(c.open_userid, c.user_type, c.checkin_time) for c in event.checkins] == [
+        ("woOpenUser01", 0, 1712000100),
+        ("woVisitor02", 1, 1712000200),
+        ("woStudent03", 2, None),
+    ]
+
+
+def test_device_checkin_data_report_field_table_spelling_and_empty_list() -> None:
+    """The page's field table spells the list CheckinDataList; an empty or absent list gives no records."""
+    event = parse_event(checkin_doc(checkin_item("woOpenUser09", "0", "1712000001"), list_tag="CheckinDataList"))
+    assert isinstance(event, ev.DeviceCheckinDataReportEvent)
+    assert [c.open_userid for c in event.checkins] == ["woOpenUser09"]
+    empty = parse_event(checkin_doc(""))
+    assert isinstance(empty, ev.DeviceCheckinDataReportEvent)
+    assert (empty.checkins, empty.device_sn) == ((), "SN-ATT-0042")
+
+
+def test_device_accesscontrol_data_report() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97215: each Item has its own TimeStamp."""
+    records = (
+        "<Item><OpenUserId><![CDATA[woOpenUser01]]></OpenUserId><UserType>0</UserType>"
+        "<TimeStamp>1712000290</TimeStamp><PassType>1</PassType><PassMethod>1</PassMethod></Item>"
+        "<Item><OpenUserId><![CDATA[woVisitor02]]></OpenUserId><UserType>1</UserType>"
+        "<TimeStamp>1712000295</TimeStamp><PassType>2</PassType><PassMethod>4</PassMethod></Item>"
+    )
+    event = parse_event(device_doc("device_accesscontrol_data_report", "AccessDataList", records))
+    assert type(event) is ev.DeviceAccessControlDataReportEvent
+    assert isinstance(event, ev.DeviceDataReportEvent)
+    assert (event.info_type, event.auth_corp_id, event.timestamp) == (
+        "device_accesscontrol_data_report",
+        CORP,
+        1712000300,
+    )
+    assert event.device_sn == "SN-ATT-0042"
+    assert event.accesses == (
+        ev.DeviceAccess("woOpenUser01", 0, 1712000290, 1, 1),
+        ev.DeviceAccess("woVisitor02", 1, 1712000295, 2, 4),
+    )
+
+
+def test_device_temperature_data_report() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97216: Temperature is text in CDATA."""
+    records = (
+        "<Item><OpenUserId><![CDATA[woStudent03]]></OpenUserId><UserType>2</UserType>"
+        "<TimeStamp>1712000299</TimeStamp><Temperature><![CDATA[37.9]]></Temperature><Status>1</Status></Item>"
+        "<Item><OpenUserId><![CDATA[woOpenUser01]]></OpenUserId><UserType>0</UserType>"
+        "<TimeStamp>1712000298</TimeStamp><Temperature><![CDATA[n/a]]></Temperature><Status>0</Status></Item>"
+    )
+    event = parse_event(device_doc("device_temperature_data_report", "TemperatureDataList", records))
+    assert type(event) is ev.DeviceTemperatureDataReportEvent
+    assert (event.info_type, event.from_user_name, event.device_sn) == (
+        "device_temperature_data_report",
+        "sys",
+        "SN-ATT-0042",
+    )
+    assert event.temperatures == (
+        ev.DeviceTemperature("woStudent03", 2, 1712000299, 37.9, 1),
+        ev.DeviceTemperature("woOpenUser01", 0, 1712000298, None, 0),
+    )
