@@ -584,6 +584,75 @@ def test_smart_sheet_unknown_change_type_stays_a_string() -> None:
     assert not isinstance(event.change_type, ev.SmartSheetChangeType)
 
 
+# -- 文档 (document) doc_change events: XML shaped like the pages' examples, ids made up ----------------
+
+
+def doc_change_doc(change_type: str, ids: str) -> str:
+    return doc(
+        "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[doc_change]]></Event>"
+        f"<ChangeType><![CDATA[{change_type}]]></ChangeType>" + ids,
+        agent=False,
+    )
+
+
+def doc_ids(*ids: str) -> str:
+    return "".join(f"<DocId><![CDATA[{i}]]></DocId>" for i in ids)
+
+
+def form_ids(*ids: str) -> str:
+    return "".join(f"<FormId><![CDATA[{i}]]></FormId>" for i in ids)
+
+
+def test_doc_change_documents_deleted() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97837: DocId repeats, no wrapper element."""
+    event = parse_event(doc_change_doc("delete_doc", doc_ids("dcDocA0001", "dcDocB0002")))
+    assert type(event) is ev.DocChangeEvent
+    check_envelope(event, "doc_change")
+    assert event.change_type is ev.DocChangeType.DELETE_DOC
+    assert (event.doc_ids, event.form_ids) == (("dcDocA0001", "dcDocB0002"), ())
+
+
+@pytest.mark.parametrize(
+    ("change_type", "member"),
+    [
+        ("form_complete", ev.DocChangeType.FORM_COMPLETE),  # https://developer.work.weixin.qq.com/document/path/97835
+        ("delete_form", ev.DocChangeType.DELETE_FORM),  # https://developer.work.weixin.qq.com/document/path/98095
+        ("form_settings_change", ev.DocChangeType.FORM_SETTINGS_CHANGE),  # .../98096
+    ],
+)
+def test_doc_change_form_events(change_type: str, member: ev.DocChangeType) -> None:
+    event = parse_event(doc_change_doc(change_type, form_ids("fmForm01", "fmForm02", "fmForm03")))
+    assert type(event) is ev.DocChangeEvent
+    check_envelope(event, "doc_change")
+    assert event.change_type is member
+    assert (event.doc_ids, event.form_ids) == ((), ("fmForm01", "fmForm02", "fmForm03"))
+
+
+def test_doc_change_single_id_is_a_one_element_tuple() -> None:
+    deleted = parse_event(doc_change_doc("delete_doc", doc_ids("dcOnly")))
+    completed = parse_event(doc_change_doc("form_complete", form_ids("fmOnly")))
+    assert isinstance(deleted, ev.DocChangeEvent)
+    assert isinstance(completed, ev.DocChangeEvent)
+    assert (deleted.doc_ids, deleted.form_ids) == (("dcOnly",), ())
+    assert (completed.doc_ids, completed.form_ids) == ((), ("fmOnly",))
+
+
+def test_doc_change_unknown_change_type_stays_a_string() -> None:
+    """The member-change event (修改文档成员事件) shares the Event; its kind is not in DocChangeType."""
+    event = parse_event(doc_change_doc("some_later_kind", doc_ids("dcDocC0003")))
+    assert type(event) is ev.DocChangeEvent
+    assert event.change_type == "some_later_kind"
+    assert not isinstance(event.change_type, ev.DocChangeType)
+    assert (event.doc_ids, event.form_ids) == (("dcDocC0003",), ())
+    assert event.raw["ChangeType"] == "some_later_kind"
+
+
+def test_doc_change_without_ids_or_change_type() -> None:
+    event = parse_event(event_doc("doc_change"))
+    assert type(event) is ev.DocChangeEvent
+    assert (event.change_type, event.doc_ids, event.form_ids) == ("", (), ())
+
+
 def test_program_notify() -> None:
     """https://developer.work.weixin.qq.com/document/path/101389: a data-zone program notifies the app."""
     event = parse_event(
@@ -595,3 +664,101 @@ def test_program_notify() -> None:
     assert type(event) is ev.ProgramNotifyEvent
     assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("program_notify", CORP, "sys")
     assert (event.notify_id, event.notify_scene) == ("notify-3f9", 7)
+
+
+# -- 智慧硬件 (smart hardware): https://developer.work.weixin.qq.com/document/path/97214 ---------------
+
+
+def device_doc(event: str, list_tag: str, records: str) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
+        f"<TimeStamp>1712000300</TimeStamp><{list_tag}>{records}</{list_tag}>"
+        "<DeviceSn><![CDATA[SN-ATT-0042]]></DeviceSn></xml>"
+    )
+
+
+def checkin_doc(records: str, *, list_tag: str = "CheckInDataList") -> str:
+    return device_doc("device_checkin_data_report", list_tag, records)
+
+
+def checkin_item(open_userid: str, user_type: str, checkin_time: str) -> str:
+    return (
+        f"<Item><OpenUserId><![CDATA[{open_userid}]]></OpenUserId><UserType>{user_type}</UserType>"
+        f"<CheckinTime>{checkin_time}</CheckinTime></Item>"
+    )
+
+
+def test_device_checkin_data_report_one_record() -> None:
+    event = parse_event(checkin_doc(checkin_item("woOpenUser01", "0", "1712000299")))
+    assert type(event) is ev.DeviceCheckinDataReportEvent
+    assert (event.info_type, event.auth_corp_id, event.from_user_name) == ("device_checkin_data_report", CORP, "sys")
+    assert (event.timestamp, event.create_time) == (1712000300, 0)
+    assert event.device_sn == "SN-ATT-0042"
+    assert event.checkins == (ev.DeviceCheckin("woOpenUser01", 0, 1712000299),)
+
+
+def test_device_checkin_data_report_several_records_in_order() -> None:
+    records = checkin_item("woOpenUser01", "0", "1712000100") + checkin_item("woVisitor02", "1", "1712000200")
+    records += checkin_item("woStudent03", "2", "soon")
+    event = parse_event(checkin_doc(records))
+    assert isinstance(event, ev.DeviceCheckinDataReportEvent)
+    assert [(c.open_userid, c.user_type, c.checkin_time) for c in event.checkins] == [
+        ("woOpenUser01", 0, 1712000100),
+        ("woVisitor02", 1, 1712000200),
+        ("woStudent03", 2, None),
+    ]
+
+
+def test_device_checkin_data_report_field_table_spelling_and_empty_list() -> None:
+    """The page's field table spells the list CheckinDataList; an empty or absent list gives no records."""
+    event = parse_event(checkin_doc(checkin_item("woOpenUser09", "0", "1712000001"), list_tag="CheckinDataList"))
+    assert isinstance(event, ev.DeviceCheckinDataReportEvent)
+    assert [c.open_userid for c in event.checkins] == ["woOpenUser09"]
+    empty = parse_event(checkin_doc(""))
+    assert isinstance(empty, ev.DeviceCheckinDataReportEvent)
+    assert (empty.checkins, empty.device_sn) == ((), "SN-ATT-0042")
+
+
+def test_device_accesscontrol_data_report() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97215: each Item has its own TimeStamp."""
+    records = (
+        "<Item><OpenUserId><![CDATA[woOpenUser01]]></OpenUserId><UserType>0</UserType>"
+        "<TimeStamp>1712000290</TimeStamp><PassType>1</PassType><PassMethod>1</PassMethod></Item>"
+        "<Item><OpenUserId><![CDATA[woVisitor02]]></OpenUserId><UserType>1</UserType>"
+        "<TimeStamp>1712000295</TimeStamp><PassType>2</PassType><PassMethod>4</PassMethod></Item>"
+    )
+    event = parse_event(device_doc("device_accesscontrol_data_report", "AccessDataList", records))
+    assert type(event) is ev.DeviceAccessControlDataReportEvent
+    assert isinstance(event, ev.DeviceDataReportEvent)
+    assert (event.info_type, event.auth_corp_id, event.timestamp) == (
+        "device_accesscontrol_data_report",
+        CORP,
+        1712000300,
+    )
+    assert event.device_sn == "SN-ATT-0042"
+    assert event.accesses == (
+        ev.DeviceAccess("woOpenUser01", 0, 1712000290, 1, 1),
+        ev.DeviceAccess("woVisitor02", 1, 1712000295, 2, 4),
+    )
+
+
+def test_device_temperature_data_report() -> None:
+    """https://developer.work.weixin.qq.com/document/path/97216: Temperature is text in CDATA."""
+    records = (
+        "<Item><OpenUserId><![CDATA[woStudent03]]></OpenUserId><UserType>2</UserType>"
+        "<TimeStamp>1712000299</TimeStamp><Temperature><![CDATA[37.9]]></Temperature><Status>1</Status></Item>"
+        "<Item><OpenUserId><![CDATA[woOpenUser01]]></OpenUserId><UserType>0</UserType>"
+        "<TimeStamp>1712000298</TimeStamp><Temperature><![CDATA[n/a]]></Temperature><Status>0</Status></Item>"
+    )
+    event = parse_event(device_doc("device_temperature_data_report", "TemperatureDataList", records))
+    assert type(event) is ev.DeviceTemperatureDataReportEvent
+    assert (event.info_type, event.from_user_name, event.device_sn) == (
+        "device_temperature_data_report",
+        "sys",
+        "SN-ATT-0042",
+    )
+    assert event.temperatures == (
+        ev.DeviceTemperature("woStudent03", 2, 1712000299, 37.9, 1),
+        ev.DeviceTemperature("woOpenUser01", 0, 1712000298, None, 0),
+    )

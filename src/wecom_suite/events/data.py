@@ -8,6 +8,7 @@ URL (see ``parser.DUAL_SHAPE_EVENTS``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..xml import XmlDict, XmlValue, as_list
@@ -23,6 +24,15 @@ __all__ = [
     "DataEvent",
     "DeleteCalendarEvent",
     "DeleteScheduleEvent",
+    "DeviceAccess",
+    "DeviceAccessControlDataReportEvent",
+    "DeviceCheckin",
+    "DeviceCheckinDataReportEvent",
+    "DeviceDataReportEvent",
+    "DeviceTemperature",
+    "DeviceTemperatureDataReportEvent",
+    "DocChangeEvent",
+    "DocChangeType",
     "EnterAgentEvent",
     "InactiveAlertEvent",
     "KfAccountAuthChangeEvent",
@@ -625,7 +635,7 @@ class RespondScheduleEvent(ScheduleEvent):
     EVENT = EventType.RESPOND_SCHEDULE
 
 
-# -- 文档 (documents): changes to smart sheets the app created through the wedoc API.
+# -- 文档 (documents): changes to documents, forms and smart sheets the app created through the wedoc API.
 
 
 class SmartSheetChangeType(WireEnum):
@@ -675,6 +685,45 @@ class SmartSheetChangeEvent(DataEvent):
         return as_enum(SmartSheetChangeType, text(self.raw.get("ChangeType")))
 
 
+class DocChangeType(WireEnum):
+    """``ChangeType`` of doc_change, one per page of the 文档 callbacks; other kinds stay plain strings.
+
+    https://developer.work.weixin.qq.com/document/path/97837 (``delete_doc``), /97835 (``form_complete``),
+    /98095 (``delete_form``) and /98096 (``form_settings_change``). The member-change event
+    (修改文档成员事件) shares the Event, but its example was not readable, so its kind is not listed.
+    """
+
+    DELETE_DOC = "delete_doc"
+    FORM_COMPLETE = "form_complete"
+    DELETE_FORM = "delete_form"
+    FORM_SETTINGS_CHANGE = "form_settings_change"
+
+
+class DocChangeEvent(DataEvent):
+    """doc_change (文档变更): a document, table or 收集表 (form) the app created through the API changed.
+
+    ``change_type`` says what happened: ``delete_doc`` (an admin deleted documents or tables: ``doc_ids``),
+    ``form_complete`` (a member filled in a form), ``delete_form`` and ``form_settings_change`` (an admin
+    deleted a form, or changed its admins, collection range or other settings): ``form_ids``. Each id
+    element repeats once per id without a wrapper; an absent one gives an empty tuple. ``from_user_name``
+    is the member who acted.
+    https://developer.work.weixin.qq.com/document/path/97837 (删除文档事件),
+    https://developer.work.weixin.qq.com/document/path/97835 (收集表完成事件),
+    https://developer.work.weixin.qq.com/document/path/98095 (删除收集表事件),
+    https://developer.work.weixin.qq.com/document/path/98096 (修改收集表设置事件)
+    """
+
+    __slots__ = ("doc_ids", "form_ids")
+    EVENT = EventType.DOC_CHANGE
+    FIELDS = (("doc_ids", "DocId", _repeated), ("form_ids", "FormId", _repeated))
+    doc_ids: tuple[str, ...]
+    form_ids: tuple[str, ...]
+
+    @property
+    def change_type(self) -> DocChangeType | str:
+        return as_enum(DocChangeType, text(self.raw.get("ChangeType")))
+
+
 class ProgramNotifyEvent(DataEvent):
     """program_notify (应用接收专区通知): a program in the data zone (数据与智能专区) called the app.
 
@@ -688,3 +737,148 @@ class ProgramNotifyEvent(DataEvent):
     FIELDS = (("notify_id", "NotifyId", text), ("notify_scene", "NotifyScene", integer))
     notify_id: str
     notify_scene: int | None
+
+
+# -- 智慧硬件 (smart hardware): raw data from devices a company let the app read, on the data URL.
+# https://developer.work.weixin.qq.com/document/path/97214 (clock-ins), /97215 (door access), /97216 (temperature)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceCheckin:
+    """One clock-in of a device_checkin_data_report.
+
+    ``user_type`` 0 = member, 1 = visitor, 2 = student; ``checkin_time`` in Unix seconds. Integers that
+    are missing or not numbers are ``None``.
+    """
+
+    open_userid: str
+    user_type: int | None
+    checkin_time: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAccess:
+    """One pass through a door of a device_accesscontrol_data_report.
+
+    ``user_type`` 0 = member, 1 = visitor, 2 = student; ``timestamp`` in Unix seconds; ``pass_type``
+    1 = in, 2 = out, 3 = direction unknown; ``pass_method`` 1 = face, 2 = QR code, 3 = remote opening,
+    4 = fingerprint.
+    """
+
+    open_userid: str
+    user_type: int | None
+    timestamp: int | None
+    pass_type: int | None
+    pass_method: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceTemperature:
+    """One measurement of a device_temperature_data_report.
+
+    ``temperature`` in degrees Celsius (sent as text, ``None`` when not a number); ``status`` 0 = normal,
+    1 = fever, 2 = too low (the values of the device's upload API,
+    https://developer.work.weixin.qq.com/document/path/95986); ``timestamp`` in Unix seconds.
+    """
+
+    open_userid: str
+    user_type: int | None
+    timestamp: int | None
+    temperature: float | None
+    status: int | None
+
+
+def _records(raw: XmlDict, *tags: str) -> list[XmlDict]:
+    """The ``<Item>`` dicts of the first list element present among ``tags`` (in order), else none."""
+    for tag in tags:
+        if tag in raw:
+            return [node(entry) for entry in items(raw[tag])]
+    return []
+
+
+class DeviceDataReportEvent(DataEvent):
+    """Base of the raw device-data reports (智慧硬件 原始数据回调): ``device_sn`` and the records.
+
+    WeCom sends them to the data URL when the company granted the app a device's raw data, for the
+    members in the app's visible range; ``from_user_name`` is ``sys``. The envelope carries ``TimeStamp``
+    (``timestamp``) instead of ``CreateTime``, so ``create_time`` is 0. Answer within 1000 ms.
+    https://developer.work.weixin.qq.com/document/path/97214
+    """
+
+    __slots__ = ("device_sn",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (("device_sn", "DeviceSn", text),)
+    device_sn: str
+
+
+class DeviceCheckinDataReportEvent(DeviceDataReportEvent):
+    """device_checkin_data_report (考勤打卡原始数据回调): an attendance device reported clock-ins.
+
+    ``checkins`` in the order sent. The page's example spells the list ``CheckInDataList`` and its field
+    table ``CheckinDataList``: both are read.
+    https://developer.work.weixin.qq.com/document/path/97214
+    """
+
+    __slots__ = ("checkins",)
+    EVENT = EventType.DEVICE_CHECKIN_DATA_REPORT
+    checkins: tuple[DeviceCheckin, ...]
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        self.checkins = tuple(
+            DeviceCheckin(
+                open_userid=text(record.get("OpenUserId")),
+                user_type=integer(record.get("UserType")),
+                checkin_time=integer(record.get("CheckinTime")),
+            )
+            for record in _records(raw, "CheckInDataList", "CheckinDataList")
+        )
+
+
+class DeviceAccessControlDataReportEvent(DeviceDataReportEvent):
+    """device_accesscontrol_data_report (门禁通行原始数据回调): a door-access device reported passes.
+
+    ``accesses`` in the order sent (``AccessDataList``).
+    https://developer.work.weixin.qq.com/document/path/97215
+    """
+
+    __slots__ = ("accesses",)
+    EVENT = EventType.DEVICE_ACCESSCONTROL_DATA_REPORT
+    accesses: tuple[DeviceAccess, ...]
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        self.accesses = tuple(
+            DeviceAccess(
+                open_userid=text(record.get("OpenUserId")),
+                user_type=integer(record.get("UserType")),
+                timestamp=integer(record.get("TimeStamp")),
+                pass_type=integer(record.get("PassType")),
+                pass_method=integer(record.get("PassMethod")),
+            )
+            for record in _records(raw, "AccessDataList")
+        )
+
+
+class DeviceTemperatureDataReportEvent(DeviceDataReportEvent):
+    """device_temperature_data_report (体温检测原始数据回调): a thermometer device reported measurements.
+
+    ``temperatures`` in the order sent (``TemperatureDataList``).
+    https://developer.work.weixin.qq.com/document/path/97216
+    """
+
+    __slots__ = ("temperatures",)
+    EVENT = EventType.DEVICE_TEMPERATURE_DATA_REPORT
+    temperatures: tuple[DeviceTemperature, ...]
+
+    def __init__(self, raw: XmlDict) -> None:
+        super().__init__(raw)
+        self.temperatures = tuple(
+            DeviceTemperature(
+                open_userid=text(record.get("OpenUserId")),
+                user_type=integer(record.get("UserType")),
+                timestamp=integer(record.get("TimeStamp")),
+                temperature=decimal(record.get("Temperature")),
+                status=integer(record.get("Status")),
+            )
+            for record in _records(raw, "TemperatureDataList")
+        )

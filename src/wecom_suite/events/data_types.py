@@ -67,7 +67,11 @@ class EventType(WireEnum):
     DELETE_SCHEDULE = "delete_schedule"
     RESPOND_SCHEDULE = "respond_schedule"
     SMART_SHEET_CHANGE = "smart_sheet_change"
+    DOC_CHANGE = "doc_change"
     PROGRAM_NOTIFY = "program_notify"
+    DEVICE_CHECKIN_DATA_REPORT = "device_checkin_data_report"
+    DEVICE_ACCESSCONTROL_DATA_REPORT = "device_accesscontrol_data_report"
+    DEVICE_TEMPERATURE_DATA_REPORT = "device_temperature_data_report"
     # Events that also exist as InfoTypes: on the data URL they parse into the same classes
     CHANGE_CONTACT = "change_contact"
     CHANGE_SCHOOL_CONTACT = "change_school_contact"
