@@ -15,6 +15,7 @@ import uvicorn
 from tests.callback.callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
+from wecom_suite.events import SuiteTicketEvent
 from wecom_suite.web import ASGIAdapter, CallbackEndpoint, WSGIAdapter
 
 
@@ -24,7 +25,8 @@ def make_endpoint(seen: list[str]) -> CallbackEndpoint:
 
     @router.on("suite_ticket")
     def on_ticket(ctx: CallbackContext) -> None:
-        seen.append(f"{ctx.event.raw['SuiteTicket']}@{threading.current_thread().name}")
+        assert isinstance(ctx.event, SuiteTicketEvent)
+        seen.append(f"{ctx.event.suite_ticket}@{threading.current_thread().name}")
 
     return CallbackEndpoint(receiver, router)
 
