@@ -1,5 +1,5 @@
 """The helpers every layer shares, tested once: backoff, the background loop, the store-URL redactor, flows,
-the secret value types."""
+the secret value types (the uvicorn server thread, which serves over loopback: test_serving.py)."""
 
 from __future__ import annotations
 
@@ -177,3 +177,4 @@ def test_redacted_bytes_print_as_their_length_and_are_bytes_otherwise() -> None:
     assert type(again) is RedactedBytes
     assert again == value
     assert type(value[:5]) is bytes  # a slice is plain bytes: reading on purpose
+
