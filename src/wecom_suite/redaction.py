@@ -93,7 +93,8 @@ class SecretText:
     """A credential met inside a document (a suite_ticket among a callback's fields), kept opaque.
 
     ``repr``/``str``/f-strings show :func:`redact` of it, never the text; ``reveal()`` returns the text.
-    Equal to another ``SecretText`` with the same text (compared in constant time), never to a ``str``.
+    Equal (compared in constant time) to a ``SecretText`` or a ``str`` with the same text, and hashed like
+    that text, so dicts holding one compare and look up as they did with the plain string.
     """
 
     __slots__ = ("_text",)
@@ -111,12 +112,14 @@ class SecretText:
     __str__ = __repr__
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SecretText):
+        if isinstance(other, SecretText):
+            other = other._text
+        if not isinstance(other, str):
             return NotImplemented
-        return hmac.compare_digest(self._text.encode(), other._text.encode())
+        return hmac.compare_digest(self._text.encode(), other.encode())
 
     def __hash__(self) -> int:
-        return hash((SecretText, self._text))
+        return hash(self._text)
 
     def __copy__(self) -> SecretText:
         return self  # immutable
