@@ -102,3 +102,13 @@ def test_a_nested_credential_is_sealed_too() -> None:
     assert sync["ExpiresIn"] == "7200"
     assert event.raw["AuthUserInfo"] == {"UserId": "zhangsan"}
     assert pickle.loads(pickle.dumps(event)).contact_sync_access_token == SECRET  # noqa: S301
+
+
+def test_repeated_and_deeply_nested_credentials_are_sealed() -> None:
+    raw = {"InfoType": "conversation_new_message", "TimeStamp": "1", "Token": [SECRET, SECRET + "2"],
+           "Deep": {"List": [{"AuthCode": SECRET}, "plain"], "ChatKey": {"Inner": SECRET}}}
+    event = parse_event(raw)  # type: ignore[arg-type]
+    assert SECRET not in repr(event.raw)
+    assert event.raw == raw  # equal to what was parsed, text for text
+    assert event.raw["Deep"]["List"][1] == "plain"  # type: ignore[call-overload,index]
+    assert type(event.raw["Deep"]["List"][1]) is str  # type: ignore[call-overload,index]

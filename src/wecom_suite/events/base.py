@@ -124,27 +124,29 @@ register_corp's ``ContactSync/AccessToken`` and customer_acquisition's ``ChatKey
 they are :class:`~wecom_suite.redaction.SecretText`; a new event with a credential adds its element here."""
 
 
-def _sealed(value: XmlValue) -> XmlValue:
-    """``value`` with every credential leaf (:data:`SECRET_FIELDS`) as ``SecretText``: a copy of the
-    dicts and lists on the way to one, the very same object when there is none (the common case).
+def _sealed(value: XmlValue, secret: bool = False) -> XmlValue:
+    """``value`` with every credential leaf (under a :data:`SECRET_FIELDS` element, repeated or nested
+    too) as ``SecretText``: a copy of the dicts and lists on the way to one, the very same object when
+    there is none (the common case).
 
     The result is still typed ``XmlValue``: those few leaves hold a ``SecretText`` where the type says
     ``str``, so every reader of ordinary fields keeps its types; nothing in the package reads them from
     ``raw`` (the typed attributes are filled from the document as received).
     """
+    if isinstance(value, str):
+        return cast(str, SecretText(value)) if secret else value
     if isinstance(value, dict):
-        changed: dict[str, Any] = {}
+        changed: XmlDict = {}
         for tag, child in value.items():
-            if isinstance(child, str):
-                if tag in SECRET_FIELDS:
-                    changed[tag] = SecretText(child)
-            elif (sealed := _sealed(child)) is not child:
+            hidden = secret or tag in SECRET_FIELDS
+            if isinstance(child, str):  # the common leaf, without a call
+                if hidden:
+                    changed[tag] = cast(str, SecretText(child))
+            elif (sealed := _sealed(child, hidden)) is not child:
                 changed[tag] = sealed
-        return cast(XmlDict, {**value, **changed}) if changed else value
-    if isinstance(value, list):
-        items = [_sealed(child) for child in value]
-        return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
-    return value
+        return {**value, **changed} if changed else value
+    items = [_sealed(child, secret) for child in value]
+    return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
 
 
 class Event:
