@@ -3,14 +3,21 @@
 Tokens, secrets, permanent codes and EncodingAESKeys must never appear whole anywhere a human or a
 log shipper can read them. :func:`redact` keeps a short prefix so that two values can still be told
 apart while debugging.
+
+Two value types carry secrets through objects that get printed, copied or turned into dicts (a
+callback context, an event's ``raw`` fields): :class:`SecretText` (opaque: only ``reveal()`` gives the
+text) and :class:`RedactedBytes` (a ``bytes`` that prints as its length). ``copy``/``deepcopy`` (and so
+``dataclasses.asdict``) keep them as they are; pickling keeps the value, so a round trip still works.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
+from typing import Any
 
-__all__ = ["SECRET_QUERY_PARAMS", "redact", "redact_store_url", "redact_url"]
+__all__ = ["SECRET_QUERY_PARAMS", "RedactedBytes", "SecretText", "redact", "redact_store_url", "redact_url"]
 
 # Query parameters and JSON keys whose values are credentials.
 SECRET_QUERY_PARAMS = frozenset(
@@ -80,3 +87,67 @@ def redact_store_url(url: str) -> str:
             authority = f"{user}:***@{host}"
     tail = _PASSWORD_PARAM_RE.sub(r"\g<key>***", tail)
     return f"{scheme}://{authority}{slash}{tail}"
+
+
+class SecretText:
+    """A credential met inside a document (a suite_ticket among a callback's fields), kept opaque.
+
+    ``repr``/``str``/f-strings show :func:`redact` of it, never the text; ``reveal()`` returns the text.
+    Equal (compared in constant time) to a ``SecretText`` or a ``str`` with the same text, and hashed like
+    that text, so dicts holding one compare and look up as they did with the plain string.
+    """
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def reveal(self) -> str:
+        """The text itself: only where the credential is used."""
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"SecretText({redact(self._text)})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SecretText):
+            other = other._text
+        if not isinstance(other, str):
+            return NotImplemented
+        return hmac.compare_digest(self._text.encode(), other.encode())
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __copy__(self) -> SecretText:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SecretText:
+        return self
+
+    def __reduce__(self) -> tuple[type[SecretText], tuple[str]]:
+        return SecretText, (self._text,)
+
+
+class RedactedBytes(bytes):
+    """Bytes holding secrets (a decrypted callback, which may carry a suite_ticket or an auth code) that
+    print as their length: ``repr``, ``str``, f-strings, ``%s`` in a log line, ``pprint``.
+
+    Everything else is plain ``bytes`` (compare, ``decode()``, slice, hash, write to a store), so code
+    that reads the bytes on purpose needs no change; slices and ``bytes(x)`` are plain bytes again.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"RedactedBytes(<{len(self)} bytes>)"
+
+    __str__ = __repr__
+
+    def __copy__(self) -> RedactedBytes:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RedactedBytes:
+        return self

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,41 +14,24 @@ from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
+from wecom_suite.serving import ServerThread, bind_socket
 
 START = 1_700_000_000.0
 PREFIX = "/wecom"
 AUTH_DEADLINE = 1.0  # seconds: docs/protocol.md §1.10, create_auth & co must be answered within 1000 ms
 
 
-class ServedApp:
+class ServedApp(ServerThread):
     """Any ASGI app served by uvicorn on a pre-bound loopback socket, in a daemon thread."""
 
     def __init__(self, asgi_app: Any, sock: socket.socket) -> None:
-        self.sock = sock
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(asgi_app, log_level="warning", lifespan="off", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
-
-    def start(self) -> ServedApp:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            assert self.thread.is_alive(), "the service thread died"
-            assert time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.005)  # polling for our own server thread to come up
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
+        config = uvicorn.Config(asgi_app, log_level="warning", lifespan="off", access_log=False)
+        super().__init__(config, sock, name="wecom-test-service")
+        self.url = self.base_url
 
 
 def bound_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
+    return bind_socket("127.0.0.1")
 
 
 def config_for(sandbox: Sandbox, **overrides: Any) -> SuiteConfig:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from wecom_suite.app.config import SuiteConfig, load_configs, reveal
+from wecom_suite.app import config as config_module
+from wecom_suite.app.config import OTHER_VARIABLES, SuiteConfig, load_configs, reveal, unknown_variables
 from wecom_suite.crypto import generate_encoding_aes_key
 from wecom_suite.errors import ConfigError
 
@@ -306,3 +308,59 @@ def test_every_suite_app_option_is_accepted_by_every_entry_point(tmp_path: Path)
                 assert _took(app, option, value), f"{where} ignored {option}"
             finally:
                 app.close()
+
+
+# -- WECOM_* variables nobody reads: named once, with the setting meant, never failing -----------------
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {
+        "WECOM_SUITE_ID": "ww1234567890abcdef",
+        "WECOM_SUITE_SECRET": SECRET,
+        "WECOM_TOKEN": "QDG6eK",
+        "WECOM_ENCODING_AES_KEY": KEY,
+        **extra,
+    }
+
+
+def test_unknown_wecom_variables_are_warned_about_once_with_a_suggestion(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(config_module, "_reported", set())  # "once" is per process: start afresh
+    env = _env(WECOM_SUITE_SECRE="typo-value-0123456789", WECOM_STORE_ULR="redis://:pw@host/0",
+               WECOM_OTHER_TOOL="their-value", wecom_token="lower-case-value", WECOM_LOG_FORMAT="json")
+    with caplog.at_level("WARNING", logger="wecom_suite.config"):
+        for _ in range(3):
+            config = SuiteConfig.from_env(env)  # not an error: other tools may use the prefix
+    assert config.suite_id == "ww1234567890abcdef"
+    lines = [r.getMessage() for r in caplog.records if r.name == "wecom_suite.config"]
+    assert sorted(lines) == [
+        "environment variable WECOM_OTHER_TOOL is not a wecom-suite setting and is ignored",
+        "environment variable WECOM_STORE_ULR is not a wecom-suite setting and is ignored; "
+        "did you mean WECOM_STORE_URL?",
+        "environment variable WECOM_SUITE_SECRE is not a wecom-suite setting and is ignored; "
+        "did you mean WECOM_SUITE_SECRET?",
+        "environment variable wecom_token is not a wecom-suite setting and is ignored; did you mean WECOM_TOKEN?",
+    ]
+    for value in (*env.values(), "pw"):  # names only, never a value
+        assert not any(value in line for line in lines)
+
+
+def test_unknown_variables_reads_the_process_environment_too(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(config_module, "_reported", set())
+    monkeypatch.setenv("WECOM_INBOX_WORKER", "8")
+    with caplog.at_level("WARNING", logger="wecom_suite.config"):
+        SuiteConfig(**valid())
+    assert any("WECOM_INBOX_WORKER " in r.getMessage() and "did you mean WECOM_INBOX_WORKERS?" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_every_wecom_variable_the_code_reads_is_known() -> None:
+    """A new ``"WECOM_..."`` name in src is a setting or listed in OTHER_VARIABLES, else it would be warned about."""
+    src = Path(config_module.__file__).parents[1]
+    named = {m for path in src.rglob("*.py") for m in re.findall(r"[\"'](WECOM_[A-Z0-9_]+)[\"']", path.read_text())}
+    assert {"WECOM_SUITE_CONFIG", "WECOM_METRICS", "WECOM_TOKEN"} <= named
+    assert unknown_variables(dict.fromkeys(named, "x")) == []
+    assert unknown_variables(dict.fromkeys(OTHER_VARIABLES, "x")) == []

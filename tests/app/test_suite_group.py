@@ -156,7 +156,11 @@ def test_system_events_of_one_provider_go_to_its_first_suite(
     seen: dict[str, list[str]] = {"crm": [], "hr": []}
     crm.on("license_pay_success")(lambda ctx: seen["crm"].append(ctx.event.raw["OrderId"]))
     hr.on("license_pay_success")(lambda ctx: seen["hr"].append(ctx.event.raw["OrderId"]))
+    before = {app.config.name: dict(vars(app)) for app in (crm, hr)}
     with SuiteGroup([crm, hr]) as group:
+        for app in (crm, hr):  # the group routes; it sets nothing on its apps
+            assert vars(app).keys() == before[app.config.name].keys()
+            assert all(vars(app)[name] is value for name, value in before[app.config.name].items())
         assert group.system_event_app(provider) is crm
         s = hr_box.settings  # posted to hr's URL, so sealed with hr's Token and EncodingAESKey
         sealed = seal_post(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import pickle
+import pprint
 
 import pytest
 
@@ -12,6 +14,7 @@ from tests.callback.callback_helpers import KEY, NOW, SUITE, TOKEN, post, ticket
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter, InboxContext
 from wecom_suite.crypto import MsgCrypt
 from wecom_suite.events import parse_event
+from wecom_suite.xml import to_xml
 
 SECRETS = (TOKEN, KEY, MsgCrypt(KEY).key.hex())
 
@@ -90,3 +93,56 @@ def test_router_handlers_take_both_kinds(receiver: CallbackReceiver) -> None:
     assert router.dispatch(receiver.open(*post(ticket_xml()))) == SUITE
     assert router.dispatch(_inbox_context()) == SUITE
     assert seen == [("CallbackContext", "suite_ticket"), ("InboxContext", "suite_ticket")]
+
+
+# -- the plaintext and the event's credentials: in no printed or dict form, still there for the handler ---
+
+SUITE_TICKET = "SUITE-TICKET-never-printed-0123456789abcdef"
+AUTH_CODE = "AUTH-CODE-never-printed-0123456789abcdef"
+
+
+def _printed(obj: object) -> list[str]:
+    """Every way a context ends up as text: directly, as a dict/tuple, after copy, deepcopy or pickle."""
+    assert dataclasses.is_dataclass(obj)
+    assert not isinstance(obj, type)
+    as_dict = dataclasses.asdict(obj)
+    again = pickle.loads(pickle.dumps(obj))  # noqa: S301 - our own bytes
+    texts = [repr(obj), str(obj), f"{obj}", repr(as_dict), str(as_dict), pprint.pformat(as_dict),
+             json.dumps(as_dict, default=str), repr(dataclasses.astuple(obj)), repr(copy.copy(obj)),
+             repr(copy.deepcopy(obj)), repr(again), repr(dataclasses.asdict(again))]
+    for ctx in (obj, again):
+        event = ctx.event  # type: ignore[attr-defined]
+        raw_xml = ctx.raw_xml  # type: ignore[attr-defined]
+        texts += [repr(event), str(event), repr(event.raw), json.dumps(event.raw, default=str),
+                  f"{raw_xml}", "%s %r" % (raw_xml, raw_xml)]  # noqa: UP031 - what a log line does
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("plaintext", "attribute", "secret"),
+    [
+        (ticket_xml(SUITE_TICKET), "suite_ticket", SUITE_TICKET),
+        (to_xml({"SuiteId": SUITE, "InfoType": "create_auth", "TimeStamp": NOW, "AuthCode": AUTH_CODE,
+                 "State": "s1"}), "auth_code", AUTH_CODE),
+        (to_xml({"SuiteId": SUITE, "InfoType": "reset_permanent_code", "TimeStamp": NOW,
+                 "AuthCode": AUTH_CODE}), "auth_code", AUTH_CODE),
+    ],
+    ids=["suite_ticket", "create_auth", "reset_permanent_code"],
+)
+def test_no_printed_or_dict_form_of_a_context_shows_the_plaintext_credentials(
+    receiver: CallbackReceiver, plaintext: str, attribute: str, secret: str
+) -> None:
+    opened = receiver.open(*post(plaintext))
+    recorded = InboxContext(event=parse_event(opened.raw_xml), raw_xml=bytes(opened.raw_xml), digest=opened.digest,
+                            receive_id=SUITE, auth_corp_id="", attempts=0, received_at=float(NOW))
+    for ctx in (opened, recorded, dataclasses.replace(opened, duplicate=True)):
+        for text in _printed(ctx):
+            assert secret not in text
+        # ... and the handler still reads them, before and after a copy or a pickle round trip
+        for same in (ctx, copy.copy(ctx), copy.deepcopy(ctx), pickle.loads(pickle.dumps(ctx))):  # noqa: S301
+            assert getattr(same.event, attribute) == secret
+            assert type(getattr(same.event, attribute)) is str
+            assert isinstance(same.raw_xml, bytes)
+            assert same.raw_xml == plaintext.encode()
+            assert secret.encode() in same.raw_xml
+            assert same == ctx

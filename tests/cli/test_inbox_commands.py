@@ -64,6 +64,27 @@ def test_show_redacts_the_suite_ticket_unless_asked(config_file: Path) -> None:
     assert TICKET in revealed
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        f"<xml><InfoType><![CDATA[create_auth]]></InfoType><AuthCode><![CDATA[{TICKET}]]></AuthCode></xml>",
+        f"<xml><InfoType>reset_permanent_code</InfoType><AuthCode>{TICKET}</AuthCode></xml>",
+        f"<xml><InfoType>conversation_new_message</InfoType><Token><![CDATA[{TICKET}]]></Token></xml>",
+    ],
+    ids=["create_auth", "reset_permanent_code", "chat_archive_token"],
+)
+def test_show_redacts_every_credential_element(config_file: Path, payload: str) -> None:
+    store = SQLiteStore(config_file.parent / "store.db")
+    store.inbox.put(InboxItem("d" * 64, SUITE, payload.encode(), 103.0, queue="auth_code:1"))
+    store.close()
+    code, out = run("--config", str(config_file), "inbox", "show", "d" * 12)
+    assert code == 0, out
+    assert TICKET not in out
+    assert "…(35)#" in out  # the operator sees that there is one, and its length
+    code, revealed = run("--config", str(config_file), "inbox", "show", "d" * 12, "--reveal")
+    assert TICKET in revealed
+
+
 def test_retry_puts_a_dead_letter_back_and_drop_deletes_one(config_file: Path) -> None:
     code, out = run("--config", str(config_file), "inbox", "retry", "a" * 12)
     assert code == 0, out

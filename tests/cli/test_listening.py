@@ -12,7 +12,8 @@ import socket
 import click
 import pytest
 
-from wecom_suite.cli.listening import bind_listening_socket, listener_problems
+from wecom_suite.cli.listening import bind_listening_socket
+from wecom_suite.serving import listener_problems
 
 
 def test_bound_socket_has_tcp_nodelay_and_the_tcp_protocol_number() -> None:

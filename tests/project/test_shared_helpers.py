@@ -1,7 +1,11 @@
-"""The helpers every layer shares, tested once: backoff, the background loop, the store-URL redactor, flows."""
+"""The helpers every layer shares, tested once: backoff, the background loop, the store-URL redactor, flows,
+the secret value types (the uvicorn server thread, which serves over loopback: test_serving.py)."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+import pprint
 import threading
 
 import pytest
@@ -9,7 +13,7 @@ import pytest
 from wecom_suite.background import BackgroundLoop
 from wecom_suite.backoff import Backoff
 from wecom_suite.flow import Pause, run
-from wecom_suite.redaction import redact_store_url
+from wecom_suite.redaction import RedactedBytes, SecretText, redact_store_url
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -137,3 +141,42 @@ def test_run_carries_out_steps_and_throws_failures_back_into_the_flow() -> None:
     with pytest.raises(ConnectionError):
         run(flow(), execute)
     assert cleaned_up == ["released"]
+
+
+# -- SecretText, RedactedBytes ----------------------------------------------------------------------
+
+SECRET = "a-credential-never-printed-0123456789"
+
+
+def test_secret_text_is_opaque_but_survives_copies_and_pickling() -> None:
+    secret = SecretText(SECRET)
+    for text in (repr(secret), str(secret), f"{secret}", "%s" % secret, pprint.pformat({"k": secret})):  # noqa: UP031
+        assert SECRET not in text
+    assert "…(37)#" in repr(secret)  # tells two values apart, like redact()
+    assert secret.reveal() == SECRET
+    assert secret == SecretText(SECRET)
+    assert hash(secret) == hash(SecretText(SECRET))
+    assert secret != SecretText(SECRET + "x")
+    assert secret == SECRET  # as the plain text compared: a dict holding it equals the one parsed
+    assert hash(secret) == hash(SECRET)
+    assert {SECRET: 1}[secret] == 1
+    assert copy.deepcopy(secret) is secret
+    assert pickle.loads(pickle.dumps(secret)).reveal() == SECRET  # noqa: S301 - our own bytes
+
+
+def test_redacted_bytes_print_as_their_length_and_are_bytes_otherwise() -> None:
+    value = RedactedBytes(f"<xml><SuiteTicket>{SECRET}</SuiteTicket></xml>".encode())
+    for text in (repr(value), str(value), f"{value}", "%s %r" % (value, value), pprint.pformat([value])):  # noqa: UP031
+        assert SECRET not in text
+        assert "RedactedBytes(<" in text
+    assert isinstance(value, bytes)
+    assert SECRET.encode() in value
+    assert value.decode().startswith("<xml>")
+    assert value == f"<xml><SuiteTicket>{SECRET}</SuiteTicket></xml>".encode()
+    assert copy.copy(value) is value
+    assert copy.deepcopy(value) is value
+    again = pickle.loads(pickle.dumps(value))  # noqa: S301
+    assert type(again) is RedactedBytes
+    assert again == value
+    assert type(value[:5]) is bytes  # a slice is plain bytes: reading on purpose
+

@@ -17,6 +17,7 @@ import pytest
 from tests.callback.callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
+from wecom_suite.events import SuiteTicketEvent
 from wecom_suite.web import ASGIAdapter, CallbackEndpoint, WebRequest, WebResponse, WSGIAdapter
 
 
@@ -56,9 +57,10 @@ def handler(handled: list[str]) -> Split:
 
     @router.on("suite_ticket")
     def on_ticket(ctx: CallbackContext) -> None:
-        if ctx.event.raw["SuiteTicket"] == "boom":
+        assert isinstance(ctx.event, SuiteTicketEvent)
+        if ctx.event.suite_ticket == "boom":
             raise RuntimeError("handler failure")
-        handled.append(str(ctx.event.raw["SuiteTicket"]))
+        handled.append(ctx.event.suite_ticket)
 
     return Split(CallbackEndpoint(receiver, router))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import wsgiref.simple_server
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +14,8 @@ import uvicorn
 from tests.callback.callback_helpers import KEY, NOW, PROVIDER, SUITE, TOKEN, get, post, ticket_xml
 from wecom_suite.callback import CallbackContext, CallbackReceiver, EventRouter
 from wecom_suite.clock import ManualClock
+from wecom_suite.events import SuiteTicketEvent
+from wecom_suite.serving import ServerThread, bind_socket
 from wecom_suite.web import ASGIAdapter, CallbackEndpoint, WSGIAdapter
 
 
@@ -24,7 +25,8 @@ def make_endpoint(seen: list[str]) -> CallbackEndpoint:
 
     @router.on("suite_ticket")
     def on_ticket(ctx: CallbackContext) -> None:
-        seen.append(f"{ctx.event.raw['SuiteTicket']}@{threading.current_thread().name}")
+        assert isinstance(ctx.event, SuiteTicketEvent)
+        seen.append(f"{ctx.event.suite_ticket}@{threading.current_thread().name}")
 
     return CallbackEndpoint(receiver, router)
 
@@ -50,20 +52,9 @@ def exercise(base: str, seen: list[str]) -> None:
 @pytest.fixture
 def uvicorn_base() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
-    config = uvicorn.Config(ASGIAdapter(make_endpoint(seen)), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:  # brief polling for the server to come up
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    config = uvicorn.Config(ASGIAdapter(make_endpoint(seen)), log_level="warning")
+    with ServerThread(config, bind_socket("127.0.0.1"), name="test-uvicorn") as server:
+        yield server.base_url, seen
 
 
 def test_asgi_behind_uvicorn(uvicorn_base: tuple[str, list[str]]) -> None:

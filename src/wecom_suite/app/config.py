@@ -9,9 +9,12 @@ hours later. Secrets are ``SecretStr``: no repr, dict form or log line shows the
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,13 +41,17 @@ else:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_STORE_URL",
+    "OTHER_VARIABLES",
     "SETTINGS",
     "Setting",
     "SuiteConfig",
     "SuiteSettings",
     "load_configs",
     "reveal",
+    "unknown_variables",
 ]
+
+logger = logging.getLogger("wecom_suite.config")
 
 DEFAULT_STORE_URL = "sqlite:///./wecom-suite.db"
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com"
@@ -241,8 +248,55 @@ class _Layers:
 _LAYERS: ContextVar[_Layers | None] = ContextVar("wecom_suite_config_layers", default=None)
 
 
+OTHER_VARIABLES: frozenset[str] = frozenset(
+    {
+        "WECOM_SUITE_CONFIG",  # the TOML file (--config); cli/common_options.py, cli/asgi_factory.py
+        "WECOM_SUITE_SELECT",  # serve --suite, for the worker processes; cli/asgi_factory.py
+        "WECOM_WARM_TOKENS",  # serve --warm-tokens, for the worker processes; cli/asgi_factory.py
+        "WECOM_LOG_FORMAT",  # cli/log_setup.py
+        "WECOM_LOG_LEVEL",  # cli/log_setup.py
+        "WECOM_LOG_PROCESSES",  # cli/log_setup.py
+        "WECOM_METRICS",  # metrics.py
+        "WECOM_TEMPLATE_DIR",  # app/pages.py
+        "WECOM_SUITE_CHROMIUM",  # the project's browser tests: which Chromium
+    }
+)
+"""``WECOM_*`` variables wecom-suite reads that are not settings: not reported as unknown."""
+
+_KNOWN_VARIABLES = frozenset({s.env for s in SETTINGS}) | OTHER_VARIABLES
+_PREFIX = "WECOM_"
+_reported: set[str] = set()
+_reported_lock = threading.Lock()
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """The ``WECOM_*`` names (any case) in ``env`` that wecom-suite does not read, sorted, each with the
+    known name it most resembles (``difflib``, ``None`` when none is close): a typo's likely meaning."""
+    known_by_suffix = {name[len(_PREFIX) :]: name for name in _KNOWN_VARIABLES}
+    unknown = []
+    for name in sorted(env):
+        if name.upper().startswith(_PREFIX) and name not in _KNOWN_VARIABLES:
+            close = difflib.get_close_matches(name[len(_PREFIX) :].upper(), known_by_suffix, n=1, cutoff=0.75)
+            unknown.append((name, known_by_suffix[close[0]] if close else None))
+    return unknown
+
+
+def _report_unknown_variables(env: Mapping[str, str]) -> None:
+    """One warning per unknown ``WECOM_*`` name and process: names only, never a value. Not an error,
+    since other tools may use the prefix too."""
+    for name, suggestion in unknown_variables(env):
+        with _reported_lock:
+            if name in _reported:
+                continue
+            _reported.add(name)
+        hint = f"; did you mean {suggestion}?" if suggestion else ""
+        logger.warning("environment variable %s is not a wecom-suite setting and is ignored%s", name, hint)
+
+
 def _env_values(env: Mapping[str, str]) -> dict[str, str]:
-    """``WECOM_*`` variables by setting name; an empty variable counts as unset."""
+    """``WECOM_*`` variables by setting name; an empty variable counts as unset. Unknown ``WECOM_*``
+    names are reported (a typo such as ``WECOM_SUITE_SECRE`` would otherwise be ignored silently)."""
+    _report_unknown_variables(env)
     return {s.name: env[s.env] for s in SETTINGS if env.get(s.env, "") != ""}
 
 

@@ -187,9 +187,6 @@ class SuiteApp:
         # System events are encrypted with the provider corp id and carry it as ServiceCorpId (docs/protocol.md).
         provider = config.provider_corp_id
         self._system = self._receiver(provider, provider_corp_id=provider) if provider else None
-        # Whose inbox (and so whose handlers) gets the system events this URL receives; a SuiteGroup points
-        # every suite of one provider at the same app, since WeCom has one system-event URL per provider.
-        self.system_event_app: SuiteApp = self
         policy = delivery or DeliveryPolicy(
             workers=config.inbox_workers,
             lease_seconds=config.inbox_lease_seconds,
@@ -385,7 +382,10 @@ class SuiteApp:
     def handles(self, path: str) -> bool:
         return self.route(path) is not None
 
-    def handle(self, request: WebRequest) -> WebResponse:
+    def handle(self, request: WebRequest, *, system_events_to: SuiteApp | None = None) -> WebResponse:
+        """Answer one request. ``system_events_to``: the app whose inbox (and handlers) get the system events
+        this request carries, default this one; a ``SuiteGroup`` passes the first suite of the provider,
+        since WeCom has one system-event URL per provider."""
         if self._auto_start and not self._started:
             self.start()
         endpoint = self.route(request.path)
@@ -416,7 +416,7 @@ class SuiteApp:
                 return _system_events_off()
             if method == "GET":
                 return self._verify_url(request, self._system)
-            return self._receive(request, self._system, CallbackSource.SYSTEM)
+            return self._receive(request, self._system, CallbackSource.SYSTEM, system_events_to or self)
         if method == "GET":
             return self._verify_url(request, self._verification)
         if endpoint == INSTRUCTION_PATH:
@@ -481,8 +481,11 @@ class SuiteApp:
             return ours
         return ours if theirs is None else theirs
 
-    def _receive(self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource) -> WebResponse:
-        """Verify, record, answer. Processing happens in the inbox worker (or at once, for a reply handler)."""
+    def _receive(
+        self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource, recorder: SuiteApp | None = None
+    ) -> WebResponse:
+        """Verify, record (in ``recorder``'s inbox, default this app's), answer. Processing happens in the
+        inbox worker (or at once, for a reply handler)."""
         since = metrics.started()
         try:
             ctx = receiver.open(request.query, request.body)
@@ -503,7 +506,7 @@ class SuiteApp:
                 return self._error_response(
                     request, exc, WebResponse.text("store unavailable: the callback was not recorded", status=503)
                 )
-        app = self.system_event_app if source is CallbackSource.SYSTEM else self
+        app = recorder or self
         replying = source is CallbackSource.DATA and self.router.wants_reply(event)
         item = InboxItem(
             id=ctx.digest,

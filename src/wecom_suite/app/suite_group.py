@@ -34,10 +34,12 @@ class SuiteGroup:
         if not apps:
             raise ValueError("a SuiteGroup needs at least one SuiteApp")
         check_distinct([app.config for app in apps])
+        # provider corp id -> the first suite of that provider, in configuration order: it records and handles
+        # the provider's system events whichever suite's URL they reach. The apps themselves are not changed.
+        self._system_event_apps: dict[str, SuiteApp] = {}
         for app in apps:
-            app.system_event_app = next(
-                first for first in apps if first.config.provider_corp_id == app.config.provider_corp_id
-            )
+            if app.config.provider_corp_id:
+                self._system_event_apps.setdefault(app.config.provider_corp_id, app)
         # Longest prefix first, so /wecom/crm wins over /wecom.
         self.apps = sorted(apps, key=lambda app: len(app.config.url_prefix), reverse=True)
         self._stores: list[Store] = []
@@ -68,10 +70,10 @@ class SuiteGroup:
 
     def system_event_app(self, provider_corp_id: str) -> SuiteApp:
         """The suite whose handlers get the system events of provider ``provider_corp_id``."""
-        for app in self.apps:
-            if app.config.provider_corp_id == provider_corp_id:
-                return app.system_event_app
-        raise KeyError(f"no suite has provider_corp_id {provider_corp_id!r}")
+        try:
+            return self._system_event_apps[provider_corp_id]
+        except KeyError:
+            raise KeyError(f"no suite has provider_corp_id {provider_corp_id!r}") from None
 
     def __iter__(self) -> Iterator[SuiteApp]:
         return iter(self.apps)
@@ -93,7 +95,7 @@ class SuiteGroup:
             if app.handles(request.path) and (
                 not app.config.url_prefix or request.path.startswith(app.config.url_prefix + "/")
             ):
-                return app.handle(request)
+                return app.handle(request, system_events_to=self._system_event_apps.get(app.config.provider_corp_id))
         return WebResponse.text("not found", status=404)
 
     def asgi(self) -> ASGIAdapter:

@@ -7,9 +7,13 @@ Two kinds, one per way an event reaches a handler:
 * ``InboxContext``: a callback recorded in the durable inbox earlier and processed by the worker, so
   there is no request any more, only the recorded item.
 
-Both are frozen, slotted dataclasses without secrets: the Token and the EncodingAESKey stay in the
-``CallbackReceiver``, so no repr, ``dataclasses.asdict``, ``copy`` or pickle of a context can leak them.
-Derive a modified copy with ``dataclasses.replace(ctx, duplicate=True)``.
+Both are frozen, slotted dataclasses that print no secret: the Token and the EncodingAESKey stay in the
+``CallbackReceiver``, so no repr, ``dataclasses.asdict``, ``copy`` or pickle of a context holds them. The
+plaintext (``raw_xml``), which holds a suite_ticket or an auth code, is a
+:class:`~wecom_suite.redaction.RedactedBytes`: still ``bytes`` for the handler, but its repr and str (and
+so those of ``dataclasses.asdict(ctx)``) show only its length; the event's credentials are likewise
+sealed in ``event.raw`` (``events.SECRET_FIELDS``). Derive a modified copy with
+``dataclasses.replace(ctx, duplicate=True)``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from ..events import Event
+from ..redaction import RedactedBytes
 
 __all__ = ["CallbackContext", "EventContext", "InboxContext"]
 
@@ -29,7 +34,7 @@ class CallbackContext:
 
     ``digest`` (sha256 hex of receive id + plaintext) identifies the content across redeliveries and
     is the inbox id; ``duplicate`` says this content was already handled. ``random`` is the 16-byte
-    random prefix of the plaintext; ``raw_xml`` the plaintext bytes as received.
+    random prefix of the plaintext; ``raw_xml`` the plaintext bytes as received (``RedactedBytes``).
     """
 
     query: Mapping[str, str] = field(repr=False)
@@ -45,6 +50,9 @@ class CallbackContext:
     receive_id: str
     digest: str
     duplicate: bool = False
+
+    def __post_init__(self) -> None:
+        _redact_plaintext(self)
 
     @property
     def info_type(self) -> str:
@@ -70,6 +78,9 @@ class InboxContext:
     attempts: int
     received_at: float
 
+    def __post_init__(self) -> None:
+        _redact_plaintext(self)
+
     @property
     def info_type(self) -> str:
         """The event's InfoType (or, for data callbacks, its Event/MsgType)."""
@@ -79,6 +90,12 @@ class InboxContext:
     def duplicate(self) -> bool:
         """Always False: the inbox records each content once."""
         return False
+
+
+def _redact_plaintext(ctx: CallbackContext | InboxContext) -> None:
+    """``raw_xml`` as ``RedactedBytes``, whatever bytes the constructor was given (one copy of ~1 KB)."""
+    if type(ctx.raw_xml) is not RedactedBytes:
+        object.__setattr__(ctx, "raw_xml", RedactedBytes(ctx.raw_xml))
 
 
 EventContext = Union[CallbackContext, InboxContext]

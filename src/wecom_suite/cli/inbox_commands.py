@@ -16,6 +16,7 @@ import click
 from ..app.config import SuiteConfig, open_configured_store
 from ..clock import DEFAULT_CLOCK
 from ..errors import ConfigError
+from ..events.base import SECRET_FIELDS
 from ..redaction import redact
 from ..stores.records import InboxItem, ItemState
 from ..stores.store import Store
@@ -24,7 +25,11 @@ from .loading import load_all
 
 __all__ = ["inbox"]
 
-_SECRET_ELEMENTS = re.compile(rb"<(SuiteTicket|AuthCode)>(<!\[CDATA\[)?(.*?)(\]\]>)?</\1>", re.DOTALL)
+# The credentials an event may carry (suite_ticket, auth code, ...), redacted by `inbox show` unless --reveal.
+_SECRET_ELEMENTS = re.compile(
+    rb"<(" + b"|".join(sorted(tag.encode() for tag in SECRET_FIELDS)) + rb")>(<!\[CDATA\[)?(.*?)(\]\]>)?</\1>",
+    re.DOTALL,
+)
 _SEARCHED = (ItemState.PENDING, ItemState.DEAD, ItemState.DONE)
 
 
@@ -95,7 +100,7 @@ def inbox_list(ctx: click.Context, dead: bool, limit: int, suite: str | None) ->
 
 @inbox.command("show")
 @click.argument("item_id")
-@click.option("--reveal", is_flag=True, help="Show suite_tickets and auth codes in the payload.")
+@click.option("--reveal", is_flag=True, help="Show the credentials in the payload (suite_ticket, auth code, ...).")
 @suite_option
 @click.pass_context
 def inbox_show(ctx: click.Context, item_id: str, reveal: bool, suite: str | None) -> None:

@@ -16,7 +16,6 @@ import shutil
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from ..sandbox import Sandbox
 from ..sandbox.identity_file import SandboxIdentity, identity_paths, load_or_create_identity, write_suite_config
 from ..sandbox.run import run_forever
 from ..sandbox.settings import SandboxSettings
+from ..serving import ServerThread
 from ..stores.sealing import generate_secret_key
 from ..stores.url import sqlite_path
 from .listening import bind_listening_socket
@@ -191,8 +191,7 @@ def sandbox(
         schedule_thread=True,
     )
     app: SuiteApp | None = None
-    server: uvicorn.Server | None = None
-    thread: threading.Thread | None = None
+    server: ServerThread | None = None
     try:
         emulator.start()
         settings = emulator.settings
@@ -228,33 +227,32 @@ def sandbox(
             )
         )
         app.start()
-        server = uvicorn.Server(
-            uvicorn.Config(app.asgi(), log_config=None, log_level=None, lifespan="off", access_log=False)
+        server = ServerThread(
+            uvicorn.Config(app.asgi(), log_config=None, log_level=None, lifespan="off", access_log=False),
+            sock,
+            name="wecom-service",
         )
         configure_logging(verbose, log_format, server_lines=False)  # again: the sandbox's uvicorn set its own
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="wecom-service", daemon=True)
-        thread.start()
-        while not server.started and thread.is_alive():
-            time.sleep(0.01)  # polling for our own server thread to come up
-        if not thread.is_alive():
-            raise click.ClickException("the suite service did not start (see the log above)")
+        try:
+            server.start()
+        except RuntimeError as exc:
+            raise click.ClickException(f"the suite service did not start ({exc})") from None
         click.echo("")
         click.secho(f"  Open {service_url}{url_prefix}{INSTALL_PATH} in a browser to install the app.", bold=True)
         click.echo(f"  Operator console: {service_url}{url_prefix}/console (sign in with {console_token})")
         click.echo(f"  Tickets are pushed every {ticket_interval:g} s; press Ctrl-C to stop.")
         click.echo(f"  Inspect the store: {_program()} --config {_shown(config_path)} corps list\n")
-        while not stop.wait(0.5) and thread.is_alive():
+        while not stop.wait(0.5) and server.serving:
             _keep(identity, identity_path, emulator)
     finally:
         _step("stopping")
         emulator.stop()  # first: its last pushes still find the service up
         _keep(identity, identity_path, emulator)
-        if server is not None and thread is not None:
-            server.should_exit = True
-            thread.join(15)
+        if server is not None:
+            server.stop(15)
         if app is not None:
             app.close()
-        sock.close()
+        sock.close()  # when the service never started (the ServerThread closes it otherwise)
 
 
 def _absolute(store_url: str) -> str:

@@ -2,18 +2,23 @@
 
 Events are plain ``__slots__`` classes filled from a per-class field table: each entry of ``FIELDS``
 names an attribute, the XML tag it comes from and the converter that turns the text into the value.
-``raw`` always keeps every field as received, so fields WeCom adds later are never lost.
+``raw`` always keeps every field as received, so fields WeCom adds later are never lost; a field that is
+a credential (:data:`SECRET_FIELDS`: a suite_ticket, an auth code, ...) is kept there as a
+:class:`~wecom_suite.redaction.SecretText`, so no repr or dict form of ``raw`` shows it. Handlers read it
+from the typed attribute (``event.suite_ticket``, ``event.auth_code``), a plain ``str``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
+from ..redaction import SecretText
 from ..xml import XmlDict, XmlValue
 
 __all__ = [
+    "SECRET_FIELDS",
     "DataEvent",
     "Event",
     "Field",
@@ -110,6 +115,39 @@ def as_enum(enum: type[E], value: str) -> E | str:
 
 Field = tuple[str, str, Callable[[Any], Any]]  # (attribute, XML tag, converter)
 
+SECRET_FIELDS: frozenset[str] = frozenset(
+    {"SuiteTicket", "AuthCode", "PermanentCode", "Token", "AccessToken", "ChatKey"}
+)
+"""Elements whose text is a credential, at any depth: the suite_ticket, the auth code (create_auth,
+reset_permanent_code), a permanent code, the one-fetch ``Token`` of the chat-archive and 微信客服 events,
+register_corp's ``ContactSync/AccessToken`` and customer_acquisition's ``ChatKey``. In ``event.raw``
+they are :class:`~wecom_suite.redaction.SecretText`; a new event with a credential adds its element here."""
+
+
+def _sealed(value: XmlValue, secret: bool = False) -> XmlValue:
+    """``value`` with every credential leaf (under a :data:`SECRET_FIELDS` element, repeated or nested
+    too) as ``SecretText``: a copy of the dicts and lists on the way to one, the very same object when
+    there is none (the common case).
+
+    The result is still typed ``XmlValue``: those few leaves hold a ``SecretText`` where the type says
+    ``str``, so every reader of ordinary fields keeps its types; nothing in the package reads them from
+    ``raw`` (the typed attributes are filled from the document as received).
+    """
+    if isinstance(value, str):
+        return cast(str, SecretText(value)) if secret else value
+    if isinstance(value, dict):
+        changed: XmlDict = {}
+        for tag, child in value.items():
+            hidden = secret or tag in SECRET_FIELDS
+            if isinstance(child, str):  # the common leaf, without a call
+                if hidden:
+                    changed[tag] = cast(str, SecretText(child))
+            elif (sealed := _sealed(child, hidden)) is not child:
+                changed[tag] = sealed
+        return {**value, **changed} if changed else value
+    items = [_sealed(child, secret) for child in value]
+    return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
+
 
 class Event:
     """Base of every parsed callback. ``info_type`` is the InfoType (or the data event's Event/MsgType).
@@ -156,6 +194,8 @@ class Event:
             self.timestamp = self.timestamp or (integer(get("CreateTime")) or 0)
         for attr, tag, convert in self._ALL_FIELDS:
             setattr(self, attr, convert(get(tag)))
+        # After the fields, which are read from the document as sent; a copy: the caller's dict stays as it is.
+        self.raw = cast(XmlDict, _sealed(raw))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -6,9 +6,7 @@ server (uvicorn in a thread), the callback pushes, the suite_ticket schedule and
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Literal
@@ -18,6 +16,7 @@ import uvicorn
 from ..clock import Clock, ManualClock, SystemClock
 from ..crypto import generate_encoding_aes_key
 from ..errors import ConfigError
+from ..serving import ServerThread, bind_socket
 from .http.asgi_app import build_asgi_app
 from .http.connection_registry import ConnectionRegistry
 from .pushes.notifications import (
@@ -121,9 +120,7 @@ class Sandbox:
             retry_on_error_status=resend_on_error_status,
         )
         self._connections = ConnectionRegistry()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._server: ServerThread | None = None
         self._stop_schedule = threading.Event()
         self._schedule: threading.Thread | None = None
         self._lock = threading.RLock()
@@ -135,16 +132,10 @@ class Sandbox:
             return self
         if self._stop_schedule.is_set():
             raise RuntimeError("a stopped Sandbox cannot be started again; create a new Sandbox")
-        # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else Nagle adds ~40 ms per answer)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((self.host, self._requested_port))
+            sock = bind_socket(self.host, self._requested_port, backlog=128)
         except OSError as exc:
-            sock.close()
             raise ConfigError("port", f"cannot listen on {self.host}:{self._requested_port} ({exc.strerror})") from None
-        sock.listen(128)
-        self._socket = sock
         port = sock.getsockname()[1]
         self._settings = self._settings.with_base_url(f"http://{self.host}:{port}")
         self.emulator.settings = self._settings
@@ -157,16 +148,7 @@ class Sandbox:
             http=self._connections.protocol_class(),
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="wecom-sandbox", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start (see the log above)")
-            time.sleep(0.005)  # polling for our own server thread to come up
+        self._server = ServerThread(config, sock, name="wecom-sandbox").start()
         self._arm_schedule()
         if self._schedule_thread_wanted:
             self._schedule = threading.Thread(target=self._run_schedule, name="wecom-sandbox-tickets", daemon=True)
@@ -180,14 +162,9 @@ class Sandbox:
         if self._schedule is not None:
             self._schedule.join(timeout=10)
             self._schedule = None
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        if self._server is not None:
+            self._server.stop(timeout=10)
         self._server = None
-        self._thread = None
-        if self._socket is not None:
-            self._socket.close()
-            self._socket = None
         self._pusher.close()
 
     def __enter__(self) -> Sandbox:
