@@ -115,7 +115,7 @@ class SuiteLifecycle:
             logger.warning("suite %s: ignoring %s for another suite %s", self.suite_id, event.info_type, event.suite_id)
             return
         if isinstance(event, SuiteTicketEvent):
-            self.store_ticket(event)
+            self.store_ticket(event, announce=False)  # stored and announced already when it was received
         elif isinstance(event, CreateAuthEvent):
             self.on_create_auth(event)
         elif isinstance(event, ChangeAuthEvent):
@@ -129,8 +129,13 @@ class SuiteLifecycle:
 
     # -- the lifecycle ------------------------------------------------------------------------------
 
-    def store_ticket(self, event: SuiteTicketEvent) -> bool:
-        """Keep the pushed suite_ticket (newest wins); False when it is not this suite's."""
+    def store_ticket(self, event: SuiteTicketEvent, *, announce: bool = True) -> bool:
+        """Keep the pushed suite_ticket (newest wins); False when it is not this suite's.
+
+        The first one a process stores is logged at INFO, unless ``announce`` is off: the inbox worker
+        stores the ticket again (idempotent), perhaps in another process than the one that received it
+        and said so already.
+        """
         if event.suite_id != self.suite_id or not event.suite_ticket:
             logger.warning("suite %s: ignoring a suite_ticket for suite %r", self.suite_id, event.suite_id)
             return False
@@ -141,8 +146,8 @@ class SuiteLifecycle:
         self._store.tickets.save_ticket(
             SuiteTicket(suite_id=self.suite_id, ticket=event.suite_ticket, received_at=issued)
         )
-        self._tickets_stored += 1  # one every 10 minutes, forever: say it once at INFO
-        first = self._tickets_stored == 1
+        self._tickets_stored += announce  # one every 10 minutes, forever: say it once at INFO
+        first = announce and self._tickets_stored == 1
         logger.log(logging.INFO if first else logging.DEBUG, "suite %s: suite_ticket stored%s",
                    self.suite_id, " (later ones are logged at DEBUG)" if first else "")
         return True
