@@ -157,7 +157,7 @@ class Event:
     ``ToUserName``), so an event WeCom sends on both URLs (e.g. ``change_contact``) parses into one class.
     """
 
-    __slots__ = ("auth_corp_id", "info_type", "raw", "suite_id", "timestamp")
+    __slots__ = ("_raw", "_sealed_raw", "auth_corp_id", "info_type", "suite_id", "timestamp")
 
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     # Fields every class of a family has (e.g. ``ServiceCorpId`` on instruction events), filled before FIELDS.
@@ -168,10 +168,10 @@ class Event:
     timestamp: int
     suite_id: str
     auth_corp_id: str
-    raw: XmlDict
 
     def __init__(self, raw: XmlDict) -> None:
-        self.raw = raw
+        self._raw = raw  # as parsed; ``raw`` hands out the sealed copy
+        self._sealed_raw: XmlDict | None = None
         get = raw.get
         value = get("InfoType")
         if value.__class__ is str:
@@ -194,8 +194,18 @@ class Event:
             self.timestamp = self.timestamp or (integer(get("CreateTime")) or 0)
         for attr, tag, convert in self._ALL_FIELDS:
             setattr(self, attr, convert(get(tag)))
-        # After the fields, which are read from the document as sent; a copy: the caller's dict stays as it is.
-        self.raw = cast(XmlDict, _sealed(raw))
+
+    @property
+    def raw(self) -> XmlDict:
+        """Every field of the document as parsed (nested dicts, lists for repeated tags), credentials sealed.
+
+        Sealed on first access, not in ``__init__``: the receive path builds an event for every callback
+        and most never have their ``raw`` read. The caller's dict is never changed (sealing copies).
+        """
+        sealed = self._sealed_raw
+        if sealed is None:
+            sealed = self._sealed_raw = cast(XmlDict, _sealed(self._raw))
+        return sealed
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -208,13 +218,13 @@ class Event:
     @property
     def change_type(self) -> str:
         """The ``ChangeType`` when the event has one (``""`` otherwise); typed subclasses narrow it."""
-        return text(self.raw.get("ChangeType"))
+        return text(self._raw.get("ChangeType"))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(info_type={self.info_type!r}, auth_corp_id={self.auth_corp_id!r})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and isinstance(other, Event) and other.raw == self.raw
+        return type(other) is type(self) and isinstance(other, Event) and other._raw == self._raw
 
     def __hash__(self) -> int:  # events are values keyed by their raw fields
         return hash((type(self).__name__, self.info_type, self.timestamp))
