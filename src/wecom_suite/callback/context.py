@@ -33,8 +33,11 @@ class CallbackContext:
     """One verified, decrypted callback.
 
     ``digest`` (sha256 hex of receive id + plaintext) identifies the content across redeliveries and
-    is the inbox id; ``duplicate`` says this content was already handled. ``random`` is the 16-byte
-    random prefix of the plaintext; ``raw_xml`` the plaintext bytes as received (``RedactedBytes``).
+    is the inbox id; ``duplicate`` says this content was already handled, by the receiver's in-memory
+    replay cache (``CallbackEndpoint`` fills it). ``SuiteApp`` deduplicates in the durable inbox instead:
+    a copy of a recorded callback is answered before any handler runs, so its handlers always see
+    ``duplicate=False``. ``random`` is the 16-byte random prefix of the plaintext; ``raw_xml`` the
+    plaintext bytes as received (``RedactedBytes``).
     """
 
     query: Mapping[str, str] = field(repr=False)
