@@ -84,11 +84,25 @@ def test_untyped_samples_are_not_typed_values() -> None:
     assert "upload_media_job_finish" in {row.sample for row in UNTYPED_ROWS}  # listed as a gap, not typed
 
 
+def test_new_classes_cite_their_page() -> None:
+    """Every class added for issue 12 (and most older ones) names its official page."""
+    missing = [name for _key, _value, _typed, name, page in coverage_rows() if not page]
+    assert missing == [], missing
+
+
+@pytest.mark.parametrize("key", ["InfoType", "Event", "MsgType"])
+def test_every_enum_member_has_a_row(key: str) -> None:
+    enum = {"InfoType": ev.InfoType, "Event": ev.EventType, "MsgType": ev.MsgType}[key]
+    values = {value for k, value, typed, _name, _page in coverage_rows() if k == key and typed}
+    assert values == {m.value for m in enum} - {"event"}
+
+
 def test_readme_counts_match_the_table() -> None:
     """The README's coverage claim is worded from the table: the counts it states are the table's counts."""
     readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
     rows = coverage_rows()
-    counts = {key: sum(1 for k, _v, typed, *_rest in rows if k == key and typed) for key in ("InfoType", "Event", "MsgType")}
+    kinds = ("InfoType", "Event", "MsgType")
+    counts = {key: sum(1 for k, _v, typed, *_rest in rows if k == key and typed) for key in kinds}
     untyped = sum(1 for row in rows if not row[2])
     assert f"{counts['InfoType']} InfoTypes (instruction and" in readme
     assert f"{counts['Event']} data-URL Events and {counts['MsgType']} member message types" in readme

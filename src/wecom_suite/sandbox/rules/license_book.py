@@ -23,8 +23,8 @@ from ..endpoints.api_failure import ApiFailure
 
 __all__ = [
     "BIND_WINDOW",
-    "DEFAULT_BALANCE",
     "DAYS_PER_MONTH",
+    "DEFAULT_BALANCE",
     "MAX_ACCOUNTS",
     "MAX_DAYS",
     "TRANSFER_COOLDOWN",
