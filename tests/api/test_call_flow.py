@@ -327,10 +327,17 @@ def test_any_answer_sequence_ends_within_the_budget(
 
 @pytest.mark.parametrize("name", sorted(LICENSE_APIS))
 def test_license_apis_use_the_provider_token_and_never_resend_writes(name: str) -> None:
+    if name == "get_account_balance":  # 充值账户余额查询: a GET under service/, no body
+        request = CALLS.license_api(name).request("PROVIDER-TOKEN")
+        assert (request.method, request.path, request.content) == ("GET", "/cgi-bin/service/get_account_balance", None)
     call = CALLS.license_api(name, {"corpid": "ww1"})
     request = call.request("PROVIDER-TOKEN")
-    assert (request.method, request.path) == ("POST", f"/cgi-bin/license/{name}")
-    assert dict(request.params) == {"provider_access_token": "PROVIDER-TOKEN"}
+    if name == "get_account_balance":
+        assert (request.method, request.path) == ("GET", "/cgi-bin/service/get_account_balance")
+        assert dict(request.params) == {"provider_access_token": "PROVIDER-TOKEN", "corpid": "ww1"}
+    else:
+        assert (request.method, request.path) == ("POST", f"/cgi-bin/license/{name}")
+        assert dict(request.params) == {"provider_access_token": "PROVIDER-TOKEN"}
     writes = {"create_new_order", "create_renew_order_job", "submit_order_job", "active_account",
               "batch_active_account", "batch_transfer_license", "set_auto_active_status", "cancel_order",
               "create_new_order_job", "submit_new_order_job", "submit_pay_job", "batch_share_active_code"}

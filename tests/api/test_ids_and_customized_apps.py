@@ -226,6 +226,30 @@ async def test_customized_app_ids_to_the_third_party_apps(api: Any, sandbox: San
         next(iter(third_party.customers.customers)))) == 48001
 
 
+# -- ID迁移完成状态的设置 (provider token) -----------------------------------------------------------------
+async def test_finish_openid_migration_for_third_party_and_customized_apps(
+    api: Any, sandbox: Sandbox, store: MemoryStore
+) -> None:
+    """https://developer.work.weixin.qq.com/document/path/99375 and /99378: 48004 for a company without the
+    app, 40058 for an unknown openid_type, 40056 for an agentid that is not a 代开发 app of the provider."""
+    first, second, stranger = list(sandbox.companies)
+    done = await api.finish_openid_migration(first, [1, 3])
+    assert done.errcode == 0
+    assert sandbox.companies[first].customers.openid_migrated == {(0, 1), (0, 3)}
+    assert sandbox.counters["service/finish_openid_migration"] == 1
+    assert await errcode_of(api.finish_openid_migration(stranger, [3])) == 48004
+    assert await errcode_of(api.finish_openid_migration(first, [2])) == 40058
+    not_customized = sandbox.companies[first].agent_id
+    assert await errcode_of(api.finish_openid_migration(first, [1], agent_id=not_customized)) == 40056
+
+    customized = sandbox.companies[second]
+    await install_customized(api, sandbox, store, second)
+    assert (await api.finish_openid_migration(second, [3], agent_id=customized.agent_id)).errcode == 0
+    assert customized.customers.openid_migrated == {(customized.agent_id, 3)}
+    assert await errcode_of(api.finish_openid_migration(second, [1], agent_id=customized.agent_id + 1)) == 40056
+    assert sandbox.companies[first].customers.openid_migrated == {(0, 1), (0, 3)}  # the other company untouched
+
+
 # -- contact id translation (provider token) --------------------------------------------------------
 async def test_contact_id_translate_job(api: Any, sandbox: Sandbox) -> None:
     corp_id = sandbox.company().corp_id

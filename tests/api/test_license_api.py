@@ -11,6 +11,7 @@ import pytest
 
 from wecom_suite.api.endpoints import LICENSE_APIS
 from wecom_suite.api.models import (
+    AccountBalance,
     ActivedAccountList,
     ActiveInfoByCode,
     ActiveInfoByUser,
@@ -129,22 +130,31 @@ async def test_multi_company_purchase_paid_from_the_balance_then_shared(api: Any
     buys = {b.corp_id: b for b in page.buy_list + tail.buy_list}
     assert (buys[first].account_count.base_count, buys[second].account_duration.months) == (2, 2)
 
-    sandbox.emulator.licenses.balance = page.order.price
+    sandbox.emulator.licenses.balance = page.order.price + 700
+    before = await api.license_get_account_balance()
+    assert isinstance(before, AccountBalance)
+    assert before.balance == page.order.price + 700
     paying = await api.license_submit_pay_job(result.order_id, "boss")
     assert isinstance(paying, LicenseJob)
     paid = await api.license_pay_job_result(paying.jobid)
     assert isinstance(paid, PayJobResult)
     assert (paid.paid, paid.pay_job_result) == (True, None)
-    assert sandbox.emulator.licenses.balance == 0
+    assert (await api.license_get_account_balance()).balance == 700  # the price came off the balance
     assert (await api.license_get_union_order(result.order_id)).order.order_status == 1
     codes = (await api.license_list_order_account(buys[first].sub_order_id)).account_list
     assert len(codes) == 2
 
     shared = await api.license_batch_share_active_code(first, second, [codes[0].active_code, "LANOSUCH"])
     assert isinstance(shared, ShareActiveCodeResult)
-    assert [r.errcode for r in shared.share_result] == [0, 701002]
+    assert [(r.active_code, r.errcode) for r in shared.share_result] == [("LANOSUCH", 701002)]  # failures only
     moved = await api.license_get_active_info_by_code(second, codes[0].active_code)
     assert moved.active_info.status == 1
+    linked = await api.license_batch_share_active_code(first, second, [codes[1].active_code], corp_link_type=1)
+    assert linked.share_result == []  # 企业互联: every code moved, so nothing is listed
+    assert (await api.license_get_active_info_by_code(second, codes[1].active_code)).active_info.status == 1
+    with pytest.raises(WeComError) as bad_link:
+        await api.license_batch_share_active_code(first, second, ["LA"], corp_link_type=2)
+    assert bad_link.value.errcode == 40058
     with pytest.raises(WeComError) as caught:
         await api.license_submit_pay_job(result.order_id, "boss")  # already paid
     assert caught.value.errcode == 701084
@@ -175,9 +185,24 @@ async def test_every_license_api_has_a_typed_method_and_was_served(api: Any, san
     await test_single_company_purchase_activation_queries_transfer_and_renewal(api, sandbox)
     await test_multi_company_purchase_paid_from_the_balance_then_shared(api, sandbox)
     await test_cancel_order_and_a_balance_too_small(api, sandbox)
-    for name in LICENSE_APIS:
+    for name, endpoint in LICENSE_APIS.items():
         assert callable(getattr(api.raw, f"license_{name}")), name
-        assert sandbox.counters[f"license/{name}"] >= 1, name
+        assert sandbox.counters[endpoint.name] >= 1, name
+    assert len(LICENSE_APIS) == 25  # docs/sandbox.md and docs/api.md say so
+
+
+async def test_account_balance_is_read_with_a_refreshed_provider_token(api: Any, sandbox: Sandbox) -> None:
+    """充值账户余额查询 is a GET under service/; an expired provider token (42009) is renewed once."""
+    start = await api.license_get_account_balance()
+    assert isinstance(start, AccountBalance)
+    assert start.balance == sandbox.emulator.licenses.balance > 0
+    sandbox.expire_token("provider_token")
+    sandbox.emulator.licenses.balance = 1234
+    assert (await api.license_get_account_balance()).balance == 1234
+    assert sandbox.counters["service/get_account_balance"] == 3  # ok, the 42009 answer, the retry
+    assert sandbox.counters["service/get_provider_token"] == 2
+    raw = await api.license_api("get_account_balance")
+    assert raw.model_extra == {"balance": 1234}
 
 
 async def test_license_api_by_name_keeps_the_raw_fields(api: Any, sandbox: Sandbox) -> None:

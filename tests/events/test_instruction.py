@@ -198,3 +198,40 @@ def test_advanced_api_events() -> None:
         3,
         PROVIDER,
     )
+
+
+def test_advanced_api_cancel_is_typed_like_its_siblings() -> None:
+    """取消订单通知, shaped like the example of https://developer.work.weixin.qq.com/document/path/101403
+    (made-up ids): ServiceCorpId, InfoType, AuthCorpId, AdvanceApiType, OrderId, TimeStamp."""
+    xml = (
+        "<xml><ServiceCorpId><![CDATA[wwprov7c2e91aa]]></ServiceCorpId>"
+        "<InfoType><![CDATA[advanced_api_cancel]]></InfoType><AuthCorpId><![CDATA[wwcust55d0b3]]></AuthCorpId>"
+        "<AdvanceApiType><![CDATA[1]]></AdvanceApiType><OrderId><![CDATA[AOcancel0042]]></OrderId>"
+        "<TimeStamp>1712345678</TimeStamp></xml>"
+    )
+    cancelled = parse_event(xml)
+    assert type(cancelled) is ev.AdvancedApiCancelEvent
+    assert isinstance(cancelled, ev.AdvancedApiEvent)
+    assert (cancelled.info_type, cancelled.service_corp_id, cancelled.auth_corp_id) == (
+        "advanced_api_cancel", "wwprov7c2e91aa", "wwcust55d0b3",
+    )
+    assert (cancelled.advance_api_type, cancelled.order_id, cancelled.timestamp) == ("1", "AOcancel0042", 1712345678)
+    assert cancelled.chat_archive_edition is None
+
+
+def test_contact_id_translate_result_is_a_typed_batch_job_result() -> None:
+    """异步任务回调通知 of 通讯录ID转译, shaped like the example of
+    https://developer.work.weixin.qq.com/document/path/91875 (made-up ids), on the system-event URL."""
+    xml = (
+        "<xml><ServiceCorpId><![CDATA[wwprov7c2e91aa]]></ServiceCorpId>"
+        "<InfoType><![CDATA[batch_job_result]]></InfoType><TimeStamp>1712345000</TimeStamp>"
+        "<AuthCorpId><![CDATA[wwcust55d0b3]]></AuthCorpId>"
+        "<BatchJob><JobId><![CDATA[jobTRANSLATE77]]></JobId><JobType><![CDATA[contact_id_translate]]></JobType>"
+        "</BatchJob></xml>"
+    )
+    done = parse_event(xml)
+    assert type(done) is ev.BatchJobResultEvent
+    assert (done.service_corp_id, done.auth_corp_id, done.timestamp) == ("wwprov7c2e91aa", "wwcust55d0b3", 1712345000)
+    assert (done.job_id, done.job_type, done.err_code, done.err_msg) == (
+        "jobTRANSLATE77", "contact_id_translate", None, "",
+    )

@@ -166,6 +166,11 @@ CASES: dict[str, tuple[dict[str, Any], type, dict[str, Any]]] = {
         ev.AdvancedApiExpiredEvent,
         {"advance_api_type": "1", "chat_archive_edition": 3},
     ),
+    "advanced_api_cancel": (
+        {"AdvanceApiType": "1", "OrderId": "AO9"},
+        ev.AdvancedApiCancelEvent,
+        {"advance_api_type": "1", "order_id": "AO9"},
+    ),
     "customer_acquisition_permit_change": ({"AuthCorpId": CORP}, ev.CustomerAcquisitionPermitChangeEvent, {}),
     "conversation_new_message": ({"Token": "tok"}, ev.ConversationNewMessageEvent, {"token": "tok"}),
     "hit_keyword": ({"Token": "tok"}, ev.HitKeywordEvent, {"token": "tok"}),

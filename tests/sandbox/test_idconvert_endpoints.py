@@ -23,7 +23,7 @@ CORP_PATHS = [
     "externalcontact/to_service_external_userid",
 ]
 PROVIDER_PATHS = ["service/externalcontact/finish_external_userid_migration", "service/contact/id_translate",
-                  "service/batch/getresult"]
+                  "service/batch/getresult", "service/finish_openid_migration", "service/get_account_balance"]
 
 
 @pytest.mark.parametrize("path", CORP_PATHS)
@@ -135,3 +135,62 @@ def test_sharing_moves_only_unbound_codes_of_the_source() -> None:
     assert book.share("wwB", "wwA", free, now=20) == 701002
     assert book.share("wwA", "wwB", free, now=20) == 0
     assert book.account("wwB", free).corp_id == "wwB"
+
+
+def test_finish_openid_migration_checks_its_body(sandbox: Sandbox, http: httpx.Client) -> None:
+    """openid_type is a list of 1 and 3 (https://developer.work.weixin.qq.com/document/path/99375); agentid only
+    for the company's 代开发 app (/99378)."""
+    corp_id = sandbox.company().corp_id
+    sandbox.authorize(corp_id)
+    params = {"provider_access_token": provider_token(sandbox, http)}
+
+    def post(**body: object) -> int:
+        answer = http.post("/cgi-bin/service/finish_openid_migration", params=params, json=body).json()
+        return int(answer["errcode"])
+
+    assert post(corpid=corp_id, openid_type=3) == 40058  # not a list
+    assert post(corpid=corp_id, openid_type=[]) == 40058
+    assert post(corpid=corp_id, openid_type=[1, 2]) == 40058
+    assert post(corpid="wwnosuchcorp", openid_type=[1]) == 40013
+    assert post(corpid=corp_id, openid_type=[1], agentid=sandbox.company().agent_id) == 40056  # not 代开发
+    assert sandbox.company().customers.openid_migrated == set()
+    assert post(corpid=corp_id, openid_type=[3, 1]) == 0
+    assert sandbox.company().customers.openid_migrated == {(0, 1), (0, 3)}
+
+
+def test_id_translate_end_is_pushed_once_to_the_system_event_url(sandbox: Sandbox, http: httpx.Client) -> None:
+    """The job finishes at once; the next advance() announces it as batch_job_result
+    (https://developer.work.weixin.qq.com/document/path/91875), sealed for the provider corp id."""
+    from wecom_suite.callback import CallbackReceiver
+    from wecom_suite.events import BatchJobResultEvent
+
+    from .conftest import Receiver
+
+    corp_id = sandbox.company().corp_id
+    sandbox.authorize(corp_id)
+    params = {"provider_access_token": provider_token(sandbox, http)}
+    body = {"auth_corpid": corp_id, "media_id_list": ["media-1"]}
+    unheard = http.post("/cgi-bin/service/contact/id_translate", params=params, json=body).json()["jobid"]
+    sandbox.advance(1)
+    assert sandbox.push_job_results() == []  # no system-event URL: nothing to tell
+    system = Receiver(sandbox)
+    sandbox.set_system_callback_url(system.url)
+    try:
+        job_id = http.post("/cgi-bin/service/contact/id_translate", params=params, json=body).json()["jobid"]
+        assert [r for r in system.requests if r.method == "POST"] == []  # announced afterwards, not in the answer
+        sandbox.advance(1)
+        posts = [r for r in system.requests if r.method == "POST"]
+        assert len(posts) == 1
+        settings = sandbox.settings
+        ours = CallbackReceiver(settings.token, settings.encoding_aes_key, settings.provider_corp_id,
+                                clock=sandbox.clock)
+        event = ours.open(posts[0].query, posts[0].body).event
+        assert isinstance(event, BatchJobResultEvent)
+        assert (event.service_corp_id, event.auth_corp_id) == (settings.provider_corp_id, corp_id)
+        assert (event.job_id, event.job_type) == (job_id, "contact_id_translate")
+        assert job_id != unheard
+        assert sandbox.push_job_results() == []  # once only
+        sandbox.advance(1)
+        assert len([r for r in system.requests if r.method == "POST"]) == 1
+    finally:
+        system.close()

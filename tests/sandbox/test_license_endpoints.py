@@ -323,3 +323,50 @@ def test_paying_pushes_license_pay_success_to_the_system_event_url(lic: Licenses
         assert (event.order_id, event.buyer_user_id) == (order_id, "boss")
     finally:
         system.close()
+
+
+def test_sharing_lists_only_the_codes_that_failed(lic: Licenses) -> None:
+    """https://developer.work.weixin.qq.com/document/path/97193: share_result holds the failures only;
+    corp_link_type is 0 (上下游, the default) or 1 (企业互联)."""
+    target = list(lic.sandbox.companies)[1]
+    lic.sandbox.authorize(target)
+    first, second = codes_of(lic.bought(base=2, external=0), 1)
+    moved = lic.ok("batch_share_active_code", from_corpid=lic.corp_id, to_corpid=target,
+                   share_list=[{"active_code": first}, {"active_code": "LANOSUCH"}])
+    assert [(r["active_code"], r["errcode"]) for r in moved["share_result"]] == [("LANOSUCH", 701002)]
+    assert moved["share_result"][0]["errmsg"]
+    linked = lic.ok("batch_share_active_code", from_corpid=lic.corp_id, to_corpid=target, corp_link_type=1,
+                    share_list=[{"active_code": second}])
+    assert linked["share_result"] == []
+    assert lic.ok("get_active_info_by_code", corpid=target, active_code=second)["active_info"]["status"] == 1
+    again = lic("batch_share_active_code", from_corpid=lic.corp_id, to_corpid=target, corp_link_type=3,
+                share_list=[{"active_code": first}])
+    assert again["errcode"] == 40058
+
+
+def test_balance_payment_lowers_the_balance_that_get_account_balance_reads(
+    lic: Licenses, http: httpx.Client, clock: ManualClock
+) -> None:
+    """充值账户余额查询 (GET, https://developer.work.weixin.qq.com/document/path/100137) reads the balance, in fen,
+    that submit_pay_job draws from; the usual provider-token errcodes apply."""
+    sandbox = lic.sandbox
+
+    def balance() -> dict[str, Any]:
+        token = provider_token(sandbox, http)
+        answer: dict[str, Any] = http.get("/cgi-bin/service/get_account_balance",
+                                          params={"provider_access_token": token}).json()
+        return answer
+
+    start = balance()
+    assert (start["errcode"], start["balance"]) == (0, sandbox.emulator.licenses.balance)
+    order_id = lic.ok("create_new_order", corpid=lic.corp_id, buyer_userid="boss",
+                      account_count={"base_count": 2}, account_duration={"months": 1})["order_id"]
+    price = lic.ok("get_order", order_id=order_id)["order"]["price"]
+    assert price > 0
+    lic.ok("submit_pay_job", order_id=order_id, payer_userid="boss")
+    assert balance()["balance"] == start["balance"] - price
+    assert http.get("/cgi-bin/service/get_account_balance").json()["errcode"] == 41001
+    token = provider_token(sandbox, http)
+    clock.advance(7201)
+    expired = http.get("/cgi-bin/service/get_account_balance", params={"provider_access_token": token}).json()
+    assert expired["errcode"] == 42009

@@ -190,6 +190,11 @@ LICENSE_APIS: dict[str, Endpoint[ApiResult]] = {
     "get_app_license_info": _license("get_app_license_info", m.AppLicenseInfo),
     "set_auto_active_status": _license("set_auto_active_status", ApiResult, WRITE),
     "get_auto_active_status": _license("get_auto_active_status", m.AutoActiveStatus),
+    # the prepaid balance (充值账户) that balance payment draws from: a GET under service/, not license/
+    "get_account_balance": Endpoint(
+        "service/get_account_balance", "GET", "/cgi-bin/service/get_account_balance", PROVIDER,
+        m.AccountBalance.model_validate,
+    ),
 }
 
 # -- app admins with the company token (the new path; service/get_admin_list is no longer maintained)
@@ -250,6 +255,10 @@ FINISH_EXTERNAL_USERID_MIGRATION = Endpoint(
     "service/externalcontact/finish_external_userid_migration", "POST",
     "/cgi-bin/service/externalcontact/finish_external_userid_migration", PROVIDER, ApiResult.model_validate,
     safety=WRITE,
+)
+FINISH_OPENID_MIGRATION = Endpoint(
+    "service/finish_openid_migration", "POST", "/cgi-bin/service/finish_openid_migration", PROVIDER,
+    ApiResult.model_validate, safety=WRITE,
 )
 CONTACT_ID_TRANSLATE = Endpoint(
     "service/contact/id_translate", "POST", "/cgi-bin/service/contact/id_translate", PROVIDER,

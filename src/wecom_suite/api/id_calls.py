@@ -5,6 +5,7 @@ conversions that use a company's own token live in :mod:`.corp_calls`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from . import endpoints as ep
 from .endpoint_spec import ApiCall
@@ -35,6 +36,20 @@ class IdConvertCalls:
         by provider-subject external_userids, and ``get_new_external_userid`` is refused for it.
         https://developer.work.weixin.qq.com/document/path/95327"""
         return ApiCall(ep.FINISH_EXTERNAL_USERID_MIGRATION, body={"corpid": corp_id})
+
+    def finish_openid_migration(
+        self, corp_id: str, openid_types: Iterable[int], *, agent_id: int | None = None
+    ) -> ApiCall[ApiResult]:
+        """ID迁移完成状态的设置 (provider token): the company's apps get the upgraded ids from now on.
+        ``openid_types``: 1 = userid and corpid (always together), 3 = external ids (external_userid; for
+        代开发 also external_tagid, kfid and msgid). Without ``agent_id`` it applies to every third-party app
+        of this provider in the company; with it, to that 代开发 app only. Not needed for a company that
+        authorised the app after the upgrade. https://developer.work.weixin.qq.com/document/path/99375
+        (代开发: https://developer.work.weixin.qq.com/document/path/99378)"""
+        body: dict[str, Any] = {"corpid": corp_id, "openid_type": list(openid_types)}
+        if agent_id is not None:
+            body["agentid"] = agent_id
+        return ApiCall(ep.FINISH_OPENID_MIGRATION, body=body)
 
     def contact_id_translate(
         self, corp_id: str, media_ids: Iterable[str], *, output_file_name: str | None = None,

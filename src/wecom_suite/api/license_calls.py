@@ -16,6 +16,7 @@ from typing import Any
 from . import endpoints as ep
 from .endpoint_spec import ApiCall
 from .models import (
+    AccountBalance,
     ActivedAccountList,
     ActiveInfoByCode,
     ActiveInfoByUser,
@@ -48,7 +49,10 @@ def license_call(name: str, body: Mapping[str, Any], *, raw: bool = False) -> Ap
         raise ValueError(f"unknown license API {name!r}; known: {', '.join(sorted(ep.LICENSE_APIS))}")
     if raw:
         endpoint = replace(endpoint, parse=ApiResult.model_validate)
-    return ApiCall(endpoint, body={k: v for k, v in body.items() if v is not None})
+    kept = {k: v for k, v in body.items() if v is not None}
+    if endpoint.method == "GET":
+        return ApiCall(endpoint, params={k: str(v) for k, v in kept.items()})
+    return ApiCall(endpoint, body=kept)
 
 
 def _duration(months: int, days: int) -> dict[str, int]:
@@ -152,6 +156,12 @@ class LicenseCalls:
         :meth:`license_pay_job_result`. https://developer.work.weixin.qq.com/document/path/99420"""
         return license_call("submit_pay_job", {"payer_userid": payer_userid, "order_id": order_id})
 
+    def license_get_account_balance(self) -> ApiCall[AccountBalance]:
+        """充值账户余额查询 (GET ``service/get_account_balance``, provider token): the prepaid balance in fen
+        (分) that :meth:`license_submit_pay_job` draws from. https://developer.work.weixin.qq.com/document/path/100137
+        (代开发: https://developer.work.weixin.qq.com/document/path/100138)"""
+        return license_call("get_account_balance", {})
+
     def license_pay_job_result(self, jobid: str) -> ApiCall[PayJobResult]:
         """获取订单支付结果 (within 7 days of the payment job): ``status`` 1 paid, 2 running, 3 failed.
         https://developer.work.weixin.qq.com/document/path/99420"""
@@ -200,13 +210,16 @@ class LicenseCalls:
         return license_call("batch_transfer_license", {"corpid": corp_id, "transfer_list": items})
 
     def license_batch_share_active_code(
-        self, from_corp_id: str, to_corp_id: str, active_codes: Iterable[str]
+        self, from_corp_id: str, to_corp_id: str, active_codes: Iterable[str], *, corp_link_type: int | None = None
     ) -> ApiCall[ShareActiveCodeResult]:
-        """分配激活码给下游企业 (上下游): unbound codes of ``from_corp_id`` move to ``to_corp_id``; one errcode
-        per code. https://developer.work.weixin.qq.com/document/path/96059"""
+        """分配激活码给下游/下级企业: unbound codes (≤ 1000) of the upstream ``from_corp_id`` move to
+        ``to_corp_id``. ``corp_link_type`` names the link: 0 上下游 (WeCom's default when omitted), 1 企业互联.
+        ``share_result`` lists only the codes that failed, each with its errcode.
+        https://developer.work.weixin.qq.com/document/path/96059 (代开发:
+        https://developer.work.weixin.qq.com/document/path/97193)"""
         share_list = [{"active_code": code} for code in active_codes]
         return license_call("batch_share_active_code", {"from_corpid": from_corp_id, "to_corpid": to_corp_id,
-                                                        "share_list": share_list})
+                                                        "share_list": share_list, "corp_link_type": corp_link_type})
 
     # -- app state and auto-activation --------------------------------------------------------
     def license_get_app_license_info(

@@ -227,8 +227,8 @@ class SuiteCalls(LicenseCalls, IdConvertCalls):
         return ApiCall(ep.PROLONG_TRY, body=body)
 
     def license_api(self, name: str, body: Mapping[str, Any] | None = None) -> ApiCall[ApiResult]:
-        """Any 接口许可 API by name (``license/<name>``, provider token) with a raw body, e.g.
-        ``"get_app_license_info"``; the answer keeps every field in ``model_extra`` (as before the typed
+        """Any 接口许可 API by name (``license/<name>``, or ``get_account_balance``; provider token) with a raw
+        body, e.g. ``"get_app_license_info"``; the answer keeps every field in ``model_extra`` (as before the typed
         ``license_<name>`` methods existed — prefer those). https://developer.work.weixin.qq.com/document/path/95644"""
         return license_call(name, dict(body or {}), raw=True)
 

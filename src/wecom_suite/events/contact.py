@@ -195,10 +195,16 @@ class UpdateTagEvent(ChangeContactEvent):
 
 
 class BatchJobResultEvent(InstructionEvent):
-    """batch_job_result (异步任务完成): export jobs on the instruction URL, ID translation on the system URL.
+    """batch_job_result (异步任务完成).
 
-    https://developer.work.weixin.qq.com/document/path/90376
+    As an InfoType on the system-event URL it ends the provider's 通讯录ID转译 job (``job_type``
+    ``contact_id_translate``; no ``ErrCode``: read the result with ``service/batch/getresult``),
+    https://developer.work.weixin.qq.com/document/path/91875. As ``MsgType=event`` on the data URL it ends a
+    company's own asynchronous contact job (``sync_user``, ``replace_user``, ``invite_user``, ``replace_party``)
+    with ``err_code`` / ``err_msg``: ``DATA_URL_PAGE``.
     """
+
+    DATA_URL_PAGE: ClassVar[str] = "https://developer.work.weixin.qq.com/document/path/96305"
 
     __slots__ = ("batch_job", "err_code", "err_msg", "job_id", "job_type")
     INFO_TYPE = InfoType.BATCH_JOB_RESULT

@@ -60,4 +60,5 @@ class InfoType(WireEnum):
     ADVANCED_API_INSUFFICIENT = "advanced_api_insufficient"
     ADVANCED_API_TRIAL_EXPIRED = "advanced_api_trial_expired"
     ADVANCED_API_EXPIRED = "advanced_api_expired"
+    ADVANCED_API_CANCEL = "advanced_api_cancel"
 

@@ -11,6 +11,7 @@ from .info_type import InfoType
 
 __all__ = [
     "ActivatedAccount",
+    "AdvancedApiCancelEvent",
     "AdvancedApiEvent",
     "AdvancedApiExpiredEvent",
     "AdvancedApiInsufficientEvent",
@@ -218,3 +219,15 @@ class AdvancedApiExpiredEvent(AdvancedApiEvent):
 
     __slots__ = ()
     INFO_TYPE = InfoType.ADVANCED_API_EXPIRED
+
+
+class AdvancedApiCancelEvent(AdvancedApiEvent):
+    """advanced_api_cancel (高级接口 取消订单通知): the provider cancelled the company's order ``order_id``.
+
+    https://developer.work.weixin.qq.com/document/path/101403
+    """
+
+    __slots__ = ("order_id",)
+    INFO_TYPE = InfoType.ADVANCED_API_CANCEL
+    FIELDS = (*AdvancedApiEvent.FIELDS, ("order_id", "OrderId", text))
+    order_id: str

@@ -20,6 +20,7 @@ from ..serving import ServerThread, bind_socket
 from .http.asgi_app import build_asgi_app
 from .http.connection_registry import ConnectionRegistry
 from .pushes.notifications import (
+    batch_job_result_xml,
     cancel_auth_xml,
     change_auth_xml,
     change_contact_xml,
@@ -224,6 +225,7 @@ class Sandbox:
             raise TypeError("advance() needs a ManualClock; this sandbox runs on real time")
         now = self.clock.advance(seconds)
         self.tick()
+        self.push_job_results()
         return now
 
     def tick(self) -> Delivery | None:
@@ -249,6 +251,7 @@ class Sandbox:
             self.push_ticket()
         while not self._stop_schedule.wait(min(1.0, self.ticket_interval or 1.0)):
             self.tick()
+            self.push_job_results()
 
     def expire_token(self, kind: str = "suite_token", subject: str | None = None) -> None:
         """The current ``suite_token`` / ``provider_token`` / ``corp_token`` (give the corp id) expires now."""
@@ -339,6 +342,28 @@ class Sandbox:
             )
             self.push_event(plaintext, target="system", label="license_pay_success")
         return order
+
+    def push_job_results(self) -> list[Delivery]:
+        """Announce every finished, not yet announced 通讯录ID转译 job (``service/contact/id_translate``) to
+        the system-event URL as ``batch_job_result`` (https://developer.work.weixin.qq.com/document/path/91875).
+
+        The sandbox's jobs finish at once; like WeCom it tells the provider afterwards: on the next
+        :meth:`advance` (or every second with a real clock). A job ending while no system-event URL is set
+        is not announced later (WeCom has nowhere to send it either). Returns the deliveries made.
+        """
+        with self._lock:
+            due = [job for job in self.emulator.book.of_kind("batch_job") if job.data.get("announced") is False]
+            for job in due:
+                job.data["announced"] = True
+        if not self.system_callback_url:
+            return []
+        provider = self._settings.provider_corp_id
+        return [
+            self.push_event(batch_job_result_xml(provider, job.subject, job.value, str(job.data["type"]),
+                                                 int(job.issued_at)),
+                            target="system", label="batch_job_result")
+            for job in due
+        ]
 
     def _ts(self) -> int:
         return int(self.clock.now())

@@ -57,6 +57,7 @@ from .legacy_agent import (
     SetAgentParameters,
 )
 from .licenses import (
+    AccountBalance,
     ActiveCodeResult,
     ActivedAccount,
     ActivedAccountList,
@@ -110,6 +111,7 @@ from .registration import RegisterCode, RegisterInfo
 from .tokens import CorpAccessTokenInfo, JsapiTicket, ProviderAccessToken, SuiteAccessToken
 
 __all__ = [
+    "AccountBalance",
     "ActiveCodeResult",
     "ActiveInfo",
     "ActiveInfoByCode",

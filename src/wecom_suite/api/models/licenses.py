@@ -13,6 +13,7 @@ from pydantic import Field
 from .base import ApiResult, WeComModel
 
 __all__ = [
+    "AccountBalance",
     "ActiveCodeResult",
     "ActiveInfo",
     "ActiveInfoByCode",
@@ -289,9 +290,17 @@ class ShareResult(WeComModel):
 
 
 class ShareActiveCodeResult(ApiResult):
-    """``batch_share_active_code``: codes given to a downstream company, one errcode each (doc 96059)."""
+    """``batch_share_active_code``: only the codes that could not be given to the downstream company, one
+    errcode each; an empty ``share_result`` means every code moved (doc 96059 / 97193)."""
 
     share_result: list[ShareResult] = Field(default_factory=list)
+
+
+class AccountBalance(ApiResult):
+    """``service/get_account_balance`` (充值账户余额查询): the provider's prepaid balance, in fen (分),
+    which balance payment (``submit_pay_job``) draws from (doc 100137)."""
+
+    balance: int = 0
 
 
 # ---------------------------------------------------------------------- app state

@@ -69,6 +69,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "license/submit_pay_job": licenses.submit_pay_job,
     "license/pay_job_result": licenses.pay_job_result,
     "license/batch_share_active_code": licenses.batch_share_active_code,
+    "service/get_account_balance": licenses.get_account_balance,
     "service/get_agent": corp.get_agent,
     "service/set_agent": corp.set_agent,
     "get_jsapi_ticket": corp.get_jsapi_ticket,
@@ -94,6 +95,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "externalcontact/to_service_external_userid": idconvert.to_service_external_userid,
     "service/externalcontact/unionid_to_external_userid_3rd": idconvert.unionid_to_external_userid_3rd,
     "service/externalcontact/finish_external_userid_migration": idconvert.finish_external_userid_migration,
+    "service/finish_openid_migration": idconvert.finish_openid_migration,
     "service/contact/id_translate": idconvert.contact_id_translate,
     "service/batch/getresult": idconvert.service_batch_getresult,
 }

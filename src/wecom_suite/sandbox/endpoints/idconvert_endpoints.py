@@ -30,6 +30,7 @@ __all__ = [
     "external_tagid",
     "external_userid_to_pending_id",
     "finish_external_userid_migration",
+    "finish_openid_migration",
     "get_new_external_userid",
     "groupchat_get_new_external_userid",
     "open_kfid",
@@ -242,8 +243,26 @@ def finish_external_userid_migration(emu: Emulator, params: Mapping[str, Any]) -
     return dict(OK)
 
 
+def finish_openid_migration(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """ID迁移完成状态的设置: ``openid_type`` is a non-empty list of 1 (userid and corpid) and 3 (external
+    ids); ``agentid`` names the company's 代开发 app (40056 for any other), without it the third-party app."""
+    emu.check_provider_token(params)
+    company = _authorized(emu, text_param(params, "corpid"))
+    kinds = params.get("openid_type")
+    if not isinstance(kinds, list) or not kinds or any(k not in (1, 3) for k in kinds):
+        raise ApiFailure(40058, "openid_type must be a non-empty list of 1 (userid and corpid) and 3 (external ids)")
+    agent_id = int_param(params, "agentid", 0)
+    if agent_id:
+        authorization = company.authorization
+        if agent_id != company.agent_id or authorization is None or not authorization.customized:
+            raise ApiFailure(40056, f"agentid {agent_id} is not a 代开发 app of this provider in {company.corp_id}")
+    company.customers.openid_migrated.update((agent_id, int(kind)) for kind in kinds)
+    return dict(OK)
+
+
 def contact_id_translate(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    """异步通讯录id转译: accepts any media ids (no upload emulated) and finishes at once."""
+    """异步通讯录id转译: accepts any media ids (no upload emulated) and finishes at once; the sandbox announces
+    the end (``batch_job_result`` on the system-event URL) on its next tick (``Sandbox.push_job_results``)."""
     emu.check_provider_token(params)
     company = _authorized(emu, text_param(params, "auth_corpid"))
     media = _ids(params, "media_id_list", TRANSLATE_FILES_MAX)
@@ -253,7 +272,8 @@ def contact_id_translate(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     if file_format not in ("", "pdf"):
         raise ApiFailure(40058, "output_file_format can only be pdf")
     job = emu.book.issue("batch_job", company.corp_id, BATCH_JOB_LIFETIME, length=32,
-                         data={"type": "contact_id_translate", "name": name, "files": len(media)})
+                         data={"type": "contact_id_translate", "name": name, "files": len(media),
+                               "announced": False})
     return {**OK, "jobid": job.value}
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "create_new_order",
     "create_new_order_job",
     "create_renew_order_job",
+    "get_account_balance",
     "get_active_info_by_code",
     "get_active_info_by_user",
     "get_app_license_info",
@@ -391,6 +392,14 @@ def submit_pay_job(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     return {**OK, "jobid": job.jobid}
 
 
+def get_account_balance(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """充值账户余额查询 (GET ``service/get_account_balance``): the prepaid balance in fen, which balance
+    payment lowers."""
+    emu.check_provider_token(params)
+    balance = emu.licenses.balance
+    return {**OK, "balance": 0 if balance is None else balance}
+
+
 def pay_job_result(emu: Emulator, params: Mapping[str, Any]) -> Answer:
     """获取订单支付结果: status 1 paid, 3 failed with ``pay_job_result`` saying why (top-level errcode 0)."""
     emu.check_provider_token(params)
@@ -403,15 +412,20 @@ def pay_job_result(emu: Emulator, params: Mapping[str, Any]) -> Answer:
 
 # ---------------------------------------------------------------------- sharing (分配激活码给下游企业)
 def batch_share_active_code(emu: Emulator, params: Mapping[str, Any]) -> Answer:
-    """分配激活码给下游企业: every installed company counts as linked (the sandbox has no 上下游 chains)."""
+    """分配激活码给下游/下级企业: every installed company counts as linked, through 上下游 (``corp_link_type``
+    0, the default) or 企业互联 (1) alike (the sandbox has no chains). ``share_result`` lists only the codes
+    that failed, as WeCom documents; the moved ones are not listed."""
     emu.check_provider_token(params)
+    if int_param(params, "corp_link_type", 0) not in (0, 1):
+        raise ApiFailure(40058, "corp_link_type must be 0 (上下游) or 1 (企业互联)")
     source = emu.companies.get(text_param(params, "from_corpid"))
     target = emu.companies.get(text_param(params, "to_corpid"))
     if source is None or target is None or not target.authorized or source is target:
         raise ApiFailure(40058, "from_corpid and to_corpid must be two companies with the suite installed")
-    results = []
+    failed = []
     for entry in _entries(params, "share_list"):
         code = text_param(entry, "active_code")
         errcode = emu.licenses.share(source.corp_id, target.corp_id, code, _now(emu))
-        results.append({"active_code": code, "errcode": errcode, "errmsg": ERRMSG.get(errcode, "ok")})
-    return {**OK, "share_result": results}
+        if errcode:
+            failed.append({"active_code": code, "errcode": errcode, "errmsg": ERRMSG.get(errcode, "error")})
+    return {**OK, "share_result": failed}

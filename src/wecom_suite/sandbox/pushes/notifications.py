@@ -9,6 +9,7 @@ from ...xml import to_xml
 
 __all__ = [
     "CHANGE_TYPES",
+    "batch_job_result_xml",
     "cancel_auth_xml",
     "change_auth_xml",
     "change_contact_xml",
@@ -54,6 +55,21 @@ def license_pay_success_xml(provider_corp_id: str, corp_id: str, order_id: str, 
             "OrderId": order_id,
             "BuyerUserId": buyer,
             "TimeStamp": timestamp,
+        }
+    )
+
+
+def batch_job_result_xml(provider_corp_id: str, corp_id: str, job_id: str, job_type: str, timestamp: int) -> str:
+    """An asynchronous job of the provider ended (通讯录ID转译: ``contact_id_translate``): a system event
+    keyed by ``ServiceCorpId``; the result itself is read with ``service/batch/getresult``.
+    https://developer.work.weixin.qq.com/document/path/91875"""
+    return to_xml(
+        {
+            "ServiceCorpId": provider_corp_id,
+            "InfoType": "batch_job_result",
+            "TimeStamp": timestamp,
+            "AuthCorpId": corp_id,
+            "BatchJob": {"JobId": job_id, "JobType": job_type},
         }
     )
 

@@ -73,6 +73,12 @@ class CredentialBook:
         with self._lock:
             return self._by_value.get((kind, value))
 
+    def of_kind(self, kind: str) -> list[Issued]:
+        """Every value of ``kind`` still known (expired ones included), oldest first."""
+        with self._lock:
+            return sorted((item for key, item in self._by_value.items() if key[0] == kind),
+                          key=lambda item: item.issued_at)
+
     def current(self, kind: str, subject: str) -> Issued | None:
         with self._lock:
             return self._current.get((kind, subject))

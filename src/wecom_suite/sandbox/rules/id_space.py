@@ -46,6 +46,9 @@ class CustomerDirectory:
     kf_accounts: list[str] = field(default_factory=list)
     pending: dict[str, tuple[str, float]] = field(default_factory=dict)  # unionid -> (pending_id, expires at)
     migration_finished: bool = False  # service/externalcontact/finish_external_userid_migration was called
+    # service/finish_openid_migration: (agentid, openid_type) pairs set to 迁移完成; agentid 0 = the provider's
+    # third-party apps, else one 代开发 app
+    openid_migrated: set[tuple[int, int]] = field(default_factory=set)
     temporary: dict[str, tuple[str, int]] = field(default_factory=dict)  # tmp id -> (external_userid, business)
 
     def by_unionid(self, unionid: str, openid: str) -> SimCustomer | None:

@@ -24,6 +24,7 @@ from ..endpoints.api_failure import ApiFailure
 __all__ = [
     "BIND_WINDOW",
     "DAYS_PER_MONTH",
+    "DEFAULT_BALANCE",
     "MAX_ACCOUNTS",
     "MAX_DAYS",
     "TRANSFER_COOLDOWN",
@@ -48,6 +49,7 @@ NOT_UNPAID = 701084  # the order is not waiting for payment (paid, cancelled)
 BIND_WINDOW = 365 * DAY  # an unused active code can be bound for a year after payment (701012 after)
 TRANSFER_COOLDOWN = 30 * DAY  # an account moved once cannot move again for 30 days (701017)
 MAX_ACCOUNTS = 10_000  # per type and order (WeCom allows 1000000; the sandbox keeps its memory small)
+DEFAULT_BALANCE = 100_000_000  # fen (¥1 000 000): the sandbox provider's prepaid balance (充值账户) at start
 PRICE_PER_MONTH = {1: 500, 2: 2500}  # fen per account per 31 days: the sandbox's own made-up prices
 
 
@@ -234,7 +236,9 @@ class LicenseBook:
         self.new_order_jobs: dict[str, NewOrderJob] = {}
         self.pay_jobs: dict[str, PayJob] = {}
         self.auto_active: dict[str, int] = {}
-        self.balance: int | None = None  # the provider's prepaid balance in fen; None = never runs out
+        # the provider's prepaid balance (充值账户) in fen: balance payment draws from it, get_account_balance
+        # reads it; None = never runs out (get_account_balance then answers 0)
+        self.balance: int | None = DEFAULT_BALANCE
 
     # ------------------------------------------------------------------ orders
     def new_order(
