@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -102,10 +103,15 @@ def test_suite_app_opens_a_sealed_store_when_a_key_is_set(
     assert "plain text" not in caplog.text
 
 
-def test_without_a_key_the_app_says_so_once(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_key_the_app_says_so_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(sealed_module, "_warned", False)
     caplog.set_level(logging.WARNING)
-    apps = [SuiteApp(_config(), start_worker=False) for _ in range(2)]
+    in_memory = SuiteApp(_config(), start_worker=False)  # nothing at rest: no warning
+    in_memory.close()
+    assert "plain text" not in caplog.text
+    apps = [SuiteApp(_config(store_url=f"sqlite://{tmp_path}/app.db"), start_worker=False) for _ in range(2)]
     for app in apps:
         app.close()
     warnings = [r for r in caplog.records if "secrets are stored in plain text" in r.getMessage()]

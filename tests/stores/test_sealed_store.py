@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -136,14 +137,22 @@ def test_open_store_seals_only_when_asked() -> None:
 
 
 def test_warning_once_per_process_when_secrets_are_plain(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(sealed_module, "_warned", False)
     caplog.set_level(logging.WARNING, logger="wecom_suite.stores")
     assert warn_if_plain(seal_store(MemoryStore(), [CURRENT_KEY])) is False
     assert caplog.records == []
+    # memory:// is plain but keeps nothing at rest: nothing to warn about.
     assert warn_if_plain(MemoryStore()) is True
     assert warn_if_plain(seal_store(MemoryStore(), [])) is True
+    assert caplog.records == []
+    on_disk = [open_store(f"sqlite://{tmp_path}/a.db"), open_store(f"sqlite://{tmp_path}/b.db")]
+    try:
+        assert [warn_if_plain(store) for store in on_disk] == [True, True]
+    finally:
+        for store in on_disk:
+            store.close()
     warnings = [r for r in caplog.records if "plain text" in r.getMessage()]
     assert len(warnings) == 1
     assert "WECOM_SECRET_KEY" in warnings[0].getMessage()

@@ -176,8 +176,20 @@ class ClientCore:
         raise ValueError(f"{ref.kind} has no token")
 
 
+def is_customized_suite(suite_id: str) -> bool:
+    """True for a 代开发 template's id: WeCom gives templates ``dk…`` ids, third-party apps ``ww…``/``wx…``
+    (old suites ``tj…``). https://developer.work.weixin.qq.com/document/path/97162"""
+    return suite_id.startswith("dk")
+
+
 def is_customized_app(record: CompanyRecord) -> bool:
-    """True when the stored auth info says the app is 代开发 (``is_customized_app`` on an agent)."""
+    """True when the company runs a 代开发 app, whose permanent code is the app secret (``gettoken``).
+
+    Known from the first save on: the record's suite is the 代开发 template (its ``dk…`` suite_id), so a
+    company whose get_auth_info has not been stored yet (v2 get_permanent_code answers no agents) never
+    takes the third-party path. The stored auth info (``is_customized_app`` on an agent) also says so."""
+    if is_customized_suite(record.suite_id):
+        return True
     agents: Any = record.auth_info.get("auth_info", {}).get("agent", []) if record.auth_info else []
     return isinstance(agents, list) and any(isinstance(a, dict) and a.get("is_customized_app") for a in agents)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from ..api.client_core import is_customized_app
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import AuthorizationRevoked, DeadLetterReason, NotReadyYet
 from ..events import (
@@ -49,6 +50,8 @@ class PermanentCodeApi(Protocol):
     def get_permanent_code_v2(self, auth_code: str) -> Any: ...
 
     def get_auth_info(self, corp_id: str, permanent_code: str) -> Any: ...
+
+    def get_auth_info_v2(self, corp_id: str, permanent_code: str) -> Any: ...
 
 
 def as_json_dict(answer: Any) -> dict[str, Any]:
@@ -232,7 +235,12 @@ class SuiteLifecycle:
         return record
 
     def _refresh_auth_info(self, record: CompanyRecord, what: str) -> CompanyRecord:
-        data = as_json_dict(self._api.get_auth_info(record.corp_id, record.permanent_code))
+        """get_auth_info, stored. A 代开发 company is asked with ``service/v2/get_auth_info``, the one its
+        section documents (https://developer.work.weixin.qq.com/document/path/100795); a third-party
+        app's with ``service/get_auth_info``, still its documented call
+        (https://developer.work.weixin.qq.com/document/path/90604)."""
+        fetch = self._api.get_auth_info_v2 if is_customized_app(record) else self._api.get_auth_info
+        data = as_json_dict(fetch(record.corp_id, record.permanent_code))
         corp = data.get("auth_corp_info") or {}
         updated = replace(
             record,

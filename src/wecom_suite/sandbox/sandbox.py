@@ -24,14 +24,16 @@ from .pushes.notifications import (
     cancel_auth_xml,
     change_auth_xml,
     change_contact_xml,
+    change_editon_xml,
     create_auth_xml,
     license_pay_success_xml,
+    member_text_xml,
     reset_permanent_code_xml,
     suite_ticket_xml,
 )
 from .pushes.pusher import CallbackPusher, Delivery, PushLog
 from .rules.counters import Counters
-from .rules.directory import SimCompany, SimDepartment, SimUser, open_userid_for
+from .rules.directory import SimCompany, SimDepartment, SimEdition, SimUser, open_userid_for
 from .rules.emulator import Emulator
 from .rules.faults import Faults
 from .rules.license_book import LicenseOrder
@@ -125,6 +127,7 @@ class Sandbox:
         self._stop_schedule = threading.Event()
         self._schedule: threading.Thread | None = None
         self._lock = threading.RLock()
+        self._msg_ids = 7_000_000_000_000_000_000  # MsgId of member messages (64-bit, increasing)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Sandbox:
@@ -332,6 +335,20 @@ class Sandbox:
         return self._pusher.deliver(label, url, plaintext, receive_id=company.corp_id,
                                     to_user_name=company.corp_id, agent_id=agent, instruction=False)
 
+    def push_member_text(self, corp_id: str, userid: str, content: str, *, msg_id: int | None = None) -> Delivery:
+        """A member of ``corp_id`` sends the app a text message: pushed to the data URL (数据回调) as
+        WeCom does, receive id = the corp id. ``msg_id`` (64-bit) defaults to a fresh one; returns the
+        delivery, whose last attempt's body is the app's answer (``success`` or an encrypted reply)."""
+        company = self.company(corp_id)
+        if userid not in company.users:
+            raise KeyError(f"no user {userid!r} in {company.corp_id}")
+        with self._lock:
+            self._msg_ids += 1
+            fresh = self._msg_ids
+        plaintext = member_text_xml(company.corp_id, userid, content, company.agent_id,
+                                    fresh if msg_id is None else msg_id, self._ts())
+        return self.push_event(plaintext, target="data", corp_id=company.corp_id, label="text")
+
     def pay_license_order(self, order_id: str) -> LicenseOrder:
         """The provider pays a license order (接口许可) in its console: the accounts are created (or a
         renewal applied) and, when a system-event URL is set, ``license_pay_success`` is pushed to it."""
@@ -407,6 +424,29 @@ class Sandbox:
     def cancel_auth(self, corp_id: str) -> Delivery | None:
         self.emulator.cancel_auth(corp_id)
         return self._instruction("cancel_auth", cancel_auth_xml(self._settings.suite_id, corp_id, self._ts()))
+
+    def change_edition(
+        self,
+        corp_id: str,
+        *,
+        edition_id: str,
+        edition_name: str,
+        app_status: int = 3,
+        user_limit: int = 200,
+        expired_time: int | None = None,
+    ) -> Delivery | None:
+        """The company's paid edition changed (bought, renewed, expired, ...): get_auth_info (v1 and v2)
+        answers the new ``edition_info``, and ``change_editon`` (WeCom's spelling) is pushed to the
+        instruction URL (None when there is none). ``expired_time``: Unix seconds, default a year on.
+
+        https://developer.work.weixin.qq.com/document/path/91933"""
+        self.emulator.change_edition(corp_id, edition_id=edition_id, edition_name=edition_name,
+                                     app_status=app_status, user_limit=user_limit, expired_time=expired_time)
+        return self._instruction("change_editon", change_editon_xml(self._settings.suite_id, corp_id, self._ts()))
+
+    def edition(self, corp_id: str) -> SimEdition | None:
+        """The edition set by :meth:`change_edition` (None: still the default trial)."""
+        return self.emulator.company(corp_id).edition
 
     def reset_permanent_code(self, corp_id: str) -> str:
         """代开发 reset: pushes ``reset_permanent_code`` with a new AuthCode (returned)."""

@@ -240,11 +240,13 @@ _warned = False
 
 
 def warn_if_plain(store: Store) -> bool:
-    """Log one WARNING per process when ``store`` keeps secrets in plain text; True if it does."""
+    """Log one WARNING per process when ``store`` keeps secrets in plain text; True if it does.
+
+    A ``memory://`` store is plain too, but holds nothing at rest (it dies with the process): no warning."""
     global _warned
     companies = store.companies
     plain = not (isinstance(companies, SealedCompanies) and companies.sealer.enabled)
-    if plain and not _warned:
+    if plain and not _warned and not store.url.startswith("memory:"):
         _warned = True
         logger.warning(
             "secrets are stored in plain text; set WECOM_SECRET_KEY (e.g. `openssl rand -hex 32`) to seal "

@@ -47,8 +47,14 @@ def get_suite_token(emu: Emulator, params: Mapping[str, Any]) -> Answer:
 
 
 def get_corp_token(emu: Emulator, params: Mapping[str, Any]) -> Answer:
+    """A third-party suite's company token. A 代开发 company's permanent code is its app secret, good
+    only for ``gettoken``: WeCom answers 40084 here (as providers report, e.g.
+    https://github.com/w7corp/easywechat/issues/2569), so a client on the wrong path fails loudly."""
     emu.check_suite_token(params)
-    return emu.corp_token_answer(emu.company_by_permanent_code(params))
+    company = emu.company_by_permanent_code(params)
+    if company.authorization is not None and company.authorization.customized:
+        raise ApiFailure(40084, "a 代开发 app's permanent code is its secret: use gettoken")
+    return emu.corp_token_answer(company)
 
 
 def gettoken(emu: Emulator, params: Mapping[str, Any]) -> Answer:

@@ -195,13 +195,14 @@ class AdminApi:
         handler = self._company_actions().get(action)
         if handler is None:
             raise AdminError(404, f"unknown company action {action!r}",
-                             "use install, change_auth, cancel_auth, reset_permanent_code, contacts, oauth_code, "
-                             "login_code or orders")
+                             "use install, change_auth, cancel_auth, reset_permanent_code, change_edition, "
+                             "contacts, member_text, oauth_code, login_code or orders")
         return JSONResponse(await handler(corp_id, body))
 
     def _company_actions(self) -> dict[str, Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]]:
         return {"install": self._install, "change_auth": self._change_auth, "cancel_auth": self._cancel_auth,
-                "reset_permanent_code": self._reset_permanent_code, "contacts": self._contacts,
+                "reset_permanent_code": self._reset_permanent_code, "change_edition": self._change_edition,
+                "member_text": self._member_text, "contacts": self._contacts,
                 "oauth_code": self._oauth_code, "login_code": self._login_code, "orders": self._orders}
 
     async def _install(self, corp_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +220,21 @@ class AdminApi:
 
     async def _reset_permanent_code(self, corp_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return {"auth_code": await run_in_threadpool(self._sandbox.reset_permanent_code, corp_id)}
+
+    async def _change_edition(self, corp_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``{"edition_id": ..., "edition_name": ..., "app_status": 3, "user_limit": 200, "expired_time": ...}``."""
+        expired = body.get("expired_time")
+        result = await run_in_threadpool(lambda: self._sandbox.change_edition(
+            corp_id, edition_id=str(_field(body, "edition_id")), edition_name=str(_field(body, "edition_name")),
+            app_status=int(body.get("app_status", 3)), user_limit=int(body.get("user_limit", 200)),
+            expired_time=None if expired is None else int(expired)))
+        return {"delivery": _delivery(result)}
+
+    async def _member_text(self, corp_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``{"userid": ..., "content": ...}``: the member's text message, pushed to the data URL."""
+        userid, content = str(_field(body, "userid")), str(_field(body, "content"))
+        delivery = await run_in_threadpool(self._sandbox.push_member_text, corp_id, userid, content)
+        return {"delivery": _delivery(delivery)}
 
     async def _contacts(self, corp_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return {"delivery": _delivery(await run_in_threadpool(_contacts, self._sandbox, corp_id, body))}
@@ -257,7 +273,7 @@ class AdminApi:
 
 def _field(body: dict[str, Any], name: str) -> Any:
     if body.get(name) in (None, ""):
-        raise AdminError(400, f"'{name}' is required for this change_type", "see docs/sandbox.md, 'Admin API'")
+        raise AdminError(400, f"'{name}' is required for this action", "see docs/sandbox.md, 'Admin API'")
     return body[name]
 
 

@@ -13,9 +13,11 @@ __all__ = [
     "cancel_auth_xml",
     "change_auth_xml",
     "change_contact_xml",
+    "change_editon_xml",
     "create_auth_xml",
     "data_event_xml",
     "license_pay_success_xml",
+    "member_text_xml",
     "reset_permanent_code_xml",
     "suite_ticket_xml",
 ]
@@ -43,6 +45,13 @@ def change_auth_xml(suite_id: str, corp_id: str, state: str, timestamp: int) -> 
 
 def cancel_auth_xml(suite_id: str, corp_id: str, timestamp: int) -> str:
     return to_xml({"SuiteId": suite_id, "InfoType": "cancel_auth", "TimeStamp": timestamp, "AuthCorpId": corp_id})
+
+
+def change_editon_xml(suite_id: str, corp_id: str, timestamp: int) -> str:
+    """版本变更 (InfoType spelled ``change_editon`` by WeCom); the company is ``PaidCorpId``.
+
+    https://developer.work.weixin.qq.com/document/path/91933"""
+    return to_xml({"SuiteId": suite_id, "PaidCorpId": corp_id, "InfoType": "change_editon", "TimeStamp": timestamp})
 
 
 def license_pay_success_xml(provider_corp_id: str, corp_id: str, order_id: str, buyer: str, timestamp: int) -> str:
@@ -108,5 +117,22 @@ def data_event_xml(
             "Event": event,
             "AgentID": agent_id,
             **fields,
+        }
+    )
+
+
+def member_text_xml(corp_id: str, userid: str, content: str, agent_id: int, msg_id: int, timestamp: int) -> str:
+    """A member's text message to the app on the data URL (数据回调, 接收消息).
+
+    https://developer.work.weixin.qq.com/document/path/90375"""
+    return to_xml(
+        {
+            "ToUserName": corp_id,
+            "FromUserName": userid,
+            "CreateTime": timestamp,
+            "MsgType": "text",
+            "Content": content,
+            "MsgId": msg_id,
+            "AgentID": agent_id,
         }
     )

@@ -11,7 +11,15 @@ from typing import Any
 from ...redaction import redact
 from .id_space import CustomerDirectory, sample_customers
 
-__all__ = ["Authorization", "SimCompany", "SimDepartment", "SimUser", "default_companies", "open_userid_for"]
+__all__ = [
+    "Authorization",
+    "SimCompany",
+    "SimDepartment",
+    "SimEdition",
+    "SimUser",
+    "default_companies",
+    "open_userid_for",
+]
 
 
 def open_userid_for(provider_corp_id: str, corp_id: str, userid: str) -> str:
@@ -76,6 +84,32 @@ class Authorization:
 
 
 @dataclass
+class SimEdition:
+    """The paid edition (付费版本) a company runs: one agent's ``edition_info`` in get_auth_info's answer.
+
+    ``app_status``: 1 limited trial, 3 paid and in term, 5 unlimited trial, ... (see
+    https://developer.work.weixin.qq.com/document/path/91912); ``expired_time`` in Unix seconds."""
+
+    edition_id: str
+    edition_name: str
+    app_status: int
+    user_limit: int
+    expired_time: int
+
+    def as_json(self, agent_id: int) -> dict[str, Any]:
+        return {
+            "agentid": agent_id,
+            "edition_id": self.edition_id,
+            "edition_name": self.edition_name,
+            "app_status": self.app_status,
+            "user_limit": self.user_limit,
+            "expired_time": self.expired_time,
+            "is_virtual_version": False,
+            "is_shared_from_other_corp": False,
+        }
+
+
+@dataclass
 class SimCompany:
     """A company that can install the suite: its directory, its agent id and its current authorisation."""
 
@@ -86,6 +120,7 @@ class SimCompany:
     users: dict[str, SimUser] = field(default_factory=dict)
     authorization: Authorization | None = None
     customers: CustomerDirectory = field(default_factory=CustomerDirectory)  # 外部联系人, tags, 微信客服
+    edition: SimEdition | None = None  # None: the sandbox's default trial edition
 
     @property
     def authorized(self) -> bool:

@@ -23,7 +23,15 @@ from ..endpoints.endpoint_table import ENDPOINTS
 from ..endpoints.request_params import same_secret, text_param
 from ..settings import SandboxSettings
 from .credentials import CredentialBook, Issued
-from .directory import Authorization, SimCompany, SimDepartment, SimUser, default_companies, open_userid_for
+from .directory import (
+    Authorization,
+    SimCompany,
+    SimDepartment,
+    SimEdition,
+    SimUser,
+    default_companies,
+    open_userid_for,
+)
 from .license_book import LicenseBook, LicenseOrder
 from .lifetimes import LIFETIMES
 from .order_book import Order
@@ -154,23 +162,13 @@ class Emulator:
                 "extra_tag": [],
             },
         }
+        edition = company.edition or SimEdition(
+            "sandbox-edition", "标准版", 5 if auth.auth_type == 0 else 1, 200, int(self.now()) + 365 * 86400
+        )
         return {
             "auth_corp_info": company.corp_info(),
             "auth_info": {"agent": [agent]},
-            "edition_info": {
-                "agent": [
-                    {
-                        "agentid": company.agent_id,
-                        "edition_id": "sandbox-edition",
-                        "edition_name": "标准版",
-                        "app_status": 5 if auth.auth_type == 0 else 1,
-                        "user_limit": 200,
-                        "expired_time": int(self.now()) + 365 * 86400,
-                        "is_virtual_version": False,
-                        "is_shared_from_other_corp": False,
-                    }
-                ]
-            },
+            "edition_info": {"agent": [edition.as_json(company.agent_id)]},
         }
 
     def agent_json(self, company: SimCompany) -> dict[str, Any]:
@@ -250,6 +248,27 @@ class Emulator:
             assert company.authorization is not None
             if auth_mode is not None:
                 company.authorization.auth_mode = auth_mode
+
+    def change_edition(
+        self,
+        corp_id: str,
+        *,
+        edition_id: str,
+        edition_name: str,
+        app_status: int = 3,
+        user_limit: int = 200,
+        expired_time: int | None = None,
+    ) -> SimEdition:
+        """The company bought, renewed or lost a paid edition (版本变更): get_auth_info shows it from now on.
+
+        ``expired_time`` defaults to a year from now (Unix seconds)."""
+        with self.lock:
+            company = self.authorized_company(corp_id)
+            company.edition = SimEdition(
+                edition_id, edition_name, app_status, user_limit,
+                int(self.now()) + 365 * 86400 if expired_time is None else expired_time,
+            )
+            return company.edition
 
     def reset_permanent_code(self, corp_id: str) -> str:
         """代开发 重置永久授权码: a new auth_code whose exchange replaces the permanent code (the secret)."""
