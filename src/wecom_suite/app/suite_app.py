@@ -201,10 +201,11 @@ class SuiteApp:
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
         self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
-        # Constructing starts no thread: start(), the ASGI lifespan or, unless start_worker=False, the
-        # context manager or the first request start the workers, so a WSGI server's forked children
-        # each start their own, after the fork.
+        # Constructing starts no thread (nor does opening the store). start() starts the workers; so does
+        # autostart() -- the context manager, the ASGI lifespan, the first request this app serves -- unless
+        # start_worker=False. The first served request is WSGI's lifespan: a forked child starts its own.
         self._auto_start = start_worker
+        self._autostarted = False
         self._started = False
         self._start_lock = threading.Lock()
         # The operator's views (docs/operations-console.md): the console only with a console_token.
@@ -386,11 +387,11 @@ class SuiteApp:
         """Answer one request. ``system_events_to``: the app whose inbox (and handlers) get the system events
         this request carries, default this one; a ``SuiteGroup`` passes the first suite of the provider,
         since WeCom has one system-event URL per provider."""
-        if self._auto_start and not self._started:
-            self.start()
         endpoint = self.route(request.path)
-        if endpoint is None:
+        if endpoint is None:  # not this app's request (a 404 from a mount): it starts nothing
             return WebResponse.text("not found", status=404)
+        if not self._autostarted:
+            self.autostart()
         if is_operator_path(endpoint):
             return operator_response(self, request, endpoint)
         method = request.method.upper()
@@ -660,6 +661,17 @@ class SuiteApp:
             if self.refresher is not None:
                 self.refresher.start()
 
+    def autostart(self) -> None:
+        """``start()``, unless the app was made with ``start_worker=False`` or has auto-started before:
+        what entering ``with``, the ASGI lifespan startup and the first request this app serves call
+        (WSGI servers have no lifespan). After ``stop()``, only an explicit ``start()`` starts again."""
+        with self._start_lock:
+            if self._autostarted:
+                return
+            self._autostarted = True
+        if self._auto_start:
+            self.start()
+
     def stop(self) -> None:
         """Stop the background threads (what a lifespan shutdown does); ``start()`` may follow."""
         with self._start_lock:
@@ -685,8 +697,7 @@ class SuiteApp:
         self.close()
 
     def __enter__(self) -> SuiteApp:
-        if self._auto_start:  # start_worker=False: the caller drives processing (process_pending())
-            self.start()
+        self.autostart()  # start_worker=False: the caller drives processing (process_pending(), start())
         return self
 
     def __exit__(

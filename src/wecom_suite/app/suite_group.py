@@ -110,6 +110,11 @@ class SuiteGroup:
         for app in self.apps:
             app.start()
 
+    def autostart(self) -> None:
+        """Each app's ``autostart()`` (the ASGI lifespan's, ``with``'s): apps made with start_worker=False stay."""
+        for app in self.apps:
+            app.autostart()
+
     def stop(self) -> None:
         for app in self.apps:
             app.stop()
@@ -121,8 +126,7 @@ class SuiteGroup:
             store.close()
 
     def __enter__(self) -> SuiteGroup:
-        for app in self.apps:
-            app.__enter__()
+        self.autostart()
         return self
 
     def __exit__(
