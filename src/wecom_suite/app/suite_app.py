@@ -63,7 +63,7 @@ from ..stores.store import Store
 from ..tokens.manager import TokenManager
 from ..tokens.refresher import TokenRefresher
 from ..web.asgi import ASGIAdapter
-from ..web.callback_endpoint import ErrorHandler, Interceptor, callback_error_response
+from ..web.callback_endpoint import ErrorHandler, Interceptor, answer_error, callback_error_response, intercept
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
@@ -408,10 +408,9 @@ class SuiteApp:
                 return self.login_flow.begin(request) if endpoint == LOGIN_PATH else self.login_flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
-        if self.interceptor is not None:
-            intercepted = self.interceptor(request)
-            if intercepted is not None:
-                return intercepted
+        intercepted = intercept(self.interceptor, request)
+        if intercepted is not None:
+            return intercepted
         if endpoint == SYSTEM_PATH:
             if self._system is None:
                 return _system_events_off()
@@ -469,18 +468,7 @@ class SuiteApp:
             return WebResponse.text(receiver.verify_url(request.query))
         except CallbackError as exc:
             logger.warning("suite %s: URL verification rejected: %s", self.config.name, exc)
-            return self._error_response(request, exc, callback_error_response(exc))
-
-    def _error_response(self, request: WebRequest, exc: Exception, ours: WebResponse) -> WebResponse:
-        """The error handler's response if it gives one, else ours (a failing handler does not change it)."""
-        if self.error_handler is None:
-            return ours
-        try:
-            theirs = self.error_handler(request, exc)
-        except Exception:
-            logger.exception("suite %s: the error handler raised; answering as if it were not set", self.config.name)
-            return ours
-        return ours if theirs is None else theirs
+            return answer_error(self.error_handler, request, exc, callback_error_response(exc))
 
     def _receive(
         self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource, recorder: SuiteApp | None = None
@@ -493,7 +481,7 @@ class SuiteApp:
         except CallbackError as exc:
             logger.warning("suite %s: %s callback rejected: %s", self.config.name, source.value, exc)
             self._observe(source, None, "", "rejected", "", since)
-            return self._error_response(request, exc, callback_error_response(exc))
+            return answer_error(self.error_handler, request, exc, callback_error_response(exc))
         event = ctx.event
         if source is CallbackSource.INSTRUCTION and isinstance(event, SuiteTicketEvent):
             # Stored before answering as well: one small write, and the worker may need the ticket (a suite
@@ -504,9 +492,8 @@ class SuiteApp:
                 logger.error("suite %s: could not store a suite_ticket: %s", self.config.name,
                              f"{type(exc).__name__}: {exc}")
                 self._observe(source, event, "", "store_error", "", since)
-                return self._error_response(
-                    request, exc, WebResponse.text("store unavailable: the callback was not recorded", status=503)
-                )
+                unavailable = WebResponse.text("store unavailable: the callback was not recorded", status=503)
+                return answer_error(self.error_handler, request, exc, unavailable)
         app = recorder or self
         replying = source is CallbackSource.DATA and self.router.wants_reply(event)
         item = InboxItem(
@@ -528,7 +515,7 @@ class SuiteApp:
                          source.value, f"{type(exc).__name__}: {exc}")
             response = WebResponse.text("store unavailable: the callback was not recorded", status=503)
             self._observe(source, event, item.queue, "store_error", "", since)
-            return self._error_response(request, exc, response)
+            return answer_error(self.error_handler, request, exc, response)
         _log_recorded(self.config.name, source, event, recorded)
         if not recorded:
             self._observe(source, event, item.queue, "duplicate", item.id, since)

@@ -10,8 +10,9 @@ took 2.5 ms there and 0.27 ms here, on the same loaded box. The price: the SQL i
 PostgreSQL's own, so MySQL/MariaDB are not supported by this backend (docs/deployment.md).
 
 Pool: opened by the first call, not by the constructor (opening starts psycopg_pool's threads, and
-opening a store must start none). Every call borrows one connection for one statement (a claim: one short transaction), so a
-process needs about as many connections as threads calling the store at the same moment. At most
+opening a store must start none). Every call borrows one connection for one statement (a claim: one
+short transaction), so a process needs about as many connections as threads calling the store at the
+same moment. At most
 ``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when idle; a thread that
 finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets ``psycopg_pool.PoolTimeout``.
 Each process (each ``--workers`` worker) has its own pool, so ``workers * pool_size`` (plus CLI and
