@@ -12,11 +12,10 @@ PostgreSQL's own, so MySQL/MariaDB are not supported by this backend (docs/deplo
 Pool: opened by the first call, not by the constructor (opening starts psycopg_pool's threads, and
 opening a store must start none). Every call borrows one connection for one statement (a claim: one
 short transaction), so a process needs about as many connections as threads calling the store at the
-same moment. At most
-``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when idle; a thread that
-finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets ``psycopg_pool.PoolTimeout``.
-Each process (each ``--workers`` worker) has its own pool, so ``workers * pool_size`` (plus CLI and
-cron processes) must stay under the server's ``max_connections`` (100 by default).
+same moment. At most ``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when
+idle; a thread that finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets
+``psycopg_pool.PoolTimeout``. Each process (each ``--workers`` worker) has its own pool, so
+``workers * pool_size`` (plus CLI and cron processes) must stay under the server's ``max_connections`` (100 by default).
 
 Connections are not pinged on loan (that would double every call's round trips): after a database
 restart the first call on a dead connection fails with ``psycopg.OperationalError``, the pool then
