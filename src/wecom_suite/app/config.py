@@ -729,18 +729,22 @@ def _config_error(exc: ValidationError, kwargs: Mapping[str, Any], layers: _Laye
     return ConfigError.combine(problems)
 
 
-def _interpolate(value: Any, where: str, env: Mapping[str, str]) -> Any:
-    """``"${CRM_SUITE_SECRET}"`` in a TOML value is read from the environment (keeps secrets out of files)."""
+def _interpolate(value: Any, where: str, env: Mapping[str, str], problems: list[ConfigError]) -> Any:
+    """``"${CRM_SUITE_SECRET}"`` in a TOML value is read from the environment (keeps secrets out of files).
+
+    A reference to a variable that is not set adds a problem to ``problems`` and gives :data:`_UNRESOLVED`,
+    so that the other settings are still checked and every problem is reported at once."""
     if not isinstance(value, str):
         return value
+    missing = [name for name in _ENV_REF_RE.findall(value) if name not in env]
+    if missing:
+        for name in missing:
+            problems.append(ConfigError(where, f"refers to environment variable {name}, which is not set"))
+        return _UNRESOLVED
+    return _ENV_REF_RE.sub(lambda match: env[match.group(1)], value)
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise ConfigError(where, f"refers to environment variable {name}, which is not set")
-        return env[name]
 
-    return _ENV_REF_RE.sub(substitute, value)
+_UNRESOLVED = object()  # a TOML value whose ${VAR} is not set: reported once, left out of the settings
 
 
 def load_configs(
@@ -766,7 +770,10 @@ def load_configs(
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config file", f"{file} is not valid TOML: {exc}") from None
     tables = data.pop("suite", None)
-    shared = {k: _interpolate(v, f"{file}: {k}", env) for k, v in data.items()}
+    shared_unresolved: list[ConfigError] = []
+    shared = {k: _interpolate(v, f"{file}: {k}", env, shared_unresolved) for k, v in data.items()}
+    problems = list(shared_unresolved)
+    top_level_only = tables is None  # the top level is the one suite: its settings are named as file keys
     if tables is None:
         tables = [{}]
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables) or not tables:
@@ -775,20 +782,31 @@ def load_configs(
     env_values = _env_values(env)
     configs: list[SuiteConfig] = []
     for index, table in enumerate(tables, start=1):
-        where = f"{file}: suite[{index}]" if data or several or "suite_id" in table else str(file)
-        values = {**shared, **{k: _interpolate(v, f"{where}.{k}", env) for k, v in table.items()}}
+        where = str(file) if top_level_only else f"{file}: suite[{index}]"
+        unresolved: list[ConfigError] = []
+        own = {k: _interpolate(v, f"{where}.{k}", env, unresolved) for k, v in table.items()}
+        values = {k: v for k, v in {**shared, **own}.items() if v is not _UNRESOLVED}
         if several and "url_prefix" not in table:
             base = str(shared.get("url_prefix", DEFAULT_URL_PREFIX)).rstrip("/")
             values["url_prefix"] = f"{base}/{values.get('name') or values.get('suite_id', index)}"
 
         def label(name: str, where: str = where, table: dict[str, Any] = table) -> str:
-            if name not in table and name in shared:
+            if top_level_only or (name not in table and name in shared):
                 return f"{file}: {name}"
             return f"{where}.{name}"
 
+        # A ${VAR} left unresolved is its setting's one problem (not also "is required").
+        reported = {p.setting for p in (*shared_unresolved, *unresolved)}
+        problems.extend(unresolved)
         layers = _Layers(env=env_values, file=values, file_label=label, missing_label=label)
-        with _layers(layers):
-            configs.append(SuiteConfig(**given))
+        try:
+            with _layers(layers):
+                configs.append(SuiteConfig(**given))
+        except ConfigError as exc:  # keep going: every suite's problems are reported together
+            problems.extend(p for p in exc.problems if p.setting not in reported)
+    if problems:
+        unique = {(p.setting, p.problem): p for p in problems}  # a shared key's problem once, not per suite
+        raise ConfigError.combine(list(unique.values()))
     check_distinct(configs)
     return configs
 
