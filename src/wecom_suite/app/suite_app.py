@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from pydantic import SecretStr
 from typing_extensions import Unpack
 
 from .. import metrics
@@ -69,7 +70,7 @@ from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
 from .company import Company
-from .config import SuiteConfig, SuiteSettings, open_configured_store, reveal
+from .config import SuiteConfig, open_configured_store, reveal
 from .console import Console
 from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
@@ -77,6 +78,7 @@ from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .login_flow import LoginFlow, LoginHandler
 from .operator_routes import is_operator_path, operator_response
+from .options import SuiteAppOptions, show_options, split_settings
 from .pages import page_request
 from .paths import (
     DATA_PATH,
@@ -135,23 +137,57 @@ class SuiteApp:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         start_worker: bool = True,
-        warm_tokens: bool = False,
         interceptor: Interceptor | None = None,
         error_handler: ErrorHandler | None = None,
         delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
+        # The settings: SuiteConfig's fields (docs/configuration.md); None means not given.
+        suite_id: str | None = None,
+        suite_secret: str | SecretStr | None = None,
+        token: str | SecretStr | None = None,
+        encoding_aes_key: str | SecretStr | None = None,
+        previous_encoding_aes_key: str | SecretStr | None = None,
+        provider_corp_id: str | None = None,
+        provider_secret: str | SecretStr | None = None,
+        store_url: str | SecretStr | None = None,
+        cache_url: str | SecretStr | None = None,
+        api_base_url: str | None = None,
+        auth_type: str | None = None,
+        install_base_url: str | None = None,
+        install_url_style: str | None = None,
+        public_base_url: str | None = None,
+        success_redirect_url: str | None = None,
+        login_redirect_url: str | None = None,
+        allowed_return_urls: str | None = None,
+        login_mode: str | None = None,
+        login_scope: str | None = None,
+        login_base_url: str | None = None,
+        secret_key: str | SecretStr | None = None,
+        console_token: str | SecretStr | None = None,
+        url_prefix: str | None = None,
+        name: str | None = None,
+        inbox_lease_seconds: float | str | None = None,
+        inbox_workers: int | str | None = None,
+        inbox_max_attempts: int | str | None = None,
+        inbox_dedup_days: float | str | None = None,
+        warm_tokens: bool | str | None = None,
+        reply_deadline: float | str | None = None,
     ) -> None:
-        """``config``, or the settings as keyword arguments (over ``WECOM_*`` variables; both: settings win).
+        """``config``, or the settings as keyword arguments over the ``WECOM_*`` variables of ``os.environ``
+        (both: the keywords win over ``config``). A setting given as ``None`` is not given, as everywhere.
 
-        ``store`` (default: opened from ``store_url``), ``clock``, ``transport``/``async_transport`` (httpx,
-        e.g. for the sandbox), ``start_worker`` (start the inbox worker now), ``warm_tokens`` (keep tokens
-        fresh in the background). Raises ``ConfigError`` naming every bad setting.
+        Objects: ``store`` (default: opened from ``store_url``; the app then closes it), ``clock``,
+        ``transport``/``async_transport`` (httpx, e.g. for the sandbox), ``interceptor`` and
+        ``error_handler`` (the class docstring), ``delivery`` (the inbox worker's policy; default from the
+        ``inbox_*`` settings), ``start_worker`` (False: ``with``, the ASGI lifespan and requests do not
+        start the workers; only ``start()`` does, docs/design.md). Raises ``ConfigError`` naming every bad
+        setting at once. Constructing starts no thread.
         """
+        arguments = dict(locals())  # the settings, by the names of SuiteConfig's fields
+        settings = {k: v for k, v in arguments.items() if k in SuiteConfig.model_fields and v is not None}
         if config is None:
             config = SuiteConfig.from_mapping(settings)
-        elif settings:
-            config = SuiteConfig.from_mapping({**config.settings(), **settings})
+        elif settings:  # the config's values, with the keywords over them (not the environment's)
+            config = SuiteConfig.from_mapping({**config.settings(), **settings}, env={})
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
@@ -164,7 +200,7 @@ class SuiteApp:
         self._async_transport = async_transport
         self.interceptor = interceptor
         self.error_handler = error_handler
-        self.reply_deadline = reply_deadline
+        self.reply_deadline = config.reply_deadline  # seconds a reply=True handler may run
         self.client = SuiteClient(**self._client_options(), transport=transport)
         self._async_client: AsyncSuiteClient | None = None
         self._async_lock = threading.Lock()
@@ -200,7 +236,7 @@ class SuiteApp:
         self._replies_lock = threading.Lock()
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
-        self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
+        self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if config.warm_tokens else None
         # Constructing starts no thread (nor does opening the store). start() starts the workers; so does
         # autostart() -- the context manager, the ASGI lifespan, the first request this app serves -- unless
         # start_worker=False. The first served request is WSGI's lifespan: a forked child starts its own.
@@ -216,39 +252,12 @@ class SuiteApp:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_env(
-        cls,
-        env: Mapping[str, str] | None = None,
-        *,
-        store: Store | None = None,
-        clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
-        start_worker: bool = True,
-        warm_tokens: bool = False,
-        interceptor: Interceptor | None = None,
-        error_handler: ErrorHandler | None = None,
-        delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
-    ) -> SuiteApp:
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: Unpack[SuiteAppOptions]) -> SuiteApp:
         """Settings from ``WECOM_*`` variables in ``env`` (default ``os.environ``); keyword settings win.
 
-        Takes every option ``SuiteApp(...)`` takes (docs/configuration.md).
-        """
-        return cls(
-            SuiteConfig.from_env(env, **settings),
-            store=store,
-            clock=clock,
-            transport=transport,
-            async_transport=async_transport,
-            start_worker=start_worker,
-            warm_tokens=warm_tokens,
-            interceptor=interceptor,
-            error_handler=error_handler,
-            delivery=delivery,
-            reply_deadline=reply_deadline,
-        )
+        Takes every keyword ``SuiteApp(...)`` takes (docs/configuration.md)."""
+        settings, objects = split_settings(options)
+        return cls(SuiteConfig.from_env(env, **settings), **objects)
 
     @classmethod
     def from_toml(
@@ -257,35 +266,14 @@ class SuiteApp:
         *,
         suite: str | None = None,
         env: Mapping[str, str] | None = None,
-        store: Store | None = None,
-        clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
-        start_worker: bool = True,
-        warm_tokens: bool = False,
-        interceptor: Interceptor | None = None,
-        error_handler: ErrorHandler | None = None,
-        delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
+        **options: Unpack[SuiteAppOptions],
     ) -> SuiteApp:
         """The suite of a TOML file (``suite=`` picks one by name when the file has several).
 
-        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file.
-        """
-        return cls(
-            SuiteConfig.from_toml(path, suite=suite, env=env, **settings),
-            store=store,
-            clock=clock,
-            transport=transport,
-            async_transport=async_transport,
-            start_worker=start_worker,
-            warm_tokens=warm_tokens,
-            interceptor=interceptor,
-            error_handler=error_handler,
-            delivery=delivery,
-            reply_deadline=reply_deadline,
-        )
+        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file;
+        takes every keyword ``SuiteApp(...)`` takes."""
+        settings, objects = split_settings(options)
+        return cls(SuiteConfig.from_toml(path, suite=suite, env=env, **settings), **objects)
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -652,12 +640,13 @@ class SuiteApp:
         """``start()``, unless the app was made with ``start_worker=False`` or has auto-started before:
         what entering ``with``, the ASGI lifespan startup and the first request this app serves call
         (WSGI servers have no lifespan). After ``stop()``, only an explicit ``start()`` starts again."""
+        if not self._auto_start:
+            return
         with self._start_lock:
             if self._autostarted:
                 return
             self._autostarted = True
-        if self._auto_start:
-            self.start()
+        self.start()
 
     def stop(self) -> None:
         """Stop the background threads (what a lifespan shutdown does); ``start()`` may follow."""
@@ -699,16 +688,16 @@ class SuiteApp:
         )
 
 
+show_options(SuiteApp.from_env.__func__, SuiteApp.__init__)  # type: ignore[attr-defined]
+show_options(SuiteApp.from_toml.__func__, SuiteApp.__init__)  # type: ignore[attr-defined]
+
+
 def _method_not_allowed(allowed: str) -> WebResponse:
     response = WebResponse.text("method not allowed", status=405)
     response.headers["allow"] = allowed
     return response
 
 
-_CONSTRUCTOR_OPTIONS = (
-    "store", "clock", "transport", "async_transport", "start_worker", "warm_tokens", "interceptor", "error_handler",
-    "delivery", "reply_deadline",
-)
 # Events the lifecycle itself checks against the registry (and waits for, or ignores when stale).
 _LIFECYCLE_EVENTS = (CreateAuthEvent, ResetPermanentCodeEvent, ChangeAuthEvent, CancelAuthEvent)
 
