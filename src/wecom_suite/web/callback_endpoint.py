@@ -99,7 +99,7 @@ class CallbackEndpoint:
             outcome, reply = dispatch_once(self.receiver, self.router, ctx, duplicate_wait=self.duplicate_wait)
         except Exception as exc:
             logger.exception(
-                "callback handler for %r failed; answering 500 so that WeCom delivers it again", ctx.info_type
+                "callback handler for %r failed; answering 500 (WeCom does not deliver it again)", ctx.info_type
             )
             failed = WebResponse.text(f"handler failed ({type(exc).__name__}); the callback was not recorded", 500)
             return answer_error(self.error_handler, request, exc, failed)
