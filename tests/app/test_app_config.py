@@ -240,74 +240,7 @@ def test_keyword_settings_do_not_need_the_environment(monkeypatch: pytest.Monkey
     assert SuiteConfig(**valid(url_prefix="/kw")).url_prefix == "/kw"
 
 
-# -- SuiteApp: every constructor option from every entry point ---------------------------------------
-
-
-def _option_values() -> dict[str, object]:
-    import httpx
-
-    from wecom_suite.app.inbox_worker import DeliveryPolicy
-    from wecom_suite.clock import ManualClock
-    from wecom_suite.stores import MemoryStore
-    from wecom_suite.web.response import WebResponse
-
-    return {
-        "store": MemoryStore(),
-        "clock": ManualClock(1_700_000_000),
-        "transport": httpx.HTTPTransport(),
-        "async_transport": httpx.AsyncHTTPTransport(),
-        "start_worker": False,
-        "warm_tokens": True,
-        "interceptor": lambda request: WebResponse.text("intercepted", 418),
-        "error_handler": lambda request, exc: None,
-        "delivery": DeliveryPolicy(workers=2, max_attempts=3),
-        "reply_deadline": 1.5,
-    }
-
-
-def _took(app: object, option: str, value: object) -> bool:
-    """Whether ``app`` shows the effect of ``option=value``."""
-    effects = {
-        "store": lambda: app.store is value,  # type: ignore[attr-defined]
-        "clock": lambda: app.clock is value,  # type: ignore[attr-defined]
-        "transport": lambda: app.client._http._transport is value,  # type: ignore[attr-defined]
-        "async_transport": lambda: app._async_transport is value,  # type: ignore[attr-defined]
-        "start_worker": lambda: not app.worker.started,  # type: ignore[attr-defined]
-        "warm_tokens": lambda: app.refresher is not None,  # type: ignore[attr-defined]
-        "interceptor": lambda: app.interceptor is value,  # type: ignore[attr-defined]
-        "error_handler": lambda: app.error_handler is value,  # type: ignore[attr-defined]
-        "delivery": lambda: app.worker.policy is value,  # type: ignore[attr-defined]
-        "reply_deadline": lambda: app.reply_deadline == value,  # type: ignore[attr-defined]
-    }
-    return bool(effects[option]())
-
-
-def test_every_suite_app_option_is_accepted_by_every_entry_point(tmp_path: Path) -> None:
-    import inspect
-
-    from wecom_suite.app import SuiteApp
-
-    options = [p.name for p in inspect.signature(SuiteApp.__init__).parameters.values() if p.kind is p.KEYWORD_ONLY]
-    assert set(options) == set(_option_values())  # a new option needs a value (and an effect) here
-    for entry in (SuiteApp.from_env, SuiteApp.from_toml):
-        keyword_only = {p.name for p in inspect.signature(entry).parameters.values() if p.kind is p.KEYWORD_ONLY}
-        assert set(options) <= keyword_only, entry.__name__
-    path = tmp_path / "suite.toml"
-    path.write_text("".join(f'{k} = "{v}"\n' for k, v in valid(store_url="memory://").items()), encoding="utf-8")
-    env = {f"WECOM_{k.upper()}": v for k, v in valid(store_url="memory://").items()}
-    entry_points = {
-        "SuiteApp(...)": lambda **o: SuiteApp(**valid(store_url="memory://"), **o),
-        "SuiteApp.from_env(...)": lambda **o: SuiteApp.from_env(env, **o),
-        "SuiteApp.from_toml(...)": lambda **o: SuiteApp.from_toml(path, env={}, **o),
-    }
-    for where, make in entry_points.items():
-        for option in options:
-            value = _option_values()[option]
-            app = make(**{"start_worker": False, option: value})
-            try:
-                assert _took(app, option, value), f"{where} ignored {option}"
-            finally:
-                app.close()
+# -- SuiteApp: every option and setting from every entry point: tests/app/test_settings_everywhere.py ----
 
 
 # -- WECOM_* variables nobody reads: named once, with the setting meant, never failing -----------------

@@ -200,3 +200,45 @@ def test_clock_is_injected_everywhere() -> None:
     receiver = CallbackReceiver(TOKEN, KEY, SUITE, clock=clock)
     clock.advance(10_000)
     assert parse_xml(receiver.encrypt_reply("x", SUITE))["TimeStamp"] == str(NOW + 10_000)
+
+
+@pytest.mark.parametrize("answer", ["raises", "none", "theirs"])
+def test_the_endpoint_and_suite_app_share_one_error_fallback(
+    receiver: CallbackReceiver, router: EventRouter, answer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One ``answer_error``: an error handler that raises or returns None leaves our 400, one line logged
+    the same way by both hosts; a response it returns wins."""
+    from wecom_suite.app.suite_app import SuiteApp
+    from wecom_suite.stores import MemoryStore
+
+    def error_handler(req: WebRequest, exc: Exception) -> WebResponse | None:
+        if answer == "raises":
+            raise RuntimeError("the user's handler broke")
+        return WebResponse.text("theirs", 418) if answer == "theirs" else None
+
+    app = SuiteApp(
+        suite_id=SUITE,
+        suite_secret="s" * 32,
+        token=TOKEN,
+        encoding_aes_key=KEY,
+        store_url="memory://",
+        store=MemoryStore(),
+        start_worker=False,
+        error_handler=error_handler,
+    )
+    endpoint = CallbackEndpoint(receiver, router, error_handler=error_handler)
+    try:
+        with caplog.at_level(logging.ERROR):
+            answers = [
+                endpoint.handle(WebRequest.from_raw("GET", "/", b"", {}, b"")),
+                app.handle(WebRequest.from_raw("GET", "/wecom/callback/instruction", b"", {}, b"")),
+            ]
+    finally:
+        app.close()
+    expected = 418 if answer == "theirs" else 400
+    assert [a.status for a in answers] == [expected, expected]
+    assert answers[0].body == answers[1].body
+    broke = [r.getMessage() for r in caplog.records if "error handler" in r.getMessage()]
+    assert broke == (
+        ["the callback error handler raised; answering as if it were not set"] * 2 if answer == "raises" else []
+    )

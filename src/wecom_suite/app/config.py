@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypedDict, overload
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -67,164 +67,54 @@ _ENV_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One documented setting: its field name, environment variable, and whether it is a secret."""
+    """One setting, derived from a ``SuiteConfig`` field: its name (the TOML key and keyword), environment
+    variable, whether it is a secret or required, its help line and its default (None when required)."""
 
     name: str
     env: str
     secret: bool
     required: bool
     help: str
+    default: Any = None
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("suite_id", "WECOM_SUITE_ID", False, True, "the app's SuiteID (第三方应用ID), ww… / tj… / dk…"),
-    Setting("suite_secret", "WECOM_SUITE_SECRET", True, True, "the app's Secret (第三方应用Secret)"),
-    Setting("token", "WECOM_TOKEN", True, True, "callback Token (回调Token): at most 32 characters, no spaces"),
-    Setting("encoding_aes_key", "WECOM_ENCODING_AES_KEY", True, True, "callback EncodingAESKey: 43 characters"),
-    Setting(
-        "previous_encoding_aes_key",
-        "WECOM_PREVIOUS_ENCODING_AES_KEY",
-        True,
-        False,
-        "the EncodingAESKey before the last change, still accepted while WeCom switches over",
-    ),
-    Setting(
-        "provider_corp_id",
-        "WECOM_PROVIDER_CORP_ID",
-        False,
-        False,
-        "the provider's own CorpID (服务商CorpID); the receive id of GET URL verification",
-    ),
-    Setting("provider_secret", "WECOM_PROVIDER_SECRET", True, False, "the provider Secret (ProviderSecret)"),
-    Setting(
-        "store_url",
-        "WECOM_STORE_URL",
-        True,
-        False,
-        "memory://, sqlite:///path.db, redis://host:port/db or postgresql://user:password@host/db",
-    ),
-    Setting(
-        "cache_url",
-        "WECOM_CACHE_URL",
-        True,
-        False,
-        "optional second store for tokens, leases and install states (e.g. redis:// beside a postgresql:// store)",
-    ),
-    Setting("api_base_url", "WECOM_API_BASE_URL", False, False, "where the WeCom server APIs live"),
-    Setting("auth_type", "WECOM_AUTH_TYPE", False, False, "install authorisation type: official (0) or test (1)"),
-    Setting(
-        "install_base_url", "WECOM_INSTALL_BASE_URL", False, False, "where WeCom's install page (3rdapp/install) lives"
-    ),
-    Setting("install_url_style", "WECOM_INSTALL_URL_STYLE", False, False, "modern (3rdapp/install) or legacy"),
-    Setting(
-        "public_base_url",
-        "WECOM_PUBLIC_BASE_URL",
-        False,
-        False,
-        "this service as the internet sees it (https://suite.example.com); default: the request's Host",
-    ),
-    Setting(
-        "success_redirect_url",
-        "WECOM_SUCCESS_REDIRECT_URL",
-        False,
-        False,
-        "after an install, redirect here (with a signed ?wecom_handoff=…) instead of showing the success page",
-    ),
-    Setting(
-        "login_redirect_url",
-        "WECOM_LOGIN_REDIRECT_URL",
-        False,
-        False,
-        "after a sign-in with no @on_login handler, redirect here with a signed ?wecom_handoff=… (docs/signin.md)",
-    ),
-    Setting(
-        "allowed_return_urls",
-        "WECOM_ALLOWED_RETURN_URLS",
-        False,
-        False,
-        "space-separated URL prefixes that {prefix}/login?return_to=… may send the browser back to",
-    ),
-    Setting("login_mode", "WECOM_LOGIN_MODE", False, False, "auto (by user agent), oauth2 (in-app) or web (QR login)"),
-    Setting("login_scope", "WECOM_LOGIN_SCOPE", False, False, "in-app OAuth2 scope: snsapi_base or snsapi_privateinfo"),
-    Setting(
-        "login_base_url", "WECOM_LOGIN_BASE_URL", False, False, "where WeCom's sign-in pages live (default: WeCom's)"
-    ),
-    Setting(
-        "secret_key",
-        "WECOM_SECRET_KEY",
-        True,
-        False,
-        "key material (32+ characters) for hand-off tokens and secrets at rest; a comma-separated list rotates"
-        " (current first, then previous keys that still open stored values)",
-    ),
-    Setting(
-        "console_token",
-        "WECOM_CONSOLE_TOKEN",
-        True,
-        False,
-        "turns on the operator console at {prefix}/console and is its sign-in token (16+ characters)",
-    ),
-    Setting("url_prefix", "WECOM_URL_PREFIX", False, False, "path prefix of the callback and install endpoints"),
-    Setting("name", "WECOM_SUITE_NAME", False, False, "a short name for this suite (logs, CLI --suite)"),
-    Setting(
-        "inbox_lease_seconds",
-        "WECOM_INBOX_LEASE_SECONDS",
-        False,
-        False,
-        "how long a worker holds a callback it processes before another worker may take it over",
-    ),
-    Setting(
-        "inbox_workers", "WECOM_INBOX_WORKERS", False, False, "threads processing callbacks (companies in parallel)"
-    ),
-    Setting(
-        "inbox_max_attempts",
-        "WECOM_INBOX_MAX_ATTEMPTS",
-        False,
-        False,
-        "failed attempts before a callback becomes a dead letter",
-    ),
-    Setting(
-        "inbox_dedup_days",
-        "WECOM_INBOX_DEDUP_DAYS",
-        False,
-        False,
-        "days a processed callback is remembered (re-deliveries ignored), then purged",
-    ),
-)
-_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 class SuiteSettings(TypedDict, total=False):
-    """The settings as keyword arguments (``SuiteApp(**settings)``, ``SuiteConfig.from_env(**settings)``)."""
+    """The settings as keyword arguments (``SuiteConfig.from_env(**settings)``, ``SuiteApp.from_toml(path,
+    **settings)``, ``SuiteGroup.from_toml``): ``SuiteConfig``'s fields, checked against them by a test.
+    ``None`` means "not given" (the environment's value, the file's, or the default) at every entry point."""
 
-    suite_id: str
-    suite_secret: str | SecretStr
-    token: str | SecretStr
-    encoding_aes_key: str | SecretStr
+    suite_id: str | None
+    suite_secret: str | SecretStr | None
+    token: str | SecretStr | None
+    encoding_aes_key: str | SecretStr | None
     previous_encoding_aes_key: str | SecretStr | None
-    provider_corp_id: str
+    provider_corp_id: str | None
     provider_secret: str | SecretStr | None
-    store_url: str | SecretStr
-    api_base_url: str
-    auth_type: str
-    install_base_url: str
-    install_url_style: str
+    store_url: str | SecretStr | None
+    cache_url: str | SecretStr | None
+    api_base_url: str | None
+    auth_type: str | None
+    install_base_url: str | None
+    install_url_style: str | None
     public_base_url: str | None
     success_redirect_url: str | None
-    url_prefix: str
-    name: str
-    inbox_lease_seconds: float | str
     login_redirect_url: str | None
-    allowed_return_urls: str
-    login_mode: str
-    login_scope: str
+    allowed_return_urls: str | None
+    login_mode: str | None
+    login_scope: str | None
     login_base_url: str | None
     secret_key: str | SecretStr | None
-    cache_url: str | SecretStr | None
-    inbox_workers: int | str
-    inbox_max_attempts: int | str
-    inbox_dedup_days: float | str
     console_token: str | SecretStr | None
+    url_prefix: str | None
+    name: str | None
+    inbox_lease_seconds: float | str | None
+    inbox_workers: int | str | None
+    inbox_max_attempts: int | str | None
+    inbox_dedup_days: float | str | None
+    warm_tokens: bool | str | None
+    reply_deadline: float | str | None
 
 
 # -- where values come from ------------------------------------------------------------------------
@@ -252,7 +142,6 @@ OTHER_VARIABLES: frozenset[str] = frozenset(
     {
         "WECOM_SUITE_CONFIG",  # the TOML file (--config); cli/common_options.py, cli/asgi_factory.py
         "WECOM_SUITE_SELECT",  # serve --suite, for the worker processes; cli/asgi_factory.py
-        "WECOM_WARM_TOKENS",  # serve --warm-tokens, for the worker processes; cli/asgi_factory.py
         "WECOM_LOG_FORMAT",  # cli/log_setup.py
         "WECOM_LOG_LEVEL",  # cli/log_setup.py
         "WECOM_LOG_PROCESSES",  # cli/log_setup.py
@@ -263,7 +152,6 @@ OTHER_VARIABLES: frozenset[str] = frozenset(
 )
 """``WECOM_*`` variables wecom-suite reads that are not settings: not reported as unknown."""
 
-_KNOWN_VARIABLES = frozenset({s.env for s in SETTINGS}) | OTHER_VARIABLES
 _PREFIX = "WECOM_"
 _reported: set[str] = set()
 _reported_lock = threading.Lock()
@@ -272,10 +160,11 @@ _reported_lock = threading.Lock()
 def unknown_variables(env: Mapping[str, str]) -> list[tuple[str, str | None]]:
     """The ``WECOM_*`` names (any case) in ``env`` that wecom-suite does not read, sorted, each with the
     known name it most resembles (``difflib``, ``None`` when none is close): a typo's likely meaning."""
-    known_by_suffix = {name[len(_PREFIX) :]: name for name in _KNOWN_VARIABLES}
+    known_variables = frozenset({s.env for s in SETTINGS}) | OTHER_VARIABLES
+    known_by_suffix = {name[len(_PREFIX) :]: name for name in known_variables}
     unknown = []
     for name in sorted(env):
-        if name.upper().startswith(_PREFIX) and name not in _KNOWN_VARIABLES:
+        if name.upper().startswith(_PREFIX) and name not in known_variables:
             close = difflib.get_close_matches(name[len(_PREFIX) :].upper(), known_by_suffix, n=1, cutoff=0.75)
             unknown.append((name, known_by_suffix[close[0]] if close else None))
     return unknown
@@ -329,25 +218,15 @@ def _problem(problem: str, hint: str = "", setting: str = "") -> PydanticCustomE
 
 
 _KEY_HINT = "copy the EncodingAESKey from the provider console, or make one with `wecom-suite keygen`"
-_OPTIONAL_EMPTY_IS_UNSET = frozenset(
-    {
-        "previous_encoding_aes_key",
-        "provider_secret",
-        "public_base_url",
-        "success_redirect_url",
-        "login_redirect_url",
-        "login_base_url",
-        "cache_url",
-        "secret_key",
-        "console_token",
-    }
-)
 # Numeric settings: (lowest, highest, type); checked by one validator, given as numbers or strings.
 _NUMBERS: dict[str, tuple[float, float, type[int] | type[float]]] = {
     "inbox_workers": (1, 256, int),
     "inbox_max_attempts": (1, 1000, int),
     "inbox_dedup_days": (0.01, 3650.0, float),
+    "reply_deadline": (0.1, 10.0, float),
 }
+_FLAGS = ("warm_tokens",)  # true/false settings: bools, or "1"/"true"/"yes"/"on" and "0"/"false"/"no"/"off"
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off", ""})
 
 
 class SuiteConfig(BaseSettings):
@@ -360,36 +239,89 @@ class SuiteConfig(BaseSettings):
 
     model_config = SettingsConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
-    suite_id: str
-    suite_secret: SecretStr
-    token: SecretStr
-    encoding_aes_key: SecretStr
-    previous_encoding_aes_key: SecretStr | None = None
-    provider_corp_id: str = ""
-    provider_secret: SecretStr | None = None
-    store_url: SecretStr = SecretStr(DEFAULT_STORE_URL)  # may hold a Redis password
-    api_base_url: str = DEFAULT_API_BASE_URL
-    auth_type: str = "official"
-    install_base_url: str = DEFAULT_INSTALL_BASE_URL
-    install_url_style: str = "modern"
-    public_base_url: str | None = None
-    success_redirect_url: str | None = None
-    login_redirect_url: str | None = None
-    allowed_return_urls: str = ""
-    login_mode: str = "auto"
-    login_scope: str = "snsapi_base"
-    login_base_url: str | None = None
-    secret_key: SecretStr | None = None
-    url_prefix: str = DEFAULT_URL_PREFIX
-    name: str = ""
-    inbox_lease_seconds: float = 60.0
-    cache_url: SecretStr | None = None  # may hold a Redis password too
-    inbox_workers: int = 4
-    inbox_max_attempts: int = 8
-    inbox_dedup_days: float = 7.0
-    console_token: SecretStr | None = None
+    # One source of truth: every other list of the settings (SETTINGS, the WECOM_* names, the TOML keys,
+    # SuiteSettings, SuiteApp's keywords, docs/configuration.md) derives from these fields or is checked
+    # against them by tests/app/test_settings_everywhere.py. ``description`` is the setting's help line.
+    suite_id: str = Field(description="the app's SuiteID (第三方应用ID), ww… / tj… / dk…")
+    suite_secret: SecretStr = Field(description="the app's Secret (第三方应用Secret)")
+    token: SecretStr = Field(description="callback Token (回调Token): at most 32 characters, no spaces")
+    encoding_aes_key: SecretStr = Field(description="callback EncodingAESKey: 43 characters")
+    previous_encoding_aes_key: SecretStr | None = Field(
+        None, description="the EncodingAESKey before the last change, still accepted while WeCom switches over"
+    )
+    provider_corp_id: str = Field(
+        "", description="the provider's own CorpID (服务商CorpID); the receive id of GET URL verification"
+    )
+    provider_secret: SecretStr | None = Field(None, description="the provider Secret (ProviderSecret)")
+    store_url: SecretStr = Field(  # may hold a Redis or PostgreSQL password
+        SecretStr(DEFAULT_STORE_URL),
+        description="memory://, sqlite:///path.db, redis://host:port/db or postgresql://user:password@host/db",
+    )
+    cache_url: SecretStr | None = Field(
+        None,
+        description="optional second store for tokens, leases and install states (e.g. redis:// beside a"
+        " postgresql:// store)",
+    )
+    api_base_url: str = Field(DEFAULT_API_BASE_URL, description="where the WeCom server APIs live")
+    auth_type: str = Field("official", description="install authorisation type: official (0) or test (1)")
+    install_base_url: str = Field(
+        DEFAULT_INSTALL_BASE_URL, description="where WeCom's install page (3rdapp/install) lives"
+    )
+    install_url_style: str = Field("modern", description="modern (3rdapp/install) or legacy")
+    public_base_url: str | None = Field(
+        None,
+        description="this service as the internet sees it (https://suite.example.com); default: the request's Host",
+    )
+    success_redirect_url: str | None = Field(
+        None,
+        description="after an install, redirect here (with a signed ?wecom_handoff=…) instead of showing the"
+        " success page",
+    )
+    login_redirect_url: str | None = Field(
+        None,
+        description="after a sign-in with no @on_login handler, redirect here with a signed ?wecom_handoff=…"
+        " (docs/signin.md)",
+    )
+    allowed_return_urls: str = Field(
+        "", description="space-separated URL prefixes that {prefix}/login?return_to=… may send the browser back to"
+    )
+    login_mode: str = Field("auto", description="auto (by user agent), oauth2 (in-app) or web (QR login)")
+    login_scope: str = Field("snsapi_base", description="in-app OAuth2 scope: snsapi_base or snsapi_privateinfo")
+    login_base_url: str | None = Field(
+        None, description="where WeCom's sign-in pages live (default: WeCom's)"
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="key material (32+ characters) for hand-off tokens and secrets at rest; a comma-separated"
+        " list rotates (current first, then previous keys that still open stored values)",
+    )
+    console_token: SecretStr | None = Field(
+        None, description="turns on the operator console at {prefix}/console and is its sign-in token (16+ characters)"
+    )
+    url_prefix: str = Field(DEFAULT_URL_PREFIX, description="path prefix of the callback and install endpoints")
+    name: str = Field("", description="a short name for this suite (logs, CLI --suite); default: the suite_id")
+    inbox_lease_seconds: float = Field(
+        60.0,
+        description="how long a worker holds a callback it processes before another worker may take it over",
+    )
+    inbox_workers: int = Field(4, description="threads processing callbacks (companies in parallel)")
+    inbox_max_attempts: int = Field(8, description="failed attempts before a callback becomes a dead letter")
+    inbox_dedup_days: float = Field(
+        7.0, description="days a processed callback is remembered (re-deliveries ignored), then purged"
+    )
+    warm_tokens: bool = Field(
+        False,
+        description="refresh the suite token and every active company's token in the background before they"
+        " expire (true/false)",
+    )
+    reply_deadline: float = Field(
+        4.5,
+        description="seconds a reply=True data handler may run while WeCom waits (WeCom waits about 5 s);"
+        " later, the answer is success",
+    )
 
     def __init__(self, **values: Any) -> None:
+        values = {k: v for k, v in values.items() if v is not None}  # None: not given, at every entry point
         layers = _LAYERS.get() or _Layers(env=_env_values(os.environ))
         try:
             with _layers(layers):
@@ -416,15 +348,15 @@ class SuiteConfig(BaseSettings):
     @classmethod
     def _types_and_blanks(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.field_name or ""
-        if name == "inbox_lease_seconds" or name in _NUMBERS:
+        if name == "inbox_lease_seconds" or name in _NUMBERS or name in _FLAGS:
             return value
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         if value is not None and not isinstance(value, str):
             raise _problem(f"must be a string, got {type(value).__name__}")
-        if value == "" and name in _OPTIONAL_EMPTY_IS_UNSET:
-            return None
         setting = _BY_NAME.get(name)
+        if value == "" and setting is not None and not setting.required and setting.default is None:
+            return None  # an optional setting: empty means unset
         if setting is not None and setting.required and not value:
             raise _problem("is required", f"set it, e.g. with {setting.env}")
         return value
@@ -537,6 +469,16 @@ class SuiteConfig(BaseSettings):
             raise _problem(f"must be between {low:g} and {high:g}, got {number:g}")
         return number
 
+    @field_validator(*_FLAGS, mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise _problem(f"must be true or false, got {value!r}", "write true, false, 1 or 0")
+
     @field_validator("auth_type")
     @classmethod
     def _auth_type(cls, value: str) -> str:
@@ -612,9 +554,13 @@ class SuiteConfig(BaseSettings):
             return cls(**given)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], *, label: Callable[[str], str] = str) -> SuiteConfig:
-        """Build from a mapping used as keyword arguments; every error names the setting as ``label(name)``."""
-        with _layers(_Layers(env=_env_values(os.environ), kwarg_label=label, missing_label=label)):
+    def from_mapping(
+        cls, values: Mapping[str, Any], *, label: Callable[[str], str] = str, env: Mapping[str, str] | None = None
+    ) -> SuiteConfig:
+        """Build from a mapping used as keyword arguments, over the ``WECOM_*`` variables of ``env`` (default
+        ``os.environ``); every error names the setting as ``label(name)``."""
+        env_values = _env_values(os.environ if env is None else env)
+        with _layers(_Layers(env=env_values, kwarg_label=label, missing_label=label)):
             return cls(**values)
 
     @classmethod
@@ -670,6 +616,24 @@ class SuiteConfig(BaseSettings):
         return f"SuiteConfig({inner})"
 
     __str__ = __repr__
+
+
+_ENV_NAMES = {"name": "WECOM_SUITE_NAME"}  # the one setting whose variable is not WECOM_ + its name
+
+
+def _settings() -> tuple[Setting, ...]:
+    settings = []
+    for name, info in SuiteConfig.model_fields.items():
+        secret = "SecretStr" in str(info.annotation)
+        env = _ENV_NAMES.get(name, f"WECOM_{name.upper()}")
+        default = None if info.is_required() else info.default
+        settings.append(Setting(name, env, secret, info.is_required(), info.description or "", default))
+    return tuple(settings)
+
+
+SETTINGS: tuple[Setting, ...] = _settings()
+"""Every setting, in ``SuiteConfig``'s field order: derived from its fields (names, help, defaults)."""
+_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @overload
@@ -729,18 +693,22 @@ def _config_error(exc: ValidationError, kwargs: Mapping[str, Any], layers: _Laye
     return ConfigError.combine(problems)
 
 
-def _interpolate(value: Any, where: str, env: Mapping[str, str]) -> Any:
-    """``"${CRM_SUITE_SECRET}"`` in a TOML value is read from the environment (keeps secrets out of files)."""
+def _interpolate(value: Any, where: str, env: Mapping[str, str], problems: list[ConfigError]) -> Any:
+    """``"${CRM_SUITE_SECRET}"`` in a TOML value is read from the environment (keeps secrets out of files).
+
+    A reference to a variable that is not set adds a problem to ``problems`` and gives :data:`_UNRESOLVED`,
+    so that the other settings are still checked and every problem is reported at once."""
     if not isinstance(value, str):
         return value
+    missing = [name for name in _ENV_REF_RE.findall(value) if name not in env]
+    if missing:
+        for name in missing:
+            problems.append(ConfigError(where, f"refers to environment variable {name}, which is not set"))
+        return _UNRESOLVED
+    return _ENV_REF_RE.sub(lambda match: env[match.group(1)], value)
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise ConfigError(where, f"refers to environment variable {name}, which is not set")
-        return env[name]
 
-    return _ENV_REF_RE.sub(substitute, value)
+_UNRESOLVED = object()  # a TOML value whose ${VAR} is not set: reported once, left out of the settings
 
 
 def load_configs(
@@ -766,7 +734,10 @@ def load_configs(
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config file", f"{file} is not valid TOML: {exc}") from None
     tables = data.pop("suite", None)
-    shared = {k: _interpolate(v, f"{file}: {k}", env) for k, v in data.items()}
+    shared_unresolved: list[ConfigError] = []
+    shared = {k: _interpolate(v, f"{file}: {k}", env, shared_unresolved) for k, v in data.items()}
+    problems = list(shared_unresolved)
+    top_level_only = tables is None  # the top level is the one suite: its settings are named as file keys
     if tables is None:
         tables = [{}]
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables) or not tables:
@@ -775,20 +746,31 @@ def load_configs(
     env_values = _env_values(env)
     configs: list[SuiteConfig] = []
     for index, table in enumerate(tables, start=1):
-        where = f"{file}: suite[{index}]" if data or several or "suite_id" in table else str(file)
-        values = {**shared, **{k: _interpolate(v, f"{where}.{k}", env) for k, v in table.items()}}
+        where = str(file) if top_level_only else f"{file}: suite[{index}]"
+        unresolved: list[ConfigError] = []
+        own = {k: _interpolate(v, f"{where}.{k}", env, unresolved) for k, v in table.items()}
+        values = {k: v for k, v in {**shared, **own}.items() if v is not _UNRESOLVED}
         if several and "url_prefix" not in table:
             base = str(shared.get("url_prefix", DEFAULT_URL_PREFIX)).rstrip("/")
             values["url_prefix"] = f"{base}/{values.get('name') or values.get('suite_id', index)}"
 
         def label(name: str, where: str = where, table: dict[str, Any] = table) -> str:
-            if name not in table and name in shared:
+            if top_level_only or (name not in table and name in shared):
                 return f"{file}: {name}"
             return f"{where}.{name}"
 
+        # A ${VAR} left unresolved is its setting's one problem (not also "is required").
+        reported = {p.setting for p in (*shared_unresolved, *unresolved)}
+        problems.extend(unresolved)
         layers = _Layers(env=env_values, file=values, file_label=label, missing_label=label)
-        with _layers(layers):
-            configs.append(SuiteConfig(**given))
+        try:
+            with _layers(layers):
+                configs.append(SuiteConfig(**given))
+        except ConfigError as exc:  # keep going: every suite's problems are reported together
+            problems.extend(p for p in exc.problems if p.setting not in reported)
+    if problems:
+        unique = {(p.setting, p.problem): p for p in problems}  # a shared key's problem once, not per suite
+        raise ConfigError.combine(list(unique.values()))
     check_distinct(configs)
     return configs
 

@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from pydantic import SecretStr
 from typing_extensions import Unpack
 
 from .. import metrics
@@ -63,13 +64,13 @@ from ..stores.store import Store
 from ..tokens.manager import TokenManager
 from ..tokens.refresher import TokenRefresher
 from ..web.asgi import ASGIAdapter
-from ..web.callback_endpoint import ErrorHandler, Interceptor, callback_error_response
+from ..web.callback_endpoint import ErrorHandler, Interceptor, answer_error, callback_error_response, intercept
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
 from .company import Company
-from .config import SuiteConfig, SuiteSettings, open_configured_store, reveal
+from .config import SuiteConfig, open_configured_store, reveal
 from .console import Console
 from .handoff import Handoff, Handoffs, HandoffSigner
 from .inbox_worker import DeliveryPolicy, InboxWorker
@@ -77,6 +78,7 @@ from .install_flow import InstallFlow
 from .lifecycle import SuiteLifecycle
 from .login_flow import LoginFlow, LoginHandler
 from .operator_routes import is_operator_path, operator_response
+from .options import SuiteAppOptions, show_options, split_settings
 from .pages import page_request
 from .paths import (
     DATA_PATH,
@@ -135,23 +137,57 @@ class SuiteApp:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         start_worker: bool = True,
-        warm_tokens: bool = False,
         interceptor: Interceptor | None = None,
         error_handler: ErrorHandler | None = None,
         delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
+        # The settings: SuiteConfig's fields (docs/configuration.md); None means not given.
+        suite_id: str | None = None,
+        suite_secret: str | SecretStr | None = None,
+        token: str | SecretStr | None = None,
+        encoding_aes_key: str | SecretStr | None = None,
+        previous_encoding_aes_key: str | SecretStr | None = None,
+        provider_corp_id: str | None = None,
+        provider_secret: str | SecretStr | None = None,
+        store_url: str | SecretStr | None = None,
+        cache_url: str | SecretStr | None = None,
+        api_base_url: str | None = None,
+        auth_type: str | None = None,
+        install_base_url: str | None = None,
+        install_url_style: str | None = None,
+        public_base_url: str | None = None,
+        success_redirect_url: str | None = None,
+        login_redirect_url: str | None = None,
+        allowed_return_urls: str | None = None,
+        login_mode: str | None = None,
+        login_scope: str | None = None,
+        login_base_url: str | None = None,
+        secret_key: str | SecretStr | None = None,
+        console_token: str | SecretStr | None = None,
+        url_prefix: str | None = None,
+        name: str | None = None,
+        inbox_lease_seconds: float | str | None = None,
+        inbox_workers: int | str | None = None,
+        inbox_max_attempts: int | str | None = None,
+        inbox_dedup_days: float | str | None = None,
+        warm_tokens: bool | str | None = None,
+        reply_deadline: float | str | None = None,
     ) -> None:
-        """``config``, or the settings as keyword arguments (over ``WECOM_*`` variables; both: settings win).
+        """``config``, or the settings as keyword arguments over the ``WECOM_*`` variables of ``os.environ``
+        (both: the keywords win over ``config``). A setting given as ``None`` is not given, as everywhere.
 
-        ``store`` (default: opened from ``store_url``), ``clock``, ``transport``/``async_transport`` (httpx,
-        e.g. for the sandbox), ``start_worker`` (start the inbox worker now), ``warm_tokens`` (keep tokens
-        fresh in the background). Raises ``ConfigError`` naming every bad setting.
+        Objects: ``store`` (default: opened from ``store_url``; the app then closes it), ``clock``,
+        ``transport``/``async_transport`` (httpx, e.g. for the sandbox), ``interceptor`` and
+        ``error_handler`` (the class docstring), ``delivery`` (the inbox worker's policy; default from the
+        ``inbox_*`` settings), ``start_worker`` (False: ``with``, the ASGI lifespan and requests do not
+        start the workers; only ``start()`` does, docs/design.md). Raises ``ConfigError`` naming every bad
+        setting at once. Constructing starts no thread.
         """
+        arguments = dict(locals())  # the settings, by the names of SuiteConfig's fields
+        settings = {k: v for k, v in arguments.items() if k in SuiteConfig.model_fields and v is not None}
         if config is None:
             config = SuiteConfig.from_mapping(settings)
-        elif settings:
-            config = SuiteConfig.from_mapping({**config.settings(), **settings})
+        elif settings:  # the config's values, with the keywords over them (not the environment's)
+            config = SuiteConfig.from_mapping({**config.settings(), **settings}, env={})
         self.config = config
         self.clock = clock or DEFAULT_CLOCK
         self._owns_store = store is None
@@ -164,7 +200,7 @@ class SuiteApp:
         self._async_transport = async_transport
         self.interceptor = interceptor
         self.error_handler = error_handler
-        self.reply_deadline = reply_deadline
+        self.reply_deadline = config.reply_deadline  # seconds a reply=True handler may run
         self.client = SuiteClient(**self._client_options(), transport=transport)
         self._async_client: AsyncSuiteClient | None = None
         self._async_lock = threading.Lock()
@@ -200,11 +236,12 @@ class SuiteApp:
         self._replies_lock = threading.Lock()
         # The seed's token daemon, opt-in: refresh the suite token and every active company's token as
         # they come due, so requests rarely wait on WeCom. Safe in every process: refreshes share the lease.
-        self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if warm_tokens else None
-        # Constructing starts no thread: start(), the ASGI lifespan or, unless start_worker=False, the
-        # context manager or the first request start the workers, so a WSGI server's forked children
-        # each start their own, after the fork.
+        self.refresher = TokenRefresher(self.warm_token_managers, clock=self.clock) if config.warm_tokens else None
+        # Constructing starts no thread (nor does opening the store). start() starts the workers; so does
+        # autostart() -- the context manager, the ASGI lifespan, the first request this app serves -- unless
+        # start_worker=False. The first served request is WSGI's lifespan: a forked child starts its own.
         self._auto_start = start_worker
+        self._autostarted = False
         self._started = False
         self._start_lock = threading.Lock()
         # The operator's views (docs/operations-console.md): the console only with a console_token.
@@ -215,39 +252,12 @@ class SuiteApp:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_env(
-        cls,
-        env: Mapping[str, str] | None = None,
-        *,
-        store: Store | None = None,
-        clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
-        start_worker: bool = True,
-        warm_tokens: bool = False,
-        interceptor: Interceptor | None = None,
-        error_handler: ErrorHandler | None = None,
-        delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
-    ) -> SuiteApp:
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: Unpack[SuiteAppOptions]) -> SuiteApp:
         """Settings from ``WECOM_*`` variables in ``env`` (default ``os.environ``); keyword settings win.
 
-        Takes every option ``SuiteApp(...)`` takes (docs/configuration.md).
-        """
-        return cls(
-            SuiteConfig.from_env(env, **settings),
-            store=store,
-            clock=clock,
-            transport=transport,
-            async_transport=async_transport,
-            start_worker=start_worker,
-            warm_tokens=warm_tokens,
-            interceptor=interceptor,
-            error_handler=error_handler,
-            delivery=delivery,
-            reply_deadline=reply_deadline,
-        )
+        Takes every keyword ``SuiteApp(...)`` takes (docs/configuration.md)."""
+        settings, objects = split_settings(options)
+        return cls(SuiteConfig.from_env(env, **settings), **objects)
 
     @classmethod
     def from_toml(
@@ -256,35 +266,14 @@ class SuiteApp:
         *,
         suite: str | None = None,
         env: Mapping[str, str] | None = None,
-        store: Store | None = None,
-        clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
-        start_worker: bool = True,
-        warm_tokens: bool = False,
-        interceptor: Interceptor | None = None,
-        error_handler: ErrorHandler | None = None,
-        delivery: DeliveryPolicy | None = None,
-        reply_deadline: float = 4.5,
-        **settings: Unpack[SuiteSettings],
+        **options: Unpack[SuiteAppOptions],
     ) -> SuiteApp:
         """The suite of a TOML file (``suite=`` picks one by name when the file has several).
 
-        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file.
-        """
-        return cls(
-            SuiteConfig.from_toml(path, suite=suite, env=env, **settings),
-            store=store,
-            clock=clock,
-            transport=transport,
-            async_transport=async_transport,
-            start_worker=start_worker,
-            warm_tokens=warm_tokens,
-            interceptor=interceptor,
-            error_handler=error_handler,
-            delivery=delivery,
-            reply_deadline=reply_deadline,
-        )
+        ``WECOM_*`` variables in ``env`` (default ``os.environ``) and keyword settings win over the file;
+        takes every keyword ``SuiteApp(...)`` takes."""
+        settings, objects = split_settings(options)
+        return cls(SuiteConfig.from_toml(path, suite=suite, env=env, **settings), **objects)
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -386,11 +375,11 @@ class SuiteApp:
         """Answer one request. ``system_events_to``: the app whose inbox (and handlers) get the system events
         this request carries, default this one; a ``SuiteGroup`` passes the first suite of the provider,
         since WeCom has one system-event URL per provider."""
-        if self._auto_start and not self._started:
-            self.start()
         endpoint = self.route(request.path)
-        if endpoint is None:
+        if endpoint is None:  # not this app's request (a 404 from a mount): it starts nothing
             return WebResponse.text("not found", status=404)
+        if not self._autostarted:
+            self.autostart()
         if is_operator_path(endpoint):
             return operator_response(self, request, endpoint)
         method = request.method.upper()
@@ -407,10 +396,9 @@ class SuiteApp:
                 return self.login_flow.begin(request) if endpoint == LOGIN_PATH else self.login_flow.complete(request)
         if method not in ("GET", "POST"):
             return _method_not_allowed("GET, POST")
-        if self.interceptor is not None:
-            intercepted = self.interceptor(request)
-            if intercepted is not None:
-                return intercepted
+        intercepted = intercept(self.interceptor, request)
+        if intercepted is not None:
+            return intercepted
         if endpoint == SYSTEM_PATH:
             if self._system is None:
                 return _system_events_off()
@@ -468,18 +456,7 @@ class SuiteApp:
             return WebResponse.text(receiver.verify_url(request.query))
         except CallbackError as exc:
             logger.warning("suite %s: URL verification rejected: %s", self.config.name, exc)
-            return self._error_response(request, exc, callback_error_response(exc))
-
-    def _error_response(self, request: WebRequest, exc: Exception, ours: WebResponse) -> WebResponse:
-        """The error handler's response if it gives one, else ours (a failing handler does not change it)."""
-        if self.error_handler is None:
-            return ours
-        try:
-            theirs = self.error_handler(request, exc)
-        except Exception:
-            logger.exception("suite %s: the error handler raised; answering as if it were not set", self.config.name)
-            return ours
-        return ours if theirs is None else theirs
+            return answer_error(self.error_handler, request, exc, callback_error_response(exc))
 
     def _receive(
         self, request: WebRequest, receiver: CallbackReceiver, source: CallbackSource, recorder: SuiteApp | None = None
@@ -492,7 +469,7 @@ class SuiteApp:
         except CallbackError as exc:
             logger.warning("suite %s: %s callback rejected: %s", self.config.name, source.value, exc)
             self._observe(source, None, "", "rejected", "", since)
-            return self._error_response(request, exc, callback_error_response(exc))
+            return answer_error(self.error_handler, request, exc, callback_error_response(exc))
         event = ctx.event
         if source is CallbackSource.INSTRUCTION and isinstance(event, SuiteTicketEvent):
             # Stored before answering as well: one small write, and the worker may need the ticket (a suite
@@ -503,9 +480,8 @@ class SuiteApp:
                 logger.error("suite %s: could not store a suite_ticket: %s", self.config.name,
                              f"{type(exc).__name__}: {exc}")
                 self._observe(source, event, "", "store_error", "", since)
-                return self._error_response(
-                    request, exc, WebResponse.text("store unavailable: the callback was not recorded", status=503)
-                )
+                unavailable = WebResponse.text("store unavailable: the callback was not recorded", status=503)
+                return answer_error(self.error_handler, request, exc, unavailable)
         app = recorder or self
         replying = source is CallbackSource.DATA and self.router.wants_reply(event)
         item = InboxItem(
@@ -527,7 +503,7 @@ class SuiteApp:
                          source.value, f"{type(exc).__name__}: {exc}")
             response = WebResponse.text("store unavailable: the callback was not recorded", status=503)
             self._observe(source, event, item.queue, "store_error", "", since)
-            return self._error_response(request, exc, response)
+            return answer_error(self.error_handler, request, exc, response)
         _log_recorded(self.config.name, source, event, recorded)
         if not recorded:
             self._observe(source, event, item.queue, "duplicate", item.id, since)
@@ -660,6 +636,18 @@ class SuiteApp:
             if self.refresher is not None:
                 self.refresher.start()
 
+    def autostart(self) -> None:
+        """``start()``, unless the app was made with ``start_worker=False`` or has auto-started before:
+        what entering ``with``, the ASGI lifespan startup and the first request this app serves call
+        (WSGI servers have no lifespan). After ``stop()``, only an explicit ``start()`` starts again."""
+        if not self._auto_start:
+            return
+        with self._start_lock:
+            if self._autostarted:
+                return
+            self._autostarted = True
+        self.start()
+
     def stop(self) -> None:
         """Stop the background threads (what a lifespan shutdown does); ``start()`` may follow."""
         with self._start_lock:
@@ -685,8 +673,7 @@ class SuiteApp:
         self.close()
 
     def __enter__(self) -> SuiteApp:
-        if self._auto_start:  # start_worker=False: the caller drives processing (process_pending())
-            self.start()
+        self.autostart()  # start_worker=False: the caller drives processing (process_pending(), start())
         return self
 
     def __exit__(
@@ -701,16 +688,16 @@ class SuiteApp:
         )
 
 
+show_options(SuiteApp.from_env.__func__, SuiteApp.__init__)  # type: ignore[attr-defined]
+show_options(SuiteApp.from_toml.__func__, SuiteApp.__init__)  # type: ignore[attr-defined]
+
+
 def _method_not_allowed(allowed: str) -> WebResponse:
     response = WebResponse.text("method not allowed", status=405)
     response.headers["allow"] = allowed
     return response
 
 
-_CONSTRUCTOR_OPTIONS = (
-    "store", "clock", "transport", "async_transport", "start_worker", "warm_tokens", "interceptor", "error_handler",
-    "delivery", "reply_deadline",
-)
 # Events the lifecycle itself checks against the registry (and waits for, or ignores when stale).
 _LIFECYCLE_EVENTS = (CreateAuthEvent, ResetPermanentCodeEvent, ChangeAuthEvent, CancelAuthEvent)
 

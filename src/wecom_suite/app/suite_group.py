@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
 
-from ..clock import Clock
+from typing_extensions import Unpack
+
 from ..stores.store import Store
 from ..web.asgi import ASGIAdapter
 from ..web.request import WebRequest
@@ -15,6 +15,7 @@ from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .config import SuiteConfig, check_distinct, load_configs, open_configured_store, reveal
 from .operator_routes import metrics_response
+from .options import AppOptions, GroupOptions, show_options, split_settings
 from .paths import METRICS_PATH
 from .suite_app import SuiteApp
 
@@ -45,28 +46,29 @@ class SuiteGroup:
         self._stores: list[Store] = []
 
     @classmethod
-    def from_configs(cls, configs: Sequence[SuiteConfig], *, clock: Clock | None = None, **options: Any) -> SuiteGroup:
-        """One app per config; suites whose store URLs are equal share one store connection."""
+    def from_configs(cls, configs: Sequence[SuiteConfig], **options: Unpack[AppOptions]) -> SuiteGroup:
+        """One app per config, each built with ``options`` (``SuiteApp``'s objects: ``clock``, ``transport``,
+        ``start_worker``, ...); suites whose store URLs are equal share one store connection."""
+        clock = options.get("clock")
         stores: dict[str, Store] = {}
+        apps = []
         for config in configs:
             key = f"{reveal(config.store_url)}\n{reveal(config.cache_url) if config.cache_url else ''}"
             if key not in stores:
                 stores[key] = open_configured_store(config, clock)
-        group = cls([
-            SuiteApp(
-                c,
-                store=stores[f"{reveal(c.store_url)}\n{reveal(c.cache_url) if c.cache_url else ''}"],
-                clock=clock,
-                **options,
-            )
-            for c in configs
-        ])
+            apps.append(SuiteApp(config, store=stores[key], **options))
+        group = cls(apps)
         group._stores = list(stores.values())
         return group
 
     @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], **options: Any) -> SuiteGroup:
-        return cls.from_configs(load_configs(path), **options)
+    def from_toml(
+        cls, path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None, **options: Unpack[GroupOptions]
+    ) -> SuiteGroup:
+        """Every suite of a TOML file; ``WECOM_*`` variables of ``env`` (default ``os.environ``) and keyword
+        settings win over the file, for every suite. Takes ``from_configs``'s options too."""
+        settings, objects = split_settings(options)
+        return cls.from_configs(load_configs(path, env=env, overrides=settings), **objects)
 
     def system_event_app(self, provider_corp_id: str) -> SuiteApp:
         """The suite whose handlers get the system events of provider ``provider_corp_id``."""
@@ -110,6 +112,11 @@ class SuiteGroup:
         for app in self.apps:
             app.start()
 
+    def autostart(self) -> None:
+        """Each app's ``autostart()`` (the ASGI lifespan's, ``with``'s): apps made with start_worker=False stay."""
+        for app in self.apps:
+            app.autostart()
+
     def stop(self) -> None:
         for app in self.apps:
             app.stop()
@@ -121,11 +128,14 @@ class SuiteGroup:
             store.close()
 
     def __enter__(self) -> SuiteGroup:
-        for app in self.apps:
-            app.__enter__()
+        self.autostart()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+show_options(SuiteGroup.from_configs.__func__, SuiteApp.__init__, leave_out=(*SuiteConfig.model_fields, "store"))  # type: ignore[attr-defined]
+show_options(SuiteGroup.from_toml.__func__, SuiteApp.__init__, leave_out=("store",))  # type: ignore[attr-defined]

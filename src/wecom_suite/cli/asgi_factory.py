@@ -19,7 +19,6 @@ __all__ = ["create_asgi"]
 
 CONFIG_ENV = "WECOM_SUITE_CONFIG"
 SUITE_ENV = "WECOM_SUITE_SELECT"
-WARM_TOKENS_ENV = "WECOM_WARM_TOKENS"
 
 
 def create_asgi() -> Any:
@@ -31,8 +30,7 @@ def create_asgi() -> Any:
     if chosen:
         configs = [c for c in configs if chosen in (c.name, c.suite_id)]
     register_config_secrets(configs)
-    warm = os.environ.get(WARM_TOKENS_ENV, "").lower() in {"1", "true", "yes"}
     metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
-    group = SuiteGroup.from_configs(configs, warm_tokens=warm)
+    group = SuiteGroup.from_configs(configs)  # every setting (warm_tokens too) is in the configs
     group.start()  # each worker process processes its inbox from the start, not from its first request
     return group.asgi()

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..errors import WeComSuiteError
+from ..errors import ConfigError, WeComSuiteError
 from .common_options import add_common_options, common_params
 from .inbox_commands import inbox
 from .inspect_commands import corps, ticket, token
@@ -31,8 +31,16 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ConfigError as exc:  # one line per problem, as docs/configuration.md shows
+            raise click.ClickException(_lines(exc)) from None
         except WeComSuiteError as exc:
             raise click.ClickException(" ".join(str(exc).split())) from None
+
+
+def _lines(exc: ConfigError) -> str:
+    """The error's report with each line's inner whitespace folded, its indentation and line breaks kept."""
+    lines = str(exc).splitlines() or [""]
+    return "\n".join(line[: len(line) - len(line.lstrip())] + " ".join(line.split()) for line in lines)
 
 
 @click.group(

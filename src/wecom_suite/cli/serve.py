@@ -11,7 +11,7 @@ from ..app.config import SuiteConfig, reveal
 from ..app.pages import TEMPLATE_DIR_ENV
 from ..app.paths import console_urls
 from ..app.suite_group import SuiteGroup
-from .asgi_factory import CONFIG_ENV, SUITE_ENV, WARM_TOKENS_ENV
+from .asgi_factory import CONFIG_ENV, SUITE_ENV
 from .listening import bind_listening_socket, run_workers
 from .loading import load_all
 from .log_setup import (
@@ -23,6 +23,8 @@ from .log_setup import (
     register_config_secrets,
 )
 from .store_check import check_store
+
+WARM_TOKENS_ENV = "WECOM_WARM_TOKENS"  # serve --warm-tokens sets the warm_tokens setting's variable
 
 __all__ = ["check_stores", "print_summary", "serve"]
 
@@ -65,7 +67,8 @@ def check_stores(configs: list[SuiteConfig]) -> None:
 @click.option(
     "--warm-tokens",
     is_flag=True,
-    help="Refresh the suite token and every active company's token in the background before they expire.",
+    help="Refresh the suite token and every active company's token in the background before they expire"
+    " (the warm_tokens setting, WECOM_WARM_TOKENS=1, for every suite).",
 )
 @click.option("--metrics/--no-metrics", "metrics_on", default=True, show_default=True,
               help="Serve Prometheus metrics at /metrics (docs/operations-console.md).")
@@ -88,6 +91,8 @@ def serve(
     template_dir: str | None,
 ) -> None:
     """Run the suite service (callbacks, install flow) with uvicorn."""
+    if warm_tokens:  # the setting's variable: this process and every worker process read it with the rest
+        os.environ[WARM_TOKENS_ENV] = "1"
     configs = load_all(ctx)
     check_stores(configs)  # a store nobody can use: one line now, not a traceback a second later
     if check:
@@ -121,7 +126,7 @@ def serve(
     if workers == 1:
         if metrics_on:
             metrics.enable()
-        group = SuiteGroup.from_configs(configs, warm_tokens=warm_tokens)
+        group = SuiteGroup.from_configs(configs)
         group.start()  # what a previous process left in the inbox is processed now, not at the first request
         try:
             config = uvicorn.Config(group.asgi(), **common)  # type: ignore[arg-type]
@@ -137,8 +142,6 @@ def serve(
         os.environ[CONFIG_ENV] = os.path.abspath(ctx.obj["config_path"])
     if ctx.obj.get("suite_name"):
         os.environ[SUITE_ENV] = ctx.obj["suite_name"]
-    if warm_tokens:
-        os.environ[WARM_TOKENS_ENV] = "1"
     cleanup = metrics.prepare_multiprocess(workers) if metrics_on else (lambda: None)  # before the workers start
     config = uvicorn.Config(
         "wecom_suite.cli.asgi_factory:create_asgi",

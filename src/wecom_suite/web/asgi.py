@@ -34,7 +34,8 @@ class ASGIAdapter:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
-                    start = getattr(self.handler, "start", None)  # a SuiteApp's workers start with the server
+                    # A SuiteApp's (or SuiteGroup's) workers start with the server, unless start_worker=False.
+                    start = getattr(self.handler, "autostart", None) or getattr(self.handler, "start", None)
                     if callable(start):
                         await anyio.to_thread.run_sync(start)
                     await send({"type": "lifespan.startup.complete"})

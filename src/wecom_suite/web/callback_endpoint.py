@@ -23,7 +23,7 @@ from ..errors import CallbackError
 from .request import WebRequest
 from .response import WebResponse
 
-__all__ = ["CallbackEndpoint", "ErrorHandler", "Interceptor", "callback_error_response"]
+__all__ = ["CallbackEndpoint", "ErrorHandler", "Interceptor", "answer_error", "callback_error_response", "intercept"]
 
 logger = logging.getLogger("wecom_suite.callback")
 
@@ -39,6 +39,27 @@ def callback_error_response(exc: CallbackError) -> WebResponse:
     response = WebResponse.text(f"{exc.reason.value}: {exc.detail}" if exc.detail else exc.reason.value, 400)
     response.headers["x-wecom-callback-reason"] = exc.reason.value
     return response
+
+
+def intercept(interceptor: Interceptor | None, request: WebRequest) -> WebResponse | None:
+    """The interceptor's response, if there is one and it gives one (then nothing else runs)."""
+    return None if interceptor is None else interceptor(request)
+
+
+def answer_error(
+    error_handler: ErrorHandler | None, request: WebRequest, exc: Exception, ours: WebResponse
+) -> WebResponse:
+    """The error handler's response if it gives one, else ``ours``. A handler that raises is logged and
+    changes nothing: the caller's status (400, 500, 503) is what WeCom must see. The one fallback of both
+    ``CallbackEndpoint`` and ``SuiteApp``."""
+    if error_handler is None:
+        return ours
+    try:
+        theirs = error_handler(request, exc)
+    except Exception:
+        logger.exception("the callback error handler raised; answering as if it were not set")
+        return ours
+    return ours if theirs is None else theirs
 
 
 class CallbackEndpoint:
@@ -60,10 +81,9 @@ class CallbackEndpoint:
         self.interceptor = interceptor
 
     def handle(self, request: WebRequest) -> WebResponse:
-        if self.interceptor is not None:
-            intercepted = self.interceptor(request)
-            if intercepted is not None:
-                return intercepted
+        intercepted = intercept(self.interceptor, request)
+        if intercepted is not None:
+            return intercepted
         if request.method not in ("GET", "POST"):
             return WebResponse(405, b"method not allowed", {"allow": "GET, POST", "content-type": "text/plain"})
         try:
@@ -74,16 +94,15 @@ class CallbackEndpoint:
             logger.warning(
                 "callback rejected: %s (%s %s from %s)", exc, request.method, request.path, request.remote_addr or "?"
             )
-            return self._on_error(request, exc) or callback_error_response(exc)
+            return answer_error(self.error_handler, request, exc, callback_error_response(exc))
         try:
             outcome, reply = dispatch_once(self.receiver, self.router, ctx, duplicate_wait=self.duplicate_wait)
         except Exception as exc:
             logger.exception(
-                "callback handler for %r failed; answering 500 so that WeCom delivers it again", ctx.info_type
+                "callback handler for %r failed; answering 500 (WeCom does not deliver it again)", ctx.info_type
             )
-            return self._on_error(request, exc) or WebResponse.text(
-                f"handler failed ({type(exc).__name__}); the callback was not recorded", 500
-            )
+            failed = WebResponse.text(f"handler failed ({type(exc).__name__}); the callback was not recorded", 500)
+            return answer_error(self.error_handler, request, exc, failed)
         if outcome is DeliveryOutcome.PENDING:
             logger.info("copy of callback %s arrived while the first is unfinished; asking for redelivery",
                         ctx.digest[:12])
@@ -94,12 +113,3 @@ class CallbackEndpoint:
         if reply is None:
             return WebResponse.text("success")
         return WebResponse.xml(self.receiver.encrypt_reply(reply, ctx.receive_id, nonce=ctx.nonce))
-
-    def _on_error(self, request: WebRequest, exc: Exception) -> WebResponse | None:
-        if self.error_handler is None:
-            return None
-        try:
-            return self.error_handler(request, exc)
-        except Exception:
-            logger.exception("the callback error handler itself failed; using the default response")
-            return None

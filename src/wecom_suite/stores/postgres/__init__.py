@@ -46,7 +46,6 @@ class PostgresStore(Store):
                 f"cannot reach PostgreSQL at {redact_store_url(url)}: {exc}",
                 hint="check the host, port, database name and credentials in the store URL, and that the server runs",
             ) from None
-        db.open()
         self.db = db
         super().__init__(
             tickets=PostgresTickets(db, clock),

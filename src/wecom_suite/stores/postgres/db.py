@@ -9,12 +9,13 @@ on SQLAlchemy, spent four per call (pre-ping, BEGIN, statement, ROLLBACK): a col
 took 2.5 ms there and 0.27 ms here, on the same loaded box. The price: the SQL is
 PostgreSQL's own, so MySQL/MariaDB are not supported by this backend (docs/deployment.md).
 
-Pool: every call borrows one connection for one statement (a claim: one short transaction), so a
-process needs about as many connections as threads calling the store at the same moment. At most
-``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when idle; a thread that
-finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets ``psycopg_pool.PoolTimeout``.
-Each process (each ``--workers`` worker) has its own pool, so ``workers * pool_size`` (plus CLI and
-cron processes) must stay under the server's ``max_connections`` (100 by default).
+Pool: opened by the first call, not by the constructor (opening starts psycopg_pool's threads, and
+opening a store must start none). Every call borrows one connection for one statement (a claim: one
+short transaction), so a process needs about as many connections as threads calling the store at the
+same moment. At most ``pool_size`` (default :data:`DEFAULT_POOL_SIZE`) per process, one kept open when
+idle; a thread that finds them all busy waits up to :data:`POOL_TIMEOUT` seconds, then gets
+``psycopg_pool.PoolTimeout``. Each process (each ``--workers`` worker) has its own pool, so
+``workers * pool_size`` (plus CLI and cron processes) must stay under the server's ``max_connections`` (100 by default).
 
 Connections are not pinged on loan (that would double every call's round trips): after a database
 restart the first call on a dead connection fails with ``psycopg.OperationalError``, the pool then
@@ -25,12 +26,13 @@ caller's own retry (WeCom's re-delivery, the inbox worker's next claim) carries 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolClosed
 
 from ...errors.config import ConfigError
 
@@ -82,18 +84,29 @@ class Database:
         self.conninfo, ours = conninfo(url)
         self.pool_size = _pool_size(ours, pool_size)
         self.pool: ConnectionPool[Connection] | None = None
+        self._pool_lock = threading.Lock()
+        self._closed = False
 
-    def open(self) -> None:
-        """Start the pool (its first connection is made in the background)."""
-        self.pool = ConnectionPool(
-            self.conninfo,
-            min_size=1,
-            max_size=self.pool_size,
-            kwargs={"autocommit": True},
-            timeout=POOL_TIMEOUT,
-            name="wecom-suite",
-            open=True,
-        )
+    def _open_pool(self) -> ConnectionPool[Connection]:
+        """The pool, opened on first use (psycopg_pool's open starts its worker threads, so opening a store,
+        or constructing a ``SuiteApp``, starts none); thread-safe, one pool however many threads ask."""
+        pool = self.pool
+        if pool is not None:
+            return pool
+        with self._pool_lock:
+            if self._closed:
+                raise PoolClosed("the store is closed")
+            if self.pool is None:
+                self.pool = ConnectionPool(
+                    self.conninfo,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    kwargs={"autocommit": True},
+                    timeout=POOL_TIMEOUT,
+                    name="wecom-suite",
+                    open=True,
+                )
+            return self.pool
 
     def connect(self) -> Connection:
         """A connection of its own, outside the pool (schema creation)."""
@@ -102,12 +115,12 @@ class Database:
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         """A pooled connection in autocommit: each statement is its own transaction."""
-        assert self.pool is not None, "Database.open() first"
+        pool = self._open_pool()
         try:
-            with self.pool.connection() as conn:
+            with pool.connection() as conn:
                 yield conn
         except psycopg.OperationalError:
-            self.pool.check()  # drop every other dead connection now, not one failed call at a time
+            pool.check()  # drop every other dead connection now, not one failed call at a time
             raise
 
     @contextlib.contextmanager
@@ -129,5 +142,8 @@ class Database:
             return conn.execute(sql, params).rowcount
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        with self._pool_lock:
+            self._closed = True
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()

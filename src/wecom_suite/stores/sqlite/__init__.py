@@ -39,7 +39,7 @@ class SQLiteStore(Store):
         self.path = Path(path)
         db = Database(self.path, busy_timeout=busy_timeout)
         try:
-            db.write(lambda conn: ensure_schema(conn, self.path))
+            db.prepare(lambda conn: ensure_schema(conn, self.path))
         except BaseException:
             db.close()
             raise

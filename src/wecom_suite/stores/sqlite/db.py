@@ -15,6 +15,9 @@ fsync). Group commit is what keeps FULL cheap: one fsync per group, not per writ
 0.1 used, fsyncs only at checkpoints: a returned write survives the process crashing, but an OS crash or
 power loss can undo the last commits, callbacks WeCom was already told ``success`` for.)
 
+The writer thread starts with the first write, so opening a store (constructing a ``SuiteApp``) starts
+no thread; a forked child that writes starts its own writer (the parent's thread does not exist there).
+
 Reads. Each thread (and each forked child) opens its own connection; WAL lets them read beside the
 writer and see every committed write.
 """
@@ -85,11 +88,11 @@ class _Writer:
         except BaseException:
             self._conn.close()
             raise
-        self._thread = threading.Thread(target=self._run, name=f"sqlite-writer:{path.name}", daemon=True)
-        self._thread.start()
+        # Started by the first write, not here: opening a store (constructing a SuiteApp) starts no thread.
+        self._thread: threading.Thread | None = None
 
     def submit(self, fn: Write) -> Future[Any]:
-        if threading.current_thread() is self._thread:
+        if self._thread is not None and threading.current_thread() is self._thread:
             raise StoreError(
                 "a store write was started from inside another write", hint="this is a bug in wecom-suite: report it"
             )
@@ -97,17 +100,41 @@ class _Writer:
         with self._lock:
             if self._stopped:
                 raise RuntimeError("writer stopped")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"sqlite-writer:{self.path.name}", daemon=True)
+                self._thread.start()
             self._queue.put(job)
         return job.future
+
+    def run_alone(self, fn: Write) -> Any:
+        """Run ``fn`` in a transaction of its own and return its result: on the calling thread while the
+        writer thread has not started (the schema check at open, which must not start a thread), else
+        queued like any write."""
+        with self._lock:
+            if self._thread is None and not self._stopped:
+                job = _Job(fn)
+                self._commit([job])  # the lock keeps submit() (and so the thread) out meanwhile
+                return job.future.result()
+        return self.submit(fn).result()
+
+    @property
+    def running(self) -> bool:
+        """Whether the writer thread has been started (by the first write) and not stopped yet."""
+        return self._thread is not None and not self._stopped
 
     def stop(self) -> None:
         with self._lock:
             if self._stopped:
                 return
             self._stopped = True
+            thread = self._thread
+            if thread is None:  # never written through: no thread to stop, only the connection to close
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                return
             self._queue.put(None)
-        if self._thread is not threading.current_thread():
-            self._thread.join()
+        if thread is not threading.current_thread():
+            thread.join()
 
     def _run(self) -> None:
         try:
@@ -309,6 +336,17 @@ class Database:
             raise self._closed_error() from None
         try:
             result: T = future.result()
+        except sqlite3.Error as exc:
+            raise self.failed(exc) from exc
+        return result
+
+    def prepare(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Like :meth:`write`, without starting the writer thread when it is not running yet: for the
+        schema check at open (opening a store starts no thread)."""
+        try:
+            result: T = self._current_writer().run_alone(fn)
+        except RuntimeError:
+            raise self._closed_error() from None
         except sqlite3.Error as exc:
             raise self.failed(exc) from exc
         return result
