@@ -3,13 +3,16 @@ the secret value types (the uvicorn server thread, which serves over loopback: t
 
 from __future__ import annotations
 
+import ast
 import copy
 import pickle
 import pprint
 import threading
+from pathlib import Path
 
 import pytest
 
+import wecom_suite
 from wecom_suite.background import BackgroundLoop
 from wecom_suite.backoff import Backoff
 from wecom_suite.flow import Pause, run
@@ -92,6 +95,25 @@ def test_background_loop_wake_runs_the_next_pass_now() -> None:
         assert woke.wait(10)
     finally:
         loop.stop(timeout=10)
+
+
+# Threads that are not a "pass, then wait" loop: uvicorn's server thread, the SQLite writer (one thread owns
+# the connection and takes writes from a queue), and the store contract's deliberate contention threads.
+_OWN_THREADS = {"background.py", "serving.py", "stores/sqlite/db.py", "testing/store_contract.py"}
+
+
+def test_background_work_runs_on_the_one_background_loop() -> None:
+    """No module starts its own daemon loop beside BackgroundLoop (the sandbox once had two)."""
+    root = Path(wecom_suite.__file__).parent
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if name in _OWN_THREADS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in {"threading.Thread", "Thread"}:
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
 
 
 # -- redact_store_url ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from ...background import BackgroundLoop
 from ...clock import Clock
 from ...redaction import redact_url
 from ..settings import SandboxSettings
@@ -162,7 +163,7 @@ class CallbackPusher:
         self.log = PushLog()
         self._http = httpx.Client(timeout=timeout, trust_env=False)
         self._queue: queue.Queue[Delivery | None] | None = queue.Queue() if background else None
-        self._worker: threading.Thread | None = None  # started with the first background delivery
+        self._worker: BackgroundLoop | None = None  # started with the first background delivery
 
     def begin_close(self) -> None:
         """Stop retrying and waiting: deliveries in progress give up after their current attempt."""
@@ -172,7 +173,7 @@ class CallbackPusher:
         self.begin_close()
         if self._queue is not None and self._worker is not None:
             self._queue.put(None)
-            self._worker.join(timeout=30)
+            self._worker.stop(timeout=30)
         self._http.close()
 
     def forget_verifications(self) -> None:
@@ -188,7 +189,7 @@ class CallbackPusher:
         if self._queue is not None:
             with self._lock:
                 if self._worker is None:
-                    self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
+                    self._worker = BackgroundLoop("wecom-sandbox-pusher", self._deliver_queued, error_wait=0.0)
                     self._worker.start()
             self._queue.put(delivery)
         else:
@@ -201,13 +202,14 @@ class CallbackPusher:
             return self.auth_timeout
         return self.timeout
 
-    def _work(self) -> None:
+    def _deliver_queued(self) -> float:
+        """The background worker's pass: deliver in order until close() queues its end marker, then wait
+        (the returned hour) for close() to stop the loop. A pass that fails is logged and the next one
+        goes on with the queue."""
         assert self._queue is not None
-        while True:
-            delivery = self._queue.get()
-            if delivery is None:
-                return
+        while (delivery := self._queue.get()) is not None:
             self._run(delivery)
+        return 3600.0
 
     def _run(self, delivery: Delivery) -> None:
         try:
