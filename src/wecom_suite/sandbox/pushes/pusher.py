@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,9 @@ import httpx
 
 from ...background import BackgroundLoop
 from ...clock import Clock
+from ...errors import CallbackError
 from ...redaction import redact_url
+from ...xml import parse_xml
 from ..settings import SandboxSettings
 from .callback_sealing import SealedCallback, seal_post, seal_verification
 
@@ -40,13 +41,14 @@ AUTHORISATION_INFO_TYPES = frozenset(
 1000 ms" for the four authorisation notices; suite_ticket is held to it too (a handler that only stores
 the ticket has no reason to be slower, and a strict emulator catches a slow one before WeCom does)."""
 
-_INFO_TYPE = re.compile(r"<InfoType>\s*(?:<!\[CDATA\[)?\s*([A-Za-z0-9_]+)")
-
-
 def info_type_of(plaintext: str) -> str:
-    """The ``InfoType`` of a plaintext callback (``""`` for data events, which have none)."""
-    match = _INFO_TYPE.search(plaintext)
-    return match.group(1) if match else ""
+    """The ``InfoType`` of a plaintext callback (``""`` for data events, which have none, and for a
+    document that does not parse: a fault test's deliberate garbage)."""
+    try:
+        value = parse_xml(plaintext).get("InfoType", "")
+    except CallbackError:
+        return ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 @dataclass
