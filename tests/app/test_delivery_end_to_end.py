@@ -10,7 +10,7 @@ from tests.app.suite_world import START, World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import ItemState, open_store
-from wecom_suite.tokens.keys import corp_token_key
+from wecom_suite.stores.token_keys import corp_token_key
 
 
 def installed(world: World) -> World:

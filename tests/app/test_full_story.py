@@ -14,7 +14,7 @@ from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState
 from wecom_suite.stores.redis import RedisStore
 from wecom_suite.stores.sqlite import SQLiteStore
-from wecom_suite.tokens.keys import corp_token_key
+from wecom_suite.stores.token_keys import corp_token_key
 
 
 def install_through_pages(world: World, http: httpx.Client, *, follow_redirect: bool = True) -> httpx.Response:

@@ -14,7 +14,7 @@ from wecom_suite.stores import ItemState, MemoryStore
 from wecom_suite.stores import sealed as sealed_module
 from wecom_suite.stores.sealed import SealedCompanies, seal_store
 from wecom_suite.stores.sealing import Sealer, key_id_of
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 
 KEY = "app-test-secret-key-0123456789abcdef0123456789"  # a test key, not a secret
 

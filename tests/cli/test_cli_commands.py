@@ -13,7 +13,7 @@ from wecom_suite.cli.main import cli
 from wecom_suite.crypto import decode_encoding_aes_key, generate_encoding_aes_key
 from wecom_suite.stores.records import CompanyRecord, CompanyState, StoredToken, SuiteTicket
 from wecom_suite.stores.sqlite import SQLiteStore
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 
 SUITE = "wwclisuite0000001"
 SECRET = "cli-suite-secret-0123456789abcdef"

@@ -12,8 +12,8 @@ from ..errors import CompanyNotFound, ConfigError
 from ..redaction import redact, redact_url
 from ..stores.client_store import ClientStore
 from ..stores.records import CompanyRecord
+from ..stores.token_keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.grant import TokenGrant
-from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.policy import RefreshPolicy
 from .corp_calls import CorpCalls
 from .endpoint_spec import ApiCall, TokenKind, TokenRef
