@@ -130,11 +130,25 @@ def test_background_work_runs_on_the_one_background_loop() -> None:
         ("sqlite:///./data@home.db", "sqlite:///./data@home.db"),  # an @ in the path is not a password
         ("memory://", "memory://"),
         ("not a url", "not a url"),
+        # a password written raw: it ends at the last "@" before the host, whatever it holds
+        ("redis://user:hun/ter2@host", "redis://user:***@host"),
+        ("redis://user:hun@ter/2@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://user:hun:ter2@host/0", "redis://user:***@host/0"),
+        ("redis://user:hun?ter2@host:6379/0?db=1", "redis://user:***@host:6379/0?db=1"),
+        ("postgresql://u:hun/ter@2@h:5432/db?sslmode=require", "postgresql://u:***@h:5432/db?sslmode=require"),
+        # password-like query parameters, whatever the driver calls them
+        (
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=hunter2&application_name=a@b",
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=***&application_name=a@b",
+        ),
+        ("postgresql://h/db?user=u&PASSWORD=hunter2", "postgresql://h/db?user=u&PASSWORD=***"),
+        ("redis://h/0?db_passwd=hunter2&auth_token=hunter2x", "redis://h/0?db_passwd=***&auth_token=***"),
     ],
 )
 def test_redact_store_url(url: str, shown: str) -> None:
     assert redact_store_url(url) == shown
     assert "hunter2" not in redact_store_url(url)
+    assert "ter" not in redact_store_url(url).replace("postgresql", "")  # no piece of a raw password either
 
 
 # -- flows --------------------------------------------------------------------------------------------
