@@ -193,6 +193,7 @@ def test_token_fetch_asks_the_sandbox_once_then_reads_the_cache(tmp_path: Path) 
     from wecom_suite.clock import SystemClock
     from wecom_suite.sandbox import Sandbox
 
+    # Its own Sandbox: the CLI runs in another process, on real time.
     with Sandbox(clock=SystemClock(), ticket_interval=None, background_pushes=False) as sandbox:
         s = sandbox.settings
         db = tmp_path / "fetch.db"

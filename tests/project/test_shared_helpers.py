@@ -1,5 +1,5 @@
 """The helpers every layer shares, tested once: backoff, the background loop, the store-URL redactor, flows,
-the secret value types (the uvicorn server thread, which serves over loopback: test_serving.py)."""
+the secret value types (the uvicorn server thread, which serves over loopback: tests/test_serving.py)."""
 
 from __future__ import annotations
 
