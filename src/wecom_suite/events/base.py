@@ -125,7 +125,7 @@ register_corp's ``ContactSync/AccessToken`` and customer_acquisition's ``ChatKey
 they are :class:`~wecom_suite.redaction.SecretText`; a new event with a credential adds its element here."""
 
 
-def seal_secret_fields(value: XmlValue, secret: bool = False) -> XmlValue:
+def _sealed(value: XmlValue, secret: bool = False) -> XmlValue:
     """``value`` with every credential leaf (under a :data:`SECRET_FIELDS` element, repeated or nested
     too) as ``SecretText``: a copy of the dicts and lists on the way to one, the very same object when
     there is none (the common case).
@@ -143,11 +143,16 @@ def seal_secret_fields(value: XmlValue, secret: bool = False) -> XmlValue:
             if isinstance(child, str):  # the common leaf, without a call
                 if hidden:
                     changed[tag] = cast(str, SecretText(child))
-            elif (sealed := seal_secret_fields(child, hidden)) is not child:
+            elif (sealed := _sealed(child, hidden)) is not child:
                 changed[tag] = sealed
         return {**value, **changed} if changed else value
-    items = [seal_secret_fields(child, secret) for child in value]
+    items = [_sealed(child, secret) for child in value]
     return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
+
+
+seal_secret_fields = _sealed
+"""The same walk for other readers of a document (``wecom-suite inbox show``): ``value`` with every
+:data:`SECRET_FIELDS` leaf a ``SecretText``."""
 
 
 class Event:
@@ -196,7 +201,7 @@ class Event:
         for attr, tag, convert in self._ALL_FIELDS:
             setattr(self, attr, convert(get(tag)))
         # After the fields, which are read from the document as sent; a copy: the caller's dict stays as it is.
-        self.raw = cast(XmlDict, seal_secret_fields(raw))
+        self.raw = cast(XmlDict, _sealed(raw))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
