@@ -60,7 +60,8 @@ FAST_TESTS := tests/crypto tests/xml tests/events tests/callback tests/web/test_
   tests/tokens/test_token_manager.py tests/tokens/test_async_token_manager.py tests/tokens/test_token_refresher.py \
   tests/api/test_call_flow.py tests/api/test_errors_models_urls.py tests/api/test_login_urls.py \
   tests/api/test_client_parity.py tests/stores/test_store_contract.py tests/stores/test_store_model.py \
-  tests/project/test_public_api.py tests/project/test_shared_helpers.py
+  tests/project/test_public_api.py tests/project/test_shared_helpers.py tests/project/test_layers.py \
+  tests/stores/test_store_parts.py
 test-fast: venv
 	$(VENV)/bin/pytest -q $(FAST_TESTS) -k "not redis and not sqlite and not postgres"
 

@@ -4,8 +4,9 @@ Every hook below is one call placed where the thing happens (callback receipt, i
 answer, token refresh); while metrics are off each returns at once and ``prometheus_client`` is not
 even imported. :func:`enable` turns them on for the whole process; :func:`render` is what
 ``GET /metrics`` serves. Store-backed gauges (inbox depth, oldest pending age, dead letters,
-suite_ticket age) are read from the store of every live :class:`~wecom_suite.app.suite_app.SuiteApp`
-at scrape time, so they are right whichever process (or host) did the work.
+suite_ticket age) are read from the store of every live app (:class:`WatchedApp`: a ``SuiteApp``) at
+scrape time, so they are right whichever process (or host) did the work. The module sits above the stores
+and below the layers that report to it (tokens, api, app): callers hand it plain labels.
 
 Several worker processes (``serve --workers N``, gunicorn): set ``PROMETHEUS_MULTIPROC_DIR`` to an
 empty directory *before* the processes start (``serve`` does this itself, see
@@ -15,7 +16,6 @@ scrape adds up all processes. Names and labels: docs/operations-console.md.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,17 +24,19 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     from prometheus_client import CollectorRegistry, Counter, Histogram
     from prometheus_client.core import Metric
 
-    from .app.suite_app import SuiteApp
+    from .clock import Clock
+    from .stores.store import Store
 
 __all__ = [
     "METRICS_ENV",
     "MULTIPROC_ENV",
+    "WatchedApp",
     "api_answer",
     "callback_answered",
     "disable",
@@ -72,9 +74,30 @@ class _Metrics:
     api_seconds: Histogram
 
 
+class _Names(Protocol):
+    @property
+    def suite_id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class WatchedApp(Protocol):
+    """What the store gauges read from a live app (a ``SuiteApp``): its suite id and name, clock and store."""
+
+    @property
+    def config(self) -> _Names: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def store(self) -> Store: ...
+
+
 _active: _Metrics | None = None
 _lock = threading.Lock()
-_apps: weakref.WeakSet[SuiteApp] = weakref.WeakSet()
+_apps: weakref.WeakSet[WatchedApp] = weakref.WeakSet()
 
 
 def enabled() -> bool:
@@ -123,12 +146,12 @@ def prepare_multiprocess(workers: int) -> Callable[[], None]:
     return lambda: shutil.rmtree(made, ignore_errors=True)
 
 
-def watch(app: SuiteApp) -> None:
+def watch(app: WatchedApp) -> None:
     """Count ``app``'s inbox and suite_ticket in the store gauges until it is closed (cheap; every app does)."""
     _apps.add(app)
 
 
-def unwatch(app: SuiteApp) -> None:
+def unwatch(app: WatchedApp) -> None:
     _apps.discard(app)
 
 
@@ -170,35 +193,15 @@ def token_refreshed(key: str, outcome: str) -> None:
     m.token_refreshes.labels(key.split(":", 1)[0], outcome).inc()
 
 
-def api_answer(endpoint: str, answer: Any, decision: Any, since: float) -> None:
-    """One send of an API call was judged: counted by endpoint and errcode (``0``, ``40014``, ``http_502``,
-    ``transport``, ``malformed``), its latency observed."""
+def api_answer(endpoint: str, outcome: str, since: float) -> None:
+    """One send of an API call was judged: counted by endpoint and outcome (the errcode ``0``, ``40014``, or
+    ``http_502``, ``transport``, ``malformed``: ``api.decision.outcome_label``), its latency observed."""
     m = _active
     if m is None:
         return
-    m.api_calls.labels(endpoint, _errcode_label(answer, decision)).inc()
+    m.api_calls.labels(endpoint, outcome).inc()
     if since:
         m.api_seconds.labels(endpoint).observe(time.perf_counter() - since)
-
-
-def _errcode_label(answer: Any, decision: Any) -> str:
-    from .api.decision import Finish
-    from .api.transport_outcome import TransportFailure
-
-    if isinstance(answer, TransportFailure):
-        return "transport"
-    if answer.status != 200:
-        return f"http_{answer.status}"
-    if isinstance(decision, Finish):
-        return "0"
-    try:  # not a success: read WeCom's errcode again (rare, and only while metrics are on)
-        code = json.loads(answer.body).get("errcode")
-        return str(int(code))
-    except (ValueError, TypeError, AttributeError):
-        return "malformed"
-
-
-# -- scraping ---------------------------------------------------------------------------------------------
 
 
 def render() -> tuple[bytes, str]:
@@ -259,7 +262,7 @@ class _StoreCollector:
         yield from (pending, running, dead, oldest, ticket, up)
 
 
-def _live_apps() -> Iterable[SuiteApp]:
+def _live_apps() -> Iterable[WatchedApp]:
     return sorted(list(_apps), key=lambda app: app.config.name)
 
 

@@ -67,26 +67,33 @@ def redact_url(url: str) -> str:
     return _QUERY_RE.sub(lambda m: f"{m.group('key')}={redact(m.group('value'))}", url)
 
 
-_PASSWORD_PARAM_RE = re.compile(r"(?P<key>(?:^|[?&])password=)[^&#]*")
+# A query parameter whose name says it holds a password or another secret: ``password`` (redis-py),
+# ``sslpassword`` (libpq), ``db_passwd``, ``auth_token``, ...
+_SECRET_PARAM_RE = re.compile(r"(?P<key>(?:^|[?&])[^&=#]*(?:password|passwd|pwd|secret|token)[^&=#]*=)[^&#]*", re.I)
+# Where the query begins: a "?" followed by a name and "=" before any "@" (a "?" written raw inside a
+# password is followed by more of the password and then the "@" that ends it).
+_QUERY_START_RE = re.compile(r"\?[^@=]*=")
 
 
 def redact_store_url(url: str) -> str:
     """A store URL without its password: ``redis://user:pw@host:6379/0`` -> ``redis://user:***@host:6379/0``.
 
-    Only the authority's password (and a ``?password=`` query parameter, which redis-py also reads) is
-    hidden; the user name, host, path and other parameters stay, so the URL still says where the store is.
+    The password ends at the last ``@`` before the query (the host never holds an ``@``), so one written
+    raw with ``/``, ``@``, ``:`` or ``?`` in it is hidden whole; query parameters named like a password or
+    a secret (``password=`` for redis-py, ``sslpassword=`` for libpq, ...) are hidden too. The user name,
+    host, path and other parameters stay, so the URL still says where the store is.
     """
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
-    authority, slash, tail = rest.partition("/")
-    if "@" in authority:
-        userinfo, _, host = authority.rpartition("@")
+    query_at = match.start() if (match := _QUERY_START_RE.search(rest)) else len(rest)
+    head, query = rest[:query_at], rest[query_at:]
+    if not head.startswith("/"):  # sqlite:///path has no authority, and an "@" there is part of the path
+        userinfo, at, host = head.rpartition("@")
         user, colon, _password = userinfo.partition(":")
-        if colon:
-            authority = f"{user}:***@{host}"
-    tail = _PASSWORD_PARAM_RE.sub(r"\g<key>***", tail)
-    return f"{scheme}://{authority}{slash}{tail}"
+        if at and colon:
+            head = f"{user}:***@{host}"
+    return f"{scheme}://{head}{_SECRET_PARAM_RE.sub(lambda m: m.group('key') + '***', query)}"
 
 
 class SecretText:

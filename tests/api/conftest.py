@@ -1,11 +1,12 @@
-"""Fixtures for the API client tests: one ManualClock shared by the sandbox, the store and the
-client; a sandbox on a loopback port; a store holding a valid suite_ticket and one installed company;
-and the client under test in both flavours (``api`` is parametrized: sync and async)."""
+"""Fixtures for the API client tests: our ManualClock (``clock``: the store's and the client's) and WeCom's
+(the shipped ``wecom_sandbox_clock``), apart so a test can move one without the other; the shipped
+``wecom_sandbox``; a store holding a valid suite_ticket and one installed company; and the client under
+test in both flavours (``api`` is parametrized: sync and async)."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,8 +17,6 @@ from wecom_suite.api.retry_policy import API_BACKOFF
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.stores import CompanyRecord, MemoryStore, SuiteTicket
-
-START = 1_700_000_000.0
 
 
 @dataclass
@@ -38,15 +37,15 @@ class Sleeps:
 
 
 @pytest.fixture
-def wecom_clock() -> ManualClock:
-    """WeCom's (the sandbox's) clock: separate from ours, so a test can move one without the other."""
-    return ManualClock(START)
+def wecom_sandbox_options() -> dict[str, Any]:
+    """No suite_ticket schedule: these tests put the ticket in the store themselves."""
+    return {"ticket_interval": None}
 
 
 @pytest.fixture
-def sandbox(wecom_clock: ManualClock) -> Iterator[Sandbox]:
-    with Sandbox(clock=wecom_clock, ticket_interval=None) as box:
-        yield box
+def sandbox(wecom_sandbox: Sandbox) -> Sandbox:
+    """The shipped ``wecom_sandbox``, on its own clock (``wecom_sandbox_clock``)."""
+    return wecom_sandbox
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ class WeCom:
 
 @pytest.fixture(scope="module")
 def wecoms() -> Iterator[list[WeCom]]:
-    boxes = [
+    boxes = [  # its own Sandboxes: several at once, for the whole module, with the companies the test names
         Sandbox(
             clock=ManualClock(START), ticket_interval=None,
             companies=[SimCompany(corp_id=c, corp_name=f"公司 {c[-1]}", agent_id=1000002) for c in CORP_IDS],

@@ -33,12 +33,12 @@ def fresh_ticket(sandbox: Sandbox, store: MemoryStore, clock: ManualClock) -> No
 
 
 async def test_token_expired_at_wecom_mid_use_is_renewed_once(
-    api: Any, sandbox: Sandbox, store: MemoryStore, clock: ManualClock, wecom_clock: ManualClock, sleeps: Any
+    api: Any, sandbox: Sandbox, store: MemoryStore, clock: ManualClock, wecom_sandbox_clock: ManualClock, sleeps: Any
 ) -> None:
     await api.get_pre_auth_code()
     used = store.tokens.get_token(suite_token_key(sandbox.settings.suite_id))
     assert used is not None
-    wecom_clock.advance(7300)  # WeCom's time runs on: our cached token is now expired there, not here
+    wecom_sandbox_clock.advance(7300)  # WeCom's time runs on: our cached token is now expired there, not here
     fresh_ticket(sandbox, store, clock)  # (and the old ticket with it; a new push arrived)
     assert (await api.get_pre_auth_code()).pre_auth_code
     assert sandbox.counters[PRE_AUTH] == 3  # ok, 42009, ok
@@ -50,11 +50,11 @@ async def test_token_expired_at_wecom_mid_use_is_renewed_once(
 
 
 async def test_token_near_expiry_by_our_clock_is_refreshed_before_wecom_rejects_it(
-    api: Any, sandbox: Sandbox, store: MemoryStore, clock: ManualClock, wecom_clock: ManualClock
+    api: Any, sandbox: Sandbox, store: MemoryStore, clock: ManualClock, wecom_sandbox_clock: ManualClock
 ) -> None:
     await api.get_pre_auth_code()
     clock.advance(7300)
-    wecom_clock.advance(7300)
+    wecom_sandbox_clock.advance(7300)
     fresh_ticket(sandbox, store, clock)
     await api.get_pre_auth_code()
     assert sandbox.counters[PRE_AUTH] == 2  # no rejected call: the refresh came first

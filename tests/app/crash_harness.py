@@ -134,7 +134,7 @@ def run_crash_installs(
     port = free_port()
     log = tmp / "service.log"
     report = CrashReport(installs)
-    with Sandbox(
+    with Sandbox(  # its own: real time and fixed settings, for a service process killed and restarted
         clock=SystemClock(),
         settings=settings,
         companies=make_companies(settings.provider_corp_id, installs),

@@ -19,7 +19,7 @@ from wecom_suite.clock import ManualClock
 from wecom_suite.errors import ConfigError
 from wecom_suite.stores.memory import MemoryStore
 from wecom_suite.stores.records import CompanyRecord, InboxItem, ItemState, StoredToken, SuiteTicket
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 from wecom_suite.web.request import WebRequest
 from wecom_suite.web.response import WebResponse
 

@@ -65,7 +65,7 @@ def test_sigkill_right_after_acknowledging_create_auth(tmp_path: Path) -> None:
     port = free_port()
     store_path = tmp_path / "suite.db"
     log = tmp_path / "service.log"
-    with Sandbox(
+    with Sandbox(  # its own: real time, for a service in another process (killed on purpose)
         clock=SystemClock(),
         callback_url=f"http://127.0.0.1:{port}{PREFIX}/callback/instruction",
         ticket_interval=None,

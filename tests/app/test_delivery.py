@@ -129,12 +129,8 @@ class _CrashAfterExchange(MemoryStore):
         self.companies.save_company = save_company  # type: ignore[method-assign]
 
 
-def test_an_answer_lost_between_exchange_and_save_ends_as_permanent_code_lost(make_world: Any) -> None:
-    from tests.app.suite_world import START
-    from wecom_suite.clock import ManualClock
-
-    clock = ManualClock(START)
-    world = make_world(store=_CrashAfterExchange(clock), clock=clock)
+def test_an_answer_lost_between_exchange_and_save_ends_as_permanent_code_lost(make_world: Any, clock: Any) -> None:
+    world = make_world(store=_CrashAfterExchange(clock))
     ready(world)
     world.sandbox.install(world.corp_id, state="campaign42")
     for _ in range(12):  # bounded: the first attempt "crashes", the retry gets 40078 and gives up at once
@@ -214,14 +210,13 @@ def test_unknown_info_types_and_unhandled_events_are_recorded_and_completed(worl
     assert dead_letters(world) == []
 
 
-def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(make_world: Any, tmp_path: Any) -> None:
+def test_an_implausible_timestamp_is_recorded_and_ordered_by_arrival(
+    make_world: Any, tmp_path: Any, clock: Any
+) -> None:
     """Found by fuzzing over HTTP: a CreateTime beyond 64 bits made the SQLite inbox write fail (503)."""
-    from tests.app.suite_world import START
-    from wecom_suite.clock import ManualClock
     from wecom_suite.stores.sqlite import SQLiteStore
 
-    clock = ManualClock(START)
-    world = make_world(store=SQLiteStore(tmp_path / "store.db", clock), clock=clock)
+    world = make_world(store=SQLiteStore(tmp_path / "store.db", clock))
     ready(world)
     world.sandbox.set_data_callback_url(world.url("/callback/data"))
     huge = (

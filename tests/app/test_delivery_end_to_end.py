@@ -10,7 +10,7 @@ from tests.app.suite_world import START, World
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import ItemState, open_store
-from wecom_suite.tokens.keys import corp_token_key
+from wecom_suite.stores.token_keys import corp_token_key
 
 
 def installed(world: World) -> World:
@@ -51,8 +51,7 @@ def test_control_characters_reach_the_handlers_on_the_data_and_instruction_urls(
 
 
 @pytest.fixture
-def mixed_store(postgres_url: str, redis_url: str) -> Any:
-    clock = ManualClock(START)
+def mixed_store(postgres_url: str, redis_url: str, clock: ManualClock) -> Any:
     store = open_store(postgres_url, clock, cache_url=redis_url)
     yield store, clock, postgres_url, redis_url
     store.close()
@@ -61,7 +60,7 @@ def mixed_store(postgres_url: str, redis_url: str) -> Any:
 def test_a_mixed_postgresql_and_redis_deployment_end_to_end(make_world: Any, mixed_store: Any) -> None:
     """Registry and inbox in PostgreSQL, tokens and leases in Redis: install, callbacks, tokens, then a restart."""
     store, clock, postgres_url, redis_url = mixed_store
-    world = make_world(store=store, clock=clock)
+    world = make_world(store=store)
     installed(world)
     suite_id = world.app.config.suite_id
     seen: list[str] = []

@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.app.suite_world import START, World, WorldFactory, parse_page
+from tests.app.suite_world import World, WorldFactory, parse_page
 from wecom_suite.clock import ManualClock
 from wecom_suite.errors import CompanyNotFound
 from wecom_suite.stores.records import CompanyState
 from wecom_suite.stores.redis import RedisStore
 from wecom_suite.stores.sqlite import SQLiteStore
-from wecom_suite.tokens.keys import corp_token_key
+from wecom_suite.stores.token_keys import corp_token_key
 
 
 def install_through_pages(world: World, http: httpx.Client, *, follow_redirect: bool = True) -> httpx.Response:
@@ -41,15 +41,14 @@ def install_through_pages(world: World, http: httpx.Client, *, follow_redirect: 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite", "redis"])
 def test_ticket_install_token_api_change_cancel_reset(
-    backend: str, make_world: WorldFactory, tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, make_world: WorldFactory, tmp_path: Path, request: pytest.FixtureRequest, clock: ManualClock
 ) -> None:
-    clock = ManualClock(START)
     if backend == "sqlite":
-        world = make_world(store=SQLiteStore(str(tmp_path / "story.db"), clock), clock=clock)
+        world = make_world(store=SQLiteStore(str(tmp_path / "story.db"), clock))
     elif backend == "redis":
-        world = make_world(store=RedisStore(request.getfixturevalue("redis_url"), clock), clock=clock)
+        world = make_world(store=RedisStore(request.getfixturevalue("redis_url"), clock))
     else:
-        world = make_world(clock=clock)
+        world = make_world()
     app, sandbox, store = world.app, world.sandbox, world.app.store
     suite_id = app.config.suite_id
 

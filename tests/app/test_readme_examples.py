@@ -29,6 +29,7 @@ FASTAPI_EXAMPLE = readme_block("Ten lines with FastAPI")
 
 @pytest.fixture
 def sandbox_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Its own Sandbox: the README's code runs on real time (SystemClock), not on wecom_sandbox's ManualClock.
     with Sandbox(clock=SystemClock(), ticket_interval=None, background_pushes=False) as sandbox:
         s = sandbox.settings
         for name, value in {

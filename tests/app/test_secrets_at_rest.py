@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.suite_world import START, WorldFactory
+from tests.app.suite_world import WorldFactory
 from wecom_suite.app.config import SuiteConfig
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
@@ -15,18 +15,17 @@ from wecom_suite.stores import ItemState, MemoryStore
 from wecom_suite.stores import sealed as sealed_module
 from wecom_suite.stores.sealed import SealedCompanies, seal_store
 from wecom_suite.stores.sealing import Sealer, key_id_of
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 
 KEY = "app-test-secret-key-0123456789abcdef0123456789"  # a test key, not a secret
 
 
 def test_install_and_api_calls_work_with_every_secret_sealed(
-    make_world: WorldFactory, caplog: pytest.LogCaptureFixture
+    make_world: WorldFactory, caplog: pytest.LogCaptureFixture, clock: ManualClock
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    clock = ManualClock(START)
     backend = MemoryStore(clock)  # what the database would hold
-    world = make_world(store=seal_store(backend, [KEY]), clock=clock, secret_key=KEY)
+    world = make_world(store=seal_store(backend, [KEY]), secret_key=KEY)
     suite_id, corp_id = world.app.config.suite_id, world.corp_id
     world.sandbox.push_ticket()
     ticket = world.sandbox.emulator.tickets[-1].value
@@ -62,10 +61,9 @@ def test_install_and_api_calls_work_with_every_secret_sealed(
         assert secret not in caplog.text
 
 
-def test_a_recorded_callback_waits_sealed(make_world: WorldFactory) -> None:
-    clock = ManualClock(START)
+def test_a_recorded_callback_waits_sealed(make_world: WorldFactory, clock: ManualClock) -> None:
     backend = MemoryStore(clock)
-    world = make_world(store=seal_store(backend, [KEY]), clock=clock, secret_key=KEY)
+    world = make_world(store=seal_store(backend, [KEY]), secret_key=KEY)
     world.sandbox.push_ticket()  # recorded, not processed yet
     ticket = world.sandbox.emulator.tickets[-1].value
     [waiting] = backend.inbox.list_items(world.app.config.suite_id)

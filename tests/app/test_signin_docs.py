@@ -30,6 +30,7 @@ def doc_block(heading: str) -> str:
 
 @pytest.fixture
 def sandbox_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Its own Sandbox: the documented code runs on real time (SystemClock), not on wecom_sandbox's ManualClock.
     with Sandbox(clock=SystemClock(), ticket_interval=None, background_pushes=False) as sandbox:
         s = sandbox.settings
         for name, value in {

@@ -21,6 +21,7 @@ from wecom_suite.web import WebRequest
 @pytest.fixture
 def two_sandboxes() -> Iterator[tuple[Sandbox, Sandbox, ManualClock]]:
     clock = ManualClock(START)
+    # Two Sandboxes (two suites of one provider): the shipped fixture is one.
     with Sandbox(clock=clock, ticket_interval=None) as crm, Sandbox(clock=clock, ticket_interval=None) as hr:
         yield crm, hr, clock
 

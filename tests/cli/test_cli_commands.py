@@ -13,7 +13,7 @@ from wecom_suite.cli.main import cli
 from wecom_suite.crypto import decode_encoding_aes_key, generate_encoding_aes_key
 from wecom_suite.stores.records import CompanyRecord, CompanyState, StoredToken, SuiteTicket
 from wecom_suite.stores.sqlite import SQLiteStore
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 
 SUITE = "wwclisuite0000001"
 SECRET = "cli-suite-secret-0123456789abcdef"
@@ -193,6 +193,7 @@ def test_token_fetch_asks_the_sandbox_once_then_reads_the_cache(tmp_path: Path) 
     from wecom_suite.clock import SystemClock
     from wecom_suite.sandbox import Sandbox
 
+    # Its own Sandbox: the CLI runs in another process, on real time.
     with Sandbox(clock=SystemClock(), ticket_interval=None, background_pushes=False) as sandbox:
         s = sandbox.settings
         db = tmp_path / "fetch.db"

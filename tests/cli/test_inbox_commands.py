@@ -112,3 +112,52 @@ def test_retry_all_dead_and_usage_errors(config_file: Path) -> None:
     code, out = run("--config", str(config_file), "inbox", "retry", "--all-dead")
     assert code == 0, out
     assert "2 callback(s) put back" in out
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        f"<xml><SuiteTicket >{TICKET}</SuiteTicket ></xml>",  # whitespace inside the tags
+        f"<xml><SuiteTicket\n>{TICKET}</SuiteTicket\n></xml>",
+        f'<xml><SuiteTicket kind="x">{TICKET}</SuiteTicket></xml>',  # an attribute
+        f"<xml><SuiteTicket><![CDATA[{TICKET[:10]}]]><![CDATA[{TICKET[10:]}]]></SuiteTicket></xml>",  # two CDATA
+        "<xml><SuiteTicket>&#84;" + TICKET[1:] + "</SuiteTicket></xml>",  # a character reference
+        f"<xml><AuthCode><Part>{TICKET}</Part></AuthCode></xml>",  # nested under a credential
+        f"<xml><ContactSync><AccessToken>{TICKET}</AccessToken></ContactSync></xml>",  # deeper down
+        f"<xml><Token>a</Token><Token>{TICKET}</Token></xml>",  # repeated
+        f"<?xml version='1.0' encoding='UTF-8'?>\n<xml>\n  <ChatKey>\n{TICKET}\n</ChatKey>\n</xml>",
+    ],
+    ids=["space", "newline", "attribute", "split-cdata", "char-ref", "nested", "deeper", "repeated", "declared"],
+)
+def test_show_redacts_credentials_however_the_xml_spells_them(config_file: Path, payload: str) -> None:
+    store = SQLiteStore(config_file.parent / "store.db")
+    store.inbox.put(InboxItem("e" * 64, SUITE, payload.encode(), 104.0, queue="wwcorp3"))
+    store.close()
+    code, out = run("--config", str(config_file), "inbox", "show", "e" * 12)
+    assert code == 0, out
+    assert TICKET not in out
+    assert TICKET[1:] not in out
+    assert TICKET[10:] not in out
+    assert "SecretText(…(" in out  # the operator still sees that a credential is there
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        f"<xml><SuiteTicket>{TICKET}</SuiteTicket>",  # cut short
+        f"<xml><SuiteTicket>{TICKET}</SuiteTicket></xml><xml/>",  # two roots
+        f"SuiteTicket={TICKET}",  # not XML at all
+        f"<other><SuiteTicket>{TICKET}</SuiteTicket></other>",  # not a WeCom document
+    ],
+    ids=["truncated", "two-roots", "not-xml", "other-root"],
+)
+def test_show_summarises_a_payload_that_does_not_parse(config_file: Path, payload: str) -> None:
+    store = SQLiteStore(config_file.parent / "store.db")
+    store.inbox.put(InboxItem("f" * 64, SUITE, payload.encode(), 105.0, queue="wwcorp4"))
+    store.close()
+    code, out = run("--config", str(config_file), "inbox", "show", "f" * 12)
+    assert code == 0, out
+    assert TICKET not in out
+    assert f"(not shown: {len(payload.encode())} bytes, sha256 " in out
+    code, revealed = run("--config", str(config_file), "inbox", "show", "f" * 12, "--reveal")
+    assert TICKET in revealed

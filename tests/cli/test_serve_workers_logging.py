@@ -47,7 +47,7 @@ def answers(url: str) -> bool:
 def test_workers_log_the_librarys_info_lines(tmp_path: Path, log_format: str) -> None:
     port = free_port()
     service = f"http://127.0.0.1:{port}"
-    with Sandbox(
+    with Sandbox(  # its own: real time, for `serve` worker processes
         clock=SystemClock(),
         callback_url=f"{service}/wecom/callback/instruction",
         ticket_interval=None,

@@ -353,3 +353,33 @@ def test_random_field_values_never_raise(info_type: str, change_type: str, value
             getattr(event, attr)  # every typed attribute was set
     repr(event)
     _ = event.change_type
+
+
+def test_every_family_module_is_exported_whole() -> None:
+    """``wecom_suite.events`` exports each family module's ``__all__`` (star import), the same modules the
+    parser registers classes from: a class added to a family needs no second list (sharing.py once had one)."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    import wecom_suite.events as events_pkg
+    from wecom_suite.events import parser
+
+    init = Path(events_pkg.__file__).read_text(encoding="utf-8")
+    star_imported = {
+        node.module
+        for node in ast.walk(ast.parse(init))
+        if isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == ["*"]
+    }
+    families = {
+        name for name in ("auth", "chat_archive", "contact", "data", "external_contact", "license", "messages",
+                          "order_events", "sharing")
+        if getattr(parser, name, None) is not None
+    }
+    assert families <= star_imported
+    for family in families:
+        module = importlib.import_module(f"wecom_suite.events.{family}")
+        missing = set(module.__all__) - set(events_pkg.__all__)
+        assert missing == set(), family
+        for name in module.__all__:
+            assert getattr(events_pkg, name) is getattr(module, name)

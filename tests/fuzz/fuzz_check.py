@@ -77,7 +77,7 @@ def quiet_logs() -> None:
 def make_target(store_url: str = "memory://") -> Target:
     clock = ManualClock(START)
     store = open_store(store_url, clock)
-    sandbox = Sandbox(clock=clock, ticket_interval=None).start()
+    sandbox = Sandbox(clock=clock, ticket_interval=None).start()  # also run outside pytest (bench): no fixtures
     settings = config_settings(store_url, api_base_url=sandbox.base_url)
     app = SuiteApp(store=store, clock=clock, start_worker=False, **settings)
     receiver = CallbackReceiver(TOKEN, KEY, SUITE, clock=clock, suite_id=SUITE)

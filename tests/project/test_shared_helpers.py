@@ -1,15 +1,18 @@
 """The helpers every layer shares, tested once: backoff, the background loop, the store-URL redactor, flows,
-the secret value types (the uvicorn server thread, which serves over loopback: test_serving.py)."""
+the secret value types (the uvicorn server thread, which serves over loopback: tests/test_serving.py)."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import pickle
 import pprint
 import threading
+from pathlib import Path
 
 import pytest
 
+import wecom_suite
 from wecom_suite.background import BackgroundLoop
 from wecom_suite.backoff import Backoff
 from wecom_suite.flow import Pause, run
@@ -94,6 +97,25 @@ def test_background_loop_wake_runs_the_next_pass_now() -> None:
         loop.stop(timeout=10)
 
 
+# Threads that are not a "pass, then wait" loop: uvicorn's server thread, the SQLite writer (one thread owns
+# the connection and takes writes from a queue), and the store contract's deliberate contention threads.
+_OWN_THREADS = {"background.py", "serving.py", "stores/sqlite/db.py", "testing/store_contract.py"}
+
+
+def test_background_work_runs_on_the_one_background_loop() -> None:
+    """No module starts its own daemon loop beside BackgroundLoop (the sandbox once had two)."""
+    root = Path(wecom_suite.__file__).parent
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if name in _OWN_THREADS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in {"threading.Thread", "Thread"}:
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
+
+
 # -- redact_store_url ---------------------------------------------------------------------------------
 
 
@@ -108,11 +130,25 @@ def test_background_loop_wake_runs_the_next_pass_now() -> None:
         ("sqlite:///./data@home.db", "sqlite:///./data@home.db"),  # an @ in the path is not a password
         ("memory://", "memory://"),
         ("not a url", "not a url"),
+        # a password written raw: it ends at the last "@" before the host, whatever it holds
+        ("redis://user:hun/ter2@host", "redis://user:***@host"),
+        ("redis://user:hun@ter/2@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://user:hun:ter2@host/0", "redis://user:***@host/0"),
+        ("redis://user:hun?ter2@host:6379/0?db=1", "redis://user:***@host:6379/0?db=1"),
+        ("postgresql://u:hun/ter@2@h:5432/db?sslmode=require", "postgresql://u:***@h:5432/db?sslmode=require"),
+        # password-like query parameters, whatever the driver calls them
+        (
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=hunter2&application_name=a@b",
+            "postgresql://u@h/db?sslmode=verify-full&sslpassword=***&application_name=a@b",
+        ),
+        ("postgresql://h/db?user=u&PASSWORD=hunter2", "postgresql://h/db?user=u&PASSWORD=***"),
+        ("redis://h/0?db_passwd=hunter2&auth_token=hunter2x", "redis://h/0?db_passwd=***&auth_token=***"),
     ],
 )
 def test_redact_store_url(url: str, shown: str) -> None:
     assert redact_store_url(url) == shown
     assert "hunter2" not in redact_store_url(url)
+    assert "ter" not in redact_store_url(url).replace("postgresql", "")  # no piece of a raw password either
 
 
 # -- flows --------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_run_forever_pushes_a_ticket_at_start_on_real_time() -> None:
     assert not thread.is_alive()
 
 
-ALLOWED = {"crypto", "xml", "events", "clock", "redaction", "errors", "serving"}
+ALLOWED = {"crypto", "xml", "events", "clock", "redaction", "errors", "serving", "background"}
 
 
 def test_the_sandbox_imports_only_the_pure_layers() -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
+import wecom_suite
+from wecom_suite.app.config import SuiteConfig
+from wecom_suite.crypto import generate_encoding_aes_key
 from wecom_suite.errors import ConfigError, StoreError
 from wecom_suite.stores import MemoryStore, SQLiteStore, StoredToken, SuiteTicket, open_store
-from wecom_suite.stores.url import sqlite_path
+from wecom_suite.stores.url import POSTGRES_SCHEMES, REDIS_SCHEMES, STORE_SCHEMES, sqlite_path
 
 
 def test_memory_url() -> None:
@@ -168,3 +172,40 @@ def test_a_newer_sqlite_schema_is_refused(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "x.db")
     assert "99" in str(info.value)
     assert "upgrade wecom-suite" in info.value.hint
+
+
+# -- one list of store URL schemes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", [s for s in STORE_SCHEMES if s != "memory"])
+def test_a_url_missing_its_slashes_gets_a_hint_for_its_own_scheme(scheme: str) -> None:
+    """Configuration's hint knows every scheme ``open_store`` opens (it once forgot postgresql+psycopg)."""
+    with pytest.raises(ConfigError) as info:
+        SuiteConfig(
+            suite_id="ww1234567890abcdef",
+            suite_secret="s3cr3t-suite-secret-value-0123456789",
+            token="QDG6eK",
+            encoding_aes_key=generate_encoding_aes_key(),
+            store_url=f"{scheme}:/somewhere",
+        )
+    assert info.value.setting == "store_url"
+    hint = info.value.hint or ""
+    if scheme == "sqlite":
+        assert "sqlite:///" in hint
+    else:
+        assert f"write {scheme}://" in hint
+
+
+def test_store_url_schemes_are_listed_once_in_src() -> None:
+    """Only stores/url.py spells the schemes; the rest import REDIS_SCHEMES / POSTGRES_SCHEMES / STORE_SCHEMES."""
+    root = Path(wecom_suite.__file__).parent
+    owner = root / "stores" / "url.py"
+    spelled: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        if path == owner or "sandbox" in path.relative_to(root).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in {"rediss", "unix", "postgres", "postgresql+psycopg"}:
+                spelled.append(f"{path.relative_to(root)}:{node.lineno}: {node.value!r}")
+    assert spelled == []
+    assert set(REDIS_SCHEMES) | set(POSTGRES_SCHEMES) <= set(STORE_SCHEMES)

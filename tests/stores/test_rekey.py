@@ -12,9 +12,9 @@ from wecom_suite.stores import InboxItem, MemoryStore, StoredToken, SuiteTicket
 from wecom_suite.stores.rekey import company_token_keys, rekey_store
 from wecom_suite.stores.sealed import seal_store, unsealed
 from wecom_suite.stores.sealing import Sealer, UnknownKey, key_id_of
+from wecom_suite.stores.token_keys import agent_ticket_key, corp_token_key, provider_token_key, suite_token_key
 from wecom_suite.testing.sealed_store_contract import CURRENT_KEY, PREVIOUS_KEY
 from wecom_suite.testing.store_contract import START, _company
-from wecom_suite.tokens.keys import agent_ticket_key, corp_token_key, provider_token_key, suite_token_key
 
 pytestmark = pytest.mark.timeout(60)
 

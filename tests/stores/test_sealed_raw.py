@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from wecom_suite.clock import ManualClock
 from wecom_suite.stores import CompanyRecord, InboxItem, Store, StoredToken, SuiteTicket, open_store
 from wecom_suite.stores.sealing import Sealer, key_id_of
+from wecom_suite.stores.token_keys import corp_token_key, suite_token_key
 from wecom_suite.testing.sealed_store_contract import CURRENT_KEY, PREVIOUS_KEY, assert_no_plain_secrets, plain_forms
 from wecom_suite.testing.store_contract import START
-from wecom_suite.tokens.keys import corp_token_key, suite_token_key
 
 pytestmark = pytest.mark.timeout(60)
 

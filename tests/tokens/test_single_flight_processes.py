@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(90)
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(ticket_interval=None) as sb:
+    with Sandbox(ticket_interval=None) as sb:  # its own: real time, shared with other processes
         yield sb
 
 

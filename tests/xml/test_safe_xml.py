@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -201,3 +204,38 @@ def test_replacing_is_the_same_as_writing_the_replacement_character(tree: dict[s
     dirty = {name: value + "".join(bad) for name, value in tree.items()}
     clean = {name: value + "\ufffd" * len(bad) for name, value in tree.items()}
     assert parse_xml(to_xml(dirty).encode("utf-8", "surrogatepass")) == parse_xml(to_xml(clean).encode())
+
+
+# -- one XML reader -----------------------------------------------------------------------------------
+
+_TAG_IN_PATTERN = re.compile(r"(?<!\?P)(?<!\(\?)<|CDATA")  # a "<" that is not a named group or a lookbehind
+_REGEX_CALLS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+
+
+def test_xml_is_read_only_by_the_safe_parser() -> None:
+    """No module reads XML another way: no other XML library, no regular expression over tags (a regex once
+    hid credentials in ``inbox show`` and missed ``<SuiteTicket >``)."""
+    import wecom_suite
+
+    root = Path(wecom_suite.__file__).parent
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if name.startswith("xml/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.level == 0):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                if any(m.startswith(("xml.", "lxml", "defusedxml")) or m == "xml" for m in modules):
+                    found.append(f"{name}:{node.lineno}: imports {modules}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and ast.unparse(node.func.value) == "re"
+                and node.func.attr in _REGEX_CALLS
+                and node.args
+            ):
+                pattern = [c.value for c in ast.walk(node.args[0]) if isinstance(c, ast.Constant)]
+                if any(isinstance(p, (str, bytes)) and _TAG_IN_PATTERN.search(str(p)) for p in pattern):
+                    found.append(f"{name}:{node.lineno}: a regular expression over XML")
+    assert found == []

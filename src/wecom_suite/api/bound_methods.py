@@ -3,7 +3,7 @@
 This is how every endpoint is written exactly once: the builder lives in the sans-I/O layer, and
 each shell gets a method whose body only runs the call. ``help()`` and ``inspect.signature`` on the
 method show what the caller sees: the builder's parameters, the model it returns (not the
-``ApiCall``), the errors it raises and the official page.
+``ApiCall``), the errors that endpoint's kind of call raises and its one official page.
 """
 
 from __future__ import annotations
@@ -14,22 +14,51 @@ import typing
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from .doc_links import ERRCODES_PAGE, official_page
-from .endpoint_spec import ApiCall
+from .endpoint_spec import ApiCall, Endpoint, RetrySafety, TokenKind, endpoint_of
 
-__all__ = ["async_method", "result_type", "sync_method"]
+__all__ = ["async_method", "raises", "result_type", "sync_method"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 B = TypeVar("B")
 
-_RAISES = (
-    "Raises:\n"
-    "    WeComError subclasses by errcode: InvalidCredential, AuthorizationRevoked, OneTimeCodeInvalid,\n"
-    "    NotAllowed (IPNotWhitelisted), InvalidParameter, RateLimited, SystemBusy, TokenExpired;\n"
-    "    WeComHTTPError, WeComUnreachable, MalformedResponse; RequestMayHaveReachedWeCom when a call that\n"
-    "    spends a one-time code or changes state failed with its outcome unknown (never resent blindly)."
-)
+# What the call flow raises (api/decision.py), by what it knows of the endpoint: its token and its retry safety.
+_ANSWERS = ("InvalidParameter, NotAllowed (IPNotWhitelisted), RateLimited, WeComError (any other errcode); "
+            "WeComHTTPError, MalformedResponse")
+_BY_TOKEN = {
+    TokenKind.NONE: "InvalidCredential (a wrong id, secret, suite_ticket or permanent code)",
+    TokenKind.SUITE: ("TokenExpired (the suite_access_token was refused after one renewal), InvalidCredential; "
+                      "TicketNotFound / TicketExpired (no fresh suite_ticket to fetch a suite_access_token with)"),
+    TokenKind.PROVIDER: ("TokenExpired (the provider_access_token was refused after one renewal), InvalidCredential; "
+                         "ConfigError (no provider_corp_id / provider_secret configured)"),
+    TokenKind.CORP: ("TokenExpired (the company's access_token was refused after one renewal); CompanyNotFound "
+                     "(not installed, or revoked), AuthorizationRevoked (its permanent code stopped working); "
+                     "TicketNotFound / TicketExpired (its token is fetched with the suite_access_token)"),
+}
+_BY_SAFETY = {
+    RetrySafety.IDEMPOTENT: "SystemBusy (-1 / 6000 on every retry), WeComUnreachable (no answer on every retry)",
+    RetrySafety.ONE_TIME: ("OneTimeCodeInvalid (the code was used or has expired); WeComUnreachable (not sent); "
+                           "RequestMayHaveReachedWeCom (the outcome is unknown and the code may be spent: never "
+                           "resent blindly)"),
+    RetrySafety.NOT_IDEMPOTENT: ("WeComUnreachable (not sent); RequestMayHaveReachedWeCom (the outcome is unknown "
+                                 "and the change may have been applied: never resent blindly)"),
+}
+_ANY_ENDPOINT = "; ".join((
+    _ANSWERS,
+    "TokenExpired, InvalidCredential, and what fetching the token raises (TicketNotFound / TicketExpired, "
+    "CompanyNotFound, ConfigError)",
+    "SystemBusy, WeComUnreachable; RequestMayHaveReachedWeCom when a call that is not idempotent may have "
+    "reached WeCom (never resent blindly)",
+))
+
+
+def raises(endpoint: Endpoint[Any] | None) -> str:
+    """The "Raises:" text of a client method calling ``endpoint`` (None: any endpoint, every error)."""
+    if endpoint is None:
+        kinds = _ANY_ENDPOINT
+    else:
+        kinds = "; ".join((_ANSWERS, _BY_TOKEN[endpoint.token], _BY_SAFETY[endpoint.safety]))
+    return "Raises:\n    " + kinds.replace("; ", ";\n    ") + "."
 
 
 def result_type(builder: Callable[..., Any]) -> Any:
@@ -52,13 +81,11 @@ def _describe(method: Callable[..., Any], builder: Callable[..., Any], *, awaite
     method.__annotations__ = {**getattr(builder, "__annotations__", {}), "return": returns}
     name = getattr(returns, "__name__", str(returns))
     lines = [
-        inspect.cleandoc(builder.__doc__ or ""),
+        inspect.cleandoc(builder.__doc__ or ""),  # ends with the endpoint's official page (endpoint_spec.builds)
         "",
         f"Returns: {'(awaited) ' if awaited else ''}{name}.",
         "",
-        _RAISES,
-        "",
-        f"Official page: {official_page(builder.__name__)} (errcodes: {ERRCODES_PAGE}).",
+        raises(endpoint_of(builder)),
     ]
     method.__doc__ = "\n".join(lines).strip()
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, Union
 
 from .. import metrics
 from ..flow import Pause
-from .decision import Attempts, Fail, Finish, RenewToken, RetryLater, decide
+from .decision import Attempts, Fail, Finish, RenewToken, RetryLater, decide, outcome_label
 from .endpoint_spec import ApiCall, HttpRequest, TokenRef
 from .retry_policy import RetryPolicy
 from .transport_outcome import HttpAnswer, TransportFailure
@@ -65,7 +65,8 @@ def call_flow(call: ApiCall[T], policy: RetryPolicy) -> CallFlow[T]:
         since = metrics.started()  # 0.0 while metrics are off; never used for a decision
         answer: HttpAnswer | TransportFailure = yield Send(request)
         decision = decide(endpoint, answer, attempts, policy)
-        metrics.api_answer(endpoint.name, answer, decision, since)
+        if metrics.enabled():
+            metrics.api_answer(endpoint.name, outcome_label(answer, decision), since)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s -> %s: %s", request.describe(), _describe_answer(answer), type(decision).__name__)
         if isinstance(decision, Finish):

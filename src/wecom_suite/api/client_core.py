@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, Union
+from typing import Any, Generic, TypeVar, Union
 
 from ..clock import Clock
 from ..errors import CompanyNotFound, ConfigError
 from ..redaction import redact, redact_url
-from ..stores.companies import Companies
-from ..stores.leases import Leases
+from ..stores.client_store import ClientStore
 from ..stores.records import CompanyRecord
-from ..stores.tickets import Tickets
-from ..stores.tokens import Tokens
+from ..stores.token_keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.grant import TokenGrant
-from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from ..tokens.policy import RefreshPolicy
 from .corp_calls import CorpCalls
 from .endpoint_spec import ApiCall, TokenKind, TokenRef
@@ -52,23 +49,6 @@ class TicketRef:
 
 CredentialRef = Union[TokenRef, TicketRef]
 Credential = Union[SuiteAccessToken, ProviderAccessToken, CorpAccessTokenInfo, JsapiTicket]
-
-
-class ClientStore(Protocol):
-    """What a client needs from a store (a :class:`~wecom_suite.stores.Store` has it): the suite ticket,
-    cached tokens + leases, the companies."""
-
-    @property
-    def tickets(self) -> Tickets: ...
-
-    @property
-    def tokens(self) -> Tokens: ...
-
-    @property
-    def leases(self) -> Leases: ...
-
-    @property
-    def companies(self) -> Companies: ...
 
 
 def grant_of(answer: Credential) -> TokenGrant:

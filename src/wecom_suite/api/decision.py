@@ -33,6 +33,7 @@ __all__ = [
     "RetryLater",
     "decide",
     "errcode_of",
+    "outcome_label",
 ]
 
 T = TypeVar("T")
@@ -103,6 +104,21 @@ def errcode_of(data: dict[str, Any], endpoint: Endpoint[Any]) -> int | None:
         return int(raw)
     except (TypeError, ValueError):
         return None
+
+
+def outcome_label(answer: HttpAnswer | TransportFailure, decision: Decision[Any]) -> str:
+    """How one send ended, as the metrics label it: the errcode (``0``, ``40014``), ``http_502``,
+    ``transport`` or ``malformed``. Reads the body again only for a failure (rare)."""
+    if isinstance(answer, TransportFailure):
+        return "transport"
+    if answer.status != 200:
+        return f"http_{answer.status}"
+    if isinstance(decision, Finish):
+        return "0"
+    try:
+        return str(int(json.loads(answer.body).get("errcode")))
+    except (ValueError, TypeError, AttributeError):
+        return "malformed"
 
 
 def _retry_or(error: WeComSuiteError, attempts: Attempts, policy: RetryPolicy) -> Decision[Any]:

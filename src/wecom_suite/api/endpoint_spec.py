@@ -3,6 +3,7 @@ parameter, whether a retry is safe, and how to read the answer. Pure data, no I/
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from typing import Any, Generic, TypeVar
 
 from ..redaction import redact_url
 
-__all__ = ["ApiCall", "Endpoint", "HttpRequest", "RetrySafety", "TokenKind", "TokenRef"]
+__all__ = ["ApiCall", "Endpoint", "HttpRequest", "RetrySafety", "TokenKind", "TokenRef", "builds", "endpoint_of"]
 
 T_co = TypeVar("T_co", covariant=True)
+Builder = TypeVar("Builder", bound=Callable[..., Any])
 
 
 class TokenKind(str, Enum):
@@ -70,6 +72,7 @@ class Endpoint(Generic[T_co]):
     safety: RetrySafety = RetrySafety.IDEMPOTENT
     errcode_optional: bool = False  # get_suite_token / get_corp_token may omit errcode on success
     parse_binary: Callable[[bytes, str], T_co] | None = None  # non-JSON answers (a QR code PNG)
+    page: str = ""  # the official page, https://developer.work.weixin.qq.com/document/path/NNNNN ("" if none)
 
     @property
     def token_query_param(self) -> str:
@@ -126,3 +129,35 @@ class ApiCall(Generic[T_co]):
 
     def __repr__(self) -> str:
         return f"ApiCall({self.endpoint.name!r}, corp_id={self.corp_id!r})"
+
+
+def builds(endpoint: Endpoint[Any] | None, *, page: str = "", about: str = "") -> Callable[[Builder], Builder]:
+    """Mark a call builder with the endpoint its calls go to, and end its docstring with that endpoint's
+    official page: so ``help()`` on the builder and on the client method made from it (which also lists
+    the errors that kind of call raises) shows the one page the endpoint declares.
+
+    ``endpoint`` None: a builder for any endpoint (``license_api``, ``get_json``); ``page`` then says which
+    page to read instead, and ``about`` what that page is.
+    """
+    if endpoint is not None and page:
+        raise ValueError("the page of an endpoint is its own; give the endpoint or the page, not both")
+    shown = page or (endpoint.page if endpoint is not None else "")
+    if not shown:
+        shown = "none: a legacy API WeCom no longer documents (docs/protocol.md §3.10)"
+    if about:
+        shown = f"{shown} ({about})"
+
+    def mark(builder: Builder) -> Builder:
+        builder.__doc__ = f"{inspect.cleandoc(builder.__doc__ or '')}\n\nOfficial page: {shown}"
+        builder.__dict__["wecom_endpoint"] = endpoint
+        return builder
+
+    return mark
+
+
+def endpoint_of(builder: Callable[..., Any]) -> Endpoint[Any] | None:
+    """The endpoint :func:`builds` recorded for ``builder`` (None for a builder of any endpoint)."""
+    if "wecom_endpoint" not in getattr(builder, "__dict__", {}):
+        raise LookupError(f"{getattr(builder, '__qualname__', builder)!r} is not marked with @builds(...)")
+    endpoint: Endpoint[Any] | None = builder.__dict__["wecom_endpoint"]
+    return endpoint

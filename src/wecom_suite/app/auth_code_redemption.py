@@ -18,14 +18,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 from ..clock import DEFAULT_CLOCK, Clock
 from ..errors import DeadLetter, DeadLetterReason, LockTimeout, WeComError
-from ..stores.companies import Companies
-from ..stores.leases import Leases
+from ..stores.client_store import ClientStore
 from ..stores.records import CompanyRecord, StoredToken
-from ..stores.tokens import Tokens
 
 __all__ = ["AuthCodeRedemption", "auth_code_key"]
 
@@ -42,25 +39,12 @@ def auth_code_key(suite_id: str, auth_code: str) -> str:
     return f"auth_code:{suite_id}:{digest}"
 
 
-class _RedemptionStore(Protocol):
-    """What redemption needs from the store (a :class:`~wecom_suite.stores.Store` has it)."""
-
-    @property
-    def tokens(self) -> Tokens: ...
-
-    @property
-    def leases(self) -> Leases: ...
-
-    @property
-    def companies(self) -> Companies: ...
-
-
 class AuthCodeRedemption:
     """``redeem(auth_code)`` -> (company, True if this call exchanged the code)."""
 
     def __init__(
         self,
-        store: _RedemptionStore,
+        store: ClientStore,
         suite_id: str,
         exchange: Callable[[str, int], CompanyRecord],
         *,

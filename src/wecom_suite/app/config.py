@@ -32,7 +32,7 @@ from ..crypto import decode_encoding_aes_key
 from ..errors import ConfigError
 from ..redaction import redact, redact_store_url
 from ..stores.store import Store
-from ..stores.url import STORE_SCHEMES
+from ..stores.url import POSTGRES_SCHEMES, REDIS_SCHEMES, STORE_SCHEMES
 
 if sys.version_info >= (3, 11):  # pragma: no cover - version switch
     import tomllib
@@ -649,9 +649,9 @@ def _store_url_hint(scheme: str) -> str:
     """The right form of a store URL, for the scheme the user meant."""
     if scheme == "sqlite":
         return "write sqlite:///./relative.db (from the working directory) or sqlite:///var/lib/wecom-suite.db"
-    if scheme in ("redis", "rediss", "unix"):
+    if scheme in REDIS_SCHEMES:
         return f"write {scheme}://host:6379/0"
-    if scheme in ("postgresql", "postgres"):
+    if scheme in POSTGRES_SCHEMES:
         return f"write {scheme}://user:password@host:5432/dbname"
     return "use memory://, sqlite:///path/to/file.db, redis://host:6379/0 or postgresql://user@host/db"
 

@@ -36,8 +36,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..errors.store import TicketNotFound
 from ..stores.records import SUITE_QUEUE, SUITE_TICKET_VALIDITY, CompanyRecord, ItemState, StoredToken
+from ..stores.token_keys import corp_token_key, provider_token_key, suite_token_key
 from ..stores.url import sqlite_path
-from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
 from ..web.request import WebRequest
 from ..web.response import WebResponse
 from .console_auth import ConsoleAuth, Session

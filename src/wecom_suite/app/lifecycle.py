@@ -33,7 +33,7 @@ from ..events import (
 )
 from ..stores.records import CompanyRecord, CompanyState, SuiteTicket
 from ..stores.store import Store
-from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key
+from ..stores.token_keys import agent_ticket_key, corp_token_key, jsapi_ticket_key
 from .auth_code_redemption import AuthCodeRedemption
 
 __all__ = ["PermanentCodeApi", "SuiteLifecycle", "company_from_permanent_code"]

@@ -7,7 +7,7 @@ drops it (docs/delivery.md).
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,21 +15,16 @@ import click
 
 from ..app.config import SuiteConfig, open_configured_store
 from ..clock import DEFAULT_CLOCK
-from ..errors import ConfigError
-from ..events.base import SECRET_FIELDS
-from ..redaction import redact
+from ..errors import CallbackError, ConfigError
+from ..events.base import seal_secret_fields
 from ..stores.records import InboxItem, ItemState
 from ..stores.store import Store
+from ..xml import parse_xml, to_xml
 from .inspect_commands import when
 from .loading import load_all
 
 __all__ = ["inbox"]
 
-# The credentials an event may carry (suite_ticket, auth code, ...), redacted by `inbox show` unless --reveal.
-_SECRET_ELEMENTS = re.compile(
-    rb"<(" + b"|".join(sorted(tag.encode() for tag in SECRET_FIELDS)) + rb")>(<!\[CDATA\[)?(.*?)(\]\]>)?</\1>",
-    re.DOTALL,
-)
 _SEARCHED = (ItemState.PENDING, ItemState.DEAD, ItemState.DONE)
 
 
@@ -115,10 +110,27 @@ def inbox_show(ctx: click.Context, item_id: str, reveal: bool, suite: str | None
             ("last error", item.last_error or "-"),
         ):
             click.echo(f"{label:>16}  {value}")
-        payload = item.payload if reveal else _SECRET_ELEMENTS.sub(
-            lambda m: b"<" + m.group(1) + b">" + redact(m.group(3).decode(errors="replace")).encode()
-            + b"</" + m.group(1) + b">", item.payload)
-        click.echo(payload.decode("utf-8", errors="replace") or "(payload dropped: done)")
+        if not item.payload:
+            click.echo("(payload dropped: done)")
+        elif reveal:
+            click.echo(item.payload.decode("utf-8", errors="replace"))
+        else:
+            click.echo(shown_payload(item.payload))
+
+
+def shown_payload(payload: bytes) -> str:
+    """A stored payload as ``inbox show`` prints it: read by the one safe parser, every credential the
+    events know of (``SECRET_FIELDS``, at any depth, however the tags are spelled) redacted, written back
+    as XML. A payload that does not parse is summarised (length, SHA-256 prefix, the parser's reason):
+    its text could hold a credential that no parse found."""
+    try:
+        fields = parse_xml(payload)
+    except CallbackError as exc:
+        digest = hashlib.sha256(payload).hexdigest()[:12]
+        return f"(not shown: {len(payload)} bytes, sha256 {digest}…, {exc.reason.value}; --reveal shows the bytes)"
+    sealed = seal_secret_fields(fields)
+    assert isinstance(sealed, dict)  # a dict in, a dict out
+    return to_xml(sealed)
 
 
 @inbox.command("retry")

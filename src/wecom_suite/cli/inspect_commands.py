@@ -15,7 +15,7 @@ from ..errors import CompanyNotFound, StoreError
 from ..redaction import redact, redact_url
 from ..stores.records import CompanyState, StoredToken
 from ..stores.store import Store
-from ..tokens.keys import corp_token_key, provider_token_key, suite_token_key
+from ..stores.token_keys import corp_token_key, provider_token_key, suite_token_key
 from ..tokens.manager import TokenManager
 from .loading import load_one
 

@@ -1,4 +1,7 @@
-"""Typed callback events: one class per InfoType (指令回调 / 系统事件), data-URL Event and MsgType (数据回调)."""
+"""Typed callback events: one class per InfoType (指令回调 / 系统事件), data-URL Event and MsgType (数据回调).
+
+Each family module's ``__all__`` is exported whole (``from .<family> import *``), so a class added to a
+family is exported by adding it to that module's ``__all__``, as ``events/parser.py`` registers it."""
 
 from .auth import *  # noqa: F403
 from .auth import __all__ as _auth
@@ -29,7 +32,8 @@ from .parser import (
     event_from_dict,
     parse_event,
 )
-from .sharing import ShareAgentChangeEvent, ShareChainChangeEvent
+from .sharing import *  # noqa: F403
+from .sharing import __all__ as _sharing
 
 __all__ = [
     "CONTACT_VARIANTS",
@@ -43,8 +47,6 @@ __all__ = [
     "InfoType",
     "InstructionEvent",
     "MsgType",
-    "ShareAgentChangeEvent",
-    "ShareChainChangeEvent",
     "UnknownEvent",
     "coverage_rows",
     "coverage_table",
@@ -58,4 +60,5 @@ __all__ = [
     *_license,
     *_messages,
     *_orders,
+    *_sharing,
 ]

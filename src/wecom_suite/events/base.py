@@ -31,6 +31,7 @@ __all__ = [
     "integer",
     "items",
     "node",
+    "seal_secret_fields",
     "text",
 ]
 
@@ -147,6 +148,11 @@ def _sealed(value: XmlValue, secret: bool = False) -> XmlValue:
         return {**value, **changed} if changed else value
     items = [_sealed(child, secret) for child in value]
     return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
+
+
+seal_secret_fields = _sealed
+"""The same walk for other readers of a document (``wecom-suite inbox show``): ``value`` with every
+:data:`SECRET_FIELDS` leaf a ``SecretText``."""
 
 
 class Event:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import uvicorn
 
+from ..background import BackgroundLoop
 from ..clock import Clock, ManualClock, SystemClock
 from ..crypto import generate_encoding_aes_key
 from ..errors import ConfigError
@@ -124,8 +125,9 @@ class Sandbox:
         )
         self._connections = ConnectionRegistry()
         self._server: ServerThread | None = None
-        self._stop_schedule = threading.Event()
-        self._schedule: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._schedule: BackgroundLoop | None = None
+        self._first_schedule_pass = True
         self._lock = threading.RLock()
         self._msg_ids = 7_000_000_000_000_000_000  # MsgId of member messages (64-bit, increasing)
 
@@ -134,7 +136,7 @@ class Sandbox:
         """Bind a loopback port and serve in a background thread; returns when requests are answered."""
         if self._server is not None:
             return self
-        if self._stop_schedule.is_set():
+        if self._stopped.is_set():
             raise RuntimeError("a stopped Sandbox cannot be started again; create a new Sandbox")
         try:
             sock = bind_socket(self.host, self._requested_port, backlog=128)
@@ -155,16 +157,16 @@ class Sandbox:
         self._server = ServerThread(config, sock, name="wecom-sandbox").start()
         self._arm_schedule()
         if self._schedule_thread_wanted:
-            self._schedule = threading.Thread(target=self._run_schedule, name="wecom-sandbox-tickets", daemon=True)
+            self._schedule = BackgroundLoop("wecom-sandbox-tickets", self._schedule_pass, error_wait=1.0)
             self._schedule.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and pushing; safe to call twice."""
-        self._stop_schedule.set()
+        self._stopped.set()
         self._pusher.begin_close()
         if self._schedule is not None:
-            self._schedule.join(timeout=10)
+            self._schedule.stop(timeout=10)
             self._schedule = None
         if self._server is not None:
             self._server.stop(timeout=10)
@@ -249,12 +251,17 @@ class Sandbox:
         with self._lock:
             self._next_ticket_at = None if self.ticket_interval is None else self.clock.now() + self.ticket_interval
 
-    def _run_schedule(self) -> None:
-        if self.callback_url:
-            self.push_ticket()
-        while not self._stop_schedule.wait(min(1.0, self.ticket_interval or 1.0)):
+    def _schedule_pass(self) -> float:
+        """One pass of the real-time schedule thread: a suite_ticket at once when serving starts, then
+        :meth:`tick` about every second; returns the seconds until the next pass."""
+        if self._first_schedule_pass:
+            self._first_schedule_pass = False
+            if self.callback_url:
+                self.push_ticket()
+        else:
             self.tick()
             self.push_job_results()
+        return min(1.0, self.ticket_interval or 1.0)
 
     def expire_token(self, kind: str = "suite_token", subject: str | None = None) -> None:
         """The current ``suite_token`` / ``provider_token`` / ``corp_token`` (give the corp id) expires now."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .client_store import ClientStore, TokenStoreWithLocks
 from .companies import Companies
 from .inbox import Inbox
 from .install_states import InstallStates
@@ -48,6 +49,7 @@ __all__ = [
     "SUITE_QUEUE",
     "SUITE_TICKET_VALIDITY",
     "CallbackSource",
+    "ClientStore",
     "Companies",
     "CompanyRecord",
     "CompanyState",
@@ -68,6 +70,7 @@ __all__ = [
     "StoredToken",
     "SuiteTicket",
     "Tickets",
+    "TokenStoreWithLocks",
     "Tokens",
     "open_store",
     "seal_store",

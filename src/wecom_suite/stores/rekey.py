@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..errors.store import TicketNotFound
-from ..tokens.keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from .records import CompanyRecord, ItemState
 from .sealed import COMPANY_PART, INBOX_PART, TICKET_PART, TOKEN_PART, unsealed
 from .sealing import Sealer, SealError, UnknownKey, is_sealed
 from .store import Store
+from .token_keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 
 __all__ = ["RekeyReport", "company_token_keys", "rekey_store"]
 

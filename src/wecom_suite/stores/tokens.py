@@ -1,4 +1,4 @@
-"""The tokens part: where cached tokens live, keyed by opaque strings built by :mod:`wecom_suite.tokens.keys`."""
+"""The tokens part: where cached tokens live, keyed by opaque strings built by :mod:`wecom_suite.stores.token_keys`."""
 
 from __future__ import annotations
 

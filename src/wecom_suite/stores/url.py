@@ -9,9 +9,14 @@ from ..errors.config import ConfigError
 from ..redaction import redact_store_url
 from .store import Store
 
-__all__ = ["STORE_SCHEMES", "open_store", "redact_store_url", "sqlite_path"]
+__all__ = ["POSTGRES_SCHEMES", "REDIS_SCHEMES", "STORE_SCHEMES", "open_store", "redact_store_url", "sqlite_path"]
 
-STORE_SCHEMES = ("memory", "sqlite", "redis", "rediss", "unix", "postgresql", "postgres", "postgresql+psycopg")
+# The one list of store URL schemes: configuration, the PostgreSQL backend and ``open_store`` read these.
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+"""Schemes the Redis backend opens (redis-py's own: TCP, TLS, a Unix socket)."""
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+"""Schemes the PostgreSQL backend opens (libpq's two, and SQLAlchemy's spelling for psycopg 3)."""
+STORE_SCHEMES = ("memory", "sqlite", *REDIS_SCHEMES, *POSTGRES_SCHEMES)
 """The URL schemes ``open_store`` opens (and configuration accepts)."""
 
 _EXAMPLES = (
@@ -108,11 +113,11 @@ def _open_backend(url: str, clock: Clock | None) -> Store:
         from .sqlite import SQLiteStore
 
         return SQLiteStore(sqlite_path(url), clock)
-    if scheme in {"redis", "rediss", "unix"}:
+    if scheme in REDIS_SCHEMES:
         from .redis import RedisStore
 
         return RedisStore(url, clock)
-    if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+    if scheme in POSTGRES_SCHEMES:
         from .postgres import PostgresStore
 
         return PostgresStore(url, clock)

@@ -1,7 +1,8 @@
 """pytest plugin shipped with wecom-suite (registered through the ``pytest11`` entry point).
 
 ``wecom_sandbox``: a running :class:`~wecom_suite.sandbox.Sandbox` on a free loopback port with a
-:class:`~wecom_suite.clock.ManualClock`, immediate push retries, stopped after the test.
+:class:`~wecom_suite.clock.ManualClock` (``wecom_sandbox_clock``), immediate push retries, stopped after the
+test; override ``wecom_sandbox_options`` in a ``conftest.py`` for other ``Sandbox`` keyword arguments.
 ``wecom_suite_service``: a ``SuiteApp`` for that sandbox (``memory://`` store, inbox worker off: call
 ``app.process_pending()``), served over loopback; the sandbox pushes to it.
 Everything is imported when a fixture is used, so merely installing the plugin costs a test session nothing.
@@ -10,7 +11,7 @@ Everything is imported when a fixture is used, so merely installing the plugin c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ..app.suite_app import SuiteApp
     from ..sandbox import Sandbox
 
-__all__ = ["ServedSuite", "wecom_sandbox", "wecom_sandbox_clock", "wecom_suite_service"]
+__all__ = ["ServedSuite", "wecom_sandbox", "wecom_sandbox_clock", "wecom_sandbox_options", "wecom_suite_service"]
 
 
 class ServedSuite(NamedTuple):
@@ -37,11 +38,18 @@ def wecom_sandbox_clock() -> ManualClock:
 
 
 @pytest.fixture
-def wecom_sandbox(wecom_sandbox_clock: ManualClock) -> Iterator[Sandbox]:
+def wecom_sandbox_options() -> dict[str, Any]:
+    """More keyword arguments for the ``Sandbox`` of ``wecom_sandbox`` (none by default). Override it in a
+    ``conftest.py``: ``{"ticket_interval": None}`` for no suite_ticket schedule, ``auth_push_timeout``, ..."""
+    return {}
+
+
+@pytest.fixture
+def wecom_sandbox(wecom_sandbox_clock: ManualClock, wecom_sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
     """A local WeCom for one test: ``wecom_sandbox.settings`` has the suite's ids, secrets and URLs."""
     from ..sandbox import Sandbox
 
-    with Sandbox(clock=wecom_sandbox_clock) as sandbox:
+    with Sandbox(clock=wecom_sandbox_clock, **wecom_sandbox_options) as sandbox:
         yield sandbox
 
 

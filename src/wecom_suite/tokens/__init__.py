@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..stores.token_keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from .async_manager import AsyncTokenManager
 from .grant import TokenGrant
-from .keys import agent_ticket_key, corp_token_key, jsapi_ticket_key, provider_token_key, suite_token_key
 from .manager import TokenManager, TokenStoreWithLocks
 from .policy import CachedToken, Plan, RefreshPolicy
 from .refresher import TokenRefresher

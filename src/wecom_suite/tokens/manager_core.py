@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from ..clock import DEFAULT_CLOCK, Clock
-from ..stores.leases import Leases
+from ..stores.client_store import TokenStoreWithLocks
 from ..stores.records import StoredToken
-from ..stores.tokens import Tokens
 from .flight import ReadToken, ReleaseLease, Step, TakeLease, WriteToken
 from .policy import DEFAULT_POLICY, CachedToken, RefreshPolicy
 
 __all__ = ["ManagerCore", "TokenStoreWithLocks", "store_action"]
 
 log = logging.getLogger("wecom_suite.tokens")
-
-
-class TokenStoreWithLocks(Protocol):
-    """What a token manager needs from a store: its tokens and leases parts (a :class:`~wecom_suite.stores.Store`)."""
-
-    @property
-    def tokens(self) -> Tokens: ...
-
-    @property
-    def leases(self) -> Leases: ...
 
 
 class ManagerCore:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -23,8 +22,11 @@ from typing import Any
 
 import httpx
 
+from ...background import BackgroundLoop
 from ...clock import Clock
+from ...errors import CallbackError
 from ...redaction import redact_url
+from ...xml import parse_xml
 from ..settings import SandboxSettings
 from .callback_sealing import SealedCallback, seal_post, seal_verification
 
@@ -39,13 +41,14 @@ AUTHORISATION_INFO_TYPES = frozenset(
 1000 ms" for the four authorisation notices; suite_ticket is held to it too (a handler that only stores
 the ticket has no reason to be slower, and a strict emulator catches a slow one before WeCom does)."""
 
-_INFO_TYPE = re.compile(r"<InfoType>\s*(?:<!\[CDATA\[)?\s*([A-Za-z0-9_]+)")
-
-
 def info_type_of(plaintext: str) -> str:
-    """The ``InfoType`` of a plaintext callback (``""`` for data events, which have none)."""
-    match = _INFO_TYPE.search(plaintext)
-    return match.group(1) if match else ""
+    """The ``InfoType`` of a plaintext callback (``""`` for data events, which have none, and for a
+    document that does not parse: a fault test's deliberate garbage)."""
+    try:
+        value = parse_xml(plaintext).get("InfoType", "")
+    except CallbackError:
+        return ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 @dataclass
@@ -162,7 +165,7 @@ class CallbackPusher:
         self.log = PushLog()
         self._http = httpx.Client(timeout=timeout, trust_env=False)
         self._queue: queue.Queue[Delivery | None] | None = queue.Queue() if background else None
-        self._worker: threading.Thread | None = None  # started with the first background delivery
+        self._worker: BackgroundLoop | None = None  # started with the first background delivery
 
     def begin_close(self) -> None:
         """Stop retrying and waiting: deliveries in progress give up after their current attempt."""
@@ -172,7 +175,7 @@ class CallbackPusher:
         self.begin_close()
         if self._queue is not None and self._worker is not None:
             self._queue.put(None)
-            self._worker.join(timeout=30)
+            self._worker.stop(timeout=30)
         self._http.close()
 
     def forget_verifications(self) -> None:
@@ -188,7 +191,7 @@ class CallbackPusher:
         if self._queue is not None:
             with self._lock:
                 if self._worker is None:
-                    self._worker = threading.Thread(target=self._work, name="wecom-sandbox-pusher", daemon=True)
+                    self._worker = BackgroundLoop("wecom-sandbox-pusher", self._deliver_queued, error_wait=0.0)
                     self._worker.start()
             self._queue.put(delivery)
         else:
@@ -201,13 +204,14 @@ class CallbackPusher:
             return self.auth_timeout
         return self.timeout
 
-    def _work(self) -> None:
+    def _deliver_queued(self) -> float:
+        """The background worker's pass: deliver in order until close() queues its end marker, then wait
+        (the returned hour) for close() to stop the loop. A pass that fails is logged and the next one
+        goes on with the queue."""
         assert self._queue is not None
-        while True:
-            delivery = self._queue.get()
-            if delivery is None:
-                return
+        while (delivery := self._queue.get()) is not None:
             self._run(delivery)
+        return 3600.0
 
     def _run(self, delivery: Delivery) -> None:
         try:

@@ -35,13 +35,13 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed
 
 from ...errors.config import ConfigError
+from ..url import POSTGRES_SCHEMES
 
 __all__ = ["DEFAULT_POOL_SIZE", "POOL_TIMEOUT", "Database", "conninfo"]
 
 DEFAULT_POOL_SIZE = 10
 POOL_TIMEOUT = 30.0  # seconds a thread waits for a free connection
 CONNECT_TIMEOUT = 10  # seconds, unless the URL says otherwise (libpq's default is to wait for TCP)
-_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 _OUR_PARAMETERS = ("pool_size",)
 
 Row = tuple[Any, ...]
@@ -52,7 +52,7 @@ def conninfo(url: str) -> tuple[str, dict[str, str]]:
     """``postgresql+psycopg://u:p@h/db?pool_size=5&sslmode=require`` -> (a libpq URL with libpq's own
     parameters, defaults added, and our parameters: ``{"pool_size": "5"}``)."""
     parts = urlsplit(url)
-    if parts.scheme.lower() not in _SCHEMES:
+    if parts.scheme.lower() not in POSTGRES_SCHEMES:
         raise ConfigError("store_url", f"not a PostgreSQL URL (postgresql://...): scheme {parts.scheme!r}")
     query = parse_qsl(parts.query, keep_blank_values=True)
     ours = {k: v for k, v in query if k in _OUR_PARAMETERS}

@@ -1,4 +1,4 @@
-"""Tokens in the ``tokens`` table, keyed by the opaque strings of :mod:`wecom_suite.tokens.keys`."""
+"""Tokens in the ``tokens`` table, keyed by the opaque strings of :mod:`wecom_suite.stores.token_keys`."""
 
 from __future__ import annotations
 

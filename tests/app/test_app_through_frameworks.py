@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.app.suite_world import START, config_for, parse_page
+from tests.app.suite_world import config_for, parse_page
 from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.callback.context import CallbackContext
 from wecom_suite.clock import ManualClock
@@ -124,14 +124,12 @@ def wsgi_client(app: SuiteApp) -> Client:
 
 
 @pytest.fixture
-def suite() -> Iterator[tuple[Sandbox, SuiteApp, ManualClock]]:
-    clock = ManualClock(START)
-    with Sandbox(clock=clock, ticket_interval=None) as sandbox:
-        app = SuiteApp(config_for(sandbox), store=MemoryStore(clock), clock=clock, start_worker=False)
-        try:
-            yield sandbox, app, clock
-        finally:
-            app.close()
+def suite(wecom_sandbox: Sandbox, clock: ManualClock) -> Iterator[tuple[Sandbox, SuiteApp, ManualClock]]:
+    app = SuiteApp(config_for(wecom_sandbox), store=MemoryStore(clock), clock=clock, start_worker=False)
+    try:
+        yield wecom_sandbox, app, clock
+    finally:
+        app.close()
 
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
