@@ -2,7 +2,7 @@
 
 The reference (``bench/wxbiz_reference.py``) does what Tencent's WXBizMsgCrypt sample plus ElementTree
 does, with the sample's own AES library (PyCryptodome), measured in the same run on the same bytes and
-interleaved with ``CallbackReceiver.open``. Targets (issue 15): ``open()`` at least 2x as fast as the
+interleaved with ``CallbackReceiver.open``. Targets: ``open()`` at least 2x as fast as the
 reference at ~600 B, and faster at ~4 KB. Printed beside it: the same reference with ``cryptography``'s
 AES (faster, so a stricter comparison) and the crypto floor (base64 + AES + SHA-1, the work nobody can
 skip).

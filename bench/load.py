@@ -9,7 +9,7 @@ serve run the benchmark waits until the inbox is drained (every recorded callbac
 checks that every callback that could have been answered 200 is in the inbox.
 
 Scenarios: ``sqlite1`` (1 worker, SQLite), ``redis2`` (2 workers, a real redis-server with AOF on).
-Targets (issue 9): with sqlite1 >= 0.5x the bare ceiling, p99 < 250 ms, 0 errors, 0 lost.
+Targets: with sqlite1 >= 0.5x the bare ceiling, p99 < 250 ms, 0 errors, 0 lost.
 
     .venv/bin/python bench/load.py [--duration 60] [--scenarios sqlite1,redis2,postgres2] [--json out.json]
 """

@@ -1,4 +1,4 @@
-"""Issue 10's defects in operating the service, each as a test that failed before the fix.
+"""Defects once met in operating the service, each as a test that failed before the fix.
 
 Keys the console may refuse, --config after the command name, a store nobody can use, a missing extra,
 a store URL or key that is almost right.

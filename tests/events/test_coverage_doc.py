@@ -85,7 +85,7 @@ def test_untyped_samples_are_not_typed_values() -> None:
 
 
 def test_new_classes_cite_their_page() -> None:
-    """Every class added for issue 12 (and most older ones) names its official page."""
+    """Every newer event class (and most older ones) names its official page."""
     missing = [name for _key, _value, _typed, name, page in coverage_rows() if not page]
     assert missing == [], missing
 

@@ -1,4 +1,4 @@
-"""Instruction-URL and system-event-URL events added for issue 12, parsed from XML shaped like the
+"""Instruction-URL and system-event-URL events, parsed from XML shaped like the
 official examples (made-up ids). Each test names the page its example follows."""
 
 from __future__ import annotations

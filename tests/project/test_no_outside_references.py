@@ -9,6 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Spelt in pieces so that this file does not match itself.
 FORBIDDEN = ["../" + "shared", "wecom-api" + ".md", "protocol " + "reference"]
+# The project's tracker is outside the repository too: an issue's number, in any of its spellings.
+TRACKER = re.compile(r"\b[Ii]ssues? ?#?\d+\b")
 
 
 def _tracked_text_files() -> list[Path]:
@@ -35,7 +37,14 @@ def test_no_file_points_outside_the_repository() -> None:
         for needle in FORBIDDEN:
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+        offenders += [f"{path.relative_to(ROOT)}: {m.group()}" for m in TRACKER.finditer(text)]
     assert offenders == []
+
+
+def test_the_tracker_pattern_catches_its_spellings() -> None:
+    spelt = ["issue " + "12", "Issue " + "10's", "(issue " + "9)", "issue #" + "15", "issues " + "3"]
+    assert all(TRACKER.search(text) for text in spelt)
+    assert not TRACKER.search("the issued token 12") and not TRACKER.search("an issue with 3 parts")
 
 
 def test_every_protocol_citation_names_a_section_that_exists() -> None:

@@ -133,11 +133,11 @@ GET_AGENT_CONFIG_TICKET = Endpoint(
 # -- id conversion (docs/protocol.md §3.6)
 CORPID_TO_OPENCORPID = Endpoint(
     "service/corpid_to_opencorpid", "POST", "/cgi-bin/service/corpid_to_opencorpid", PROVIDER,
-    OpenCorpId.model_validate, page=_DOC + "95327",
+    OpenCorpId.model_validate, page=_DOC + "95604",
 )
 USERID_TO_OPENUSERID = Endpoint(
     "batch/userid_to_openuserid", "POST", "/cgi-bin/batch/userid_to_openuserid", CORP, OpenUserIdList.model_validate,
-    page=_DOC + "95327",
+    page=_DOC + "97062",
 )
 GET_APP_PERMISSIONS = Endpoint(
     "agent/get_permissions", "POST", "/cgi-bin/agent/get_permissions", CORP, AppPermissions.model_validate,
@@ -279,7 +279,7 @@ UNIONID_TO_EXTERNAL_USERID_3RD = Endpoint(
 FINISH_EXTERNAL_USERID_MIGRATION = Endpoint(
     "service/externalcontact/finish_external_userid_migration", "POST",
     "/cgi-bin/service/externalcontact/finish_external_userid_migration", PROVIDER, ApiResult.model_validate,
-    safety=WRITE, page=_DOC + "95327",
+    safety=WRITE, page=_DOC + "96516",
 )
 FINISH_OPENID_MIGRATION = Endpoint(
     "service/finish_openid_migration", "POST", "/cgi-bin/service/finish_openid_migration", PROVIDER,
