@@ -25,8 +25,8 @@ def create_asgi() -> Any:
     """The ASGI app of every configured suite; logging as the parent process chose (``WECOM_LOG_FORMAT``)."""
     configure_logging_from_env()
     path = os.environ.get(CONFIG_ENV)
-    configs = load_configs(path) if path else [SuiteConfig.from_env()]
-    chosen = os.environ.get(SUITE_ENV)
+    chosen = os.environ.get(SUITE_ENV) or None
+    configs = load_configs(path, suite=chosen) if path else [SuiteConfig.from_env()]
     if chosen:
         configs = [c for c in configs if chosen in (c.name, c.suite_id)]
     register_config_secrets(configs)
