@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from wecom_suite.cli.main import cli
@@ -39,3 +40,22 @@ def test_serve_check_of_one_suite_takes_the_environment_for_it_alone(tmp_path: P
     assert code == 1
     assert "A_SECRET" in out
     assert "'/only' is shared by" in out
+
+
+def test_the_worker_factory_takes_the_environment_for_the_chosen_suite_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve --workers N --suite b``: each worker process reads the file again, as the parent did."""
+    from wecom_suite.app.suite_group import SuiteGroup
+    from wecom_suite.cli.asgi_factory import create_asgi
+
+    monkeypatch.setenv("WECOM_SUITE_CONFIG", str(two_suites(tmp_path)))
+    monkeypatch.setenv("WECOM_SUITE_SELECT", "b")
+    monkeypatch.setenv("WECOM_URL_PREFIX", "/only")
+    monkeypatch.delenv("A_SECRET", raising=False)
+    group = create_asgi().handler
+    try:
+        assert isinstance(group, SuiteGroup)
+        assert [(app.config.name, app.config.url_prefix) for app in group] == [("b", "/only")]
+    finally:
+        group.close()

@@ -26,9 +26,10 @@ def create_asgi() -> Any:
     configure_logging_from_env()
     path = os.environ.get(CONFIG_ENV)
     chosen = os.environ.get(SUITE_ENV) or None
-    configs = load_configs(path, suite=chosen) if path else [SuiteConfig.from_env()]
-    if chosen:
-        configs = [c for c in configs if chosen in (c.name, c.suite_id)]
+    if path:  # the chosen table first, as the parent did (cli/loading.py): WECOM_* apply to it alone
+        configs = load_configs(path, suite=chosen)
+    else:
+        configs = [c for c in [SuiteConfig.from_env()] if not chosen or chosen in (c.name, c.suite_id)]
     register_config_secrets(configs)
     metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
     group = SuiteGroup.from_configs(configs)  # every setting (warm_tokens too) is in the configs
