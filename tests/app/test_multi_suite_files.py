@@ -102,6 +102,8 @@ def test_a_one_suite_file_is_chosen_by_its_id_from_the_environment(tmp_path: Pat
     assert SuiteConfig.from_toml(path, suite="wwenv", env={"WECOM_SUITE_ID": "wwenv"}).suite_id == "wwenv"
     with pytest.raises(ConfigError, match="no suite named 'other'"):
         SuiteConfig.from_toml(path, suite="other", env={"WECOM_SUITE_ID": "wwenv"})
+    path.write_text(path.read_text(encoding="utf-8") + 'name = "crm"\nsuite_id = "wwcrm"\n', encoding="utf-8")
+    assert SuiteConfig.from_toml(path, suite="crm", env={}, name="renamed").name == "renamed"  # chosen by the file
 
 
 # -- 3. every clash at once, naming the tables ---------------------------------------------------------

@@ -780,8 +780,8 @@ def load_configs(
         else:
             configs.append(config)
             identities.append((where, _identity({k: getattr(config, k) for k in _DISTINCT})))
-    if suite is not None and len(tables) == 1 and configs and suite not in (configs[0].name, configs[0].suite_id):
-        raise ConfigError("suite", f"no suite named {suite!r} in {file}", hint=f"known: {configs[0].name}")
+    if suite is not None and len(tables) == 1 and configs:  # the one suite: by the file's names or as built
+        _check_chosen(file, suite, configs[0], _file_names({**data, **tables[0]}, env))
     problems.extend(distinct_problems(identities))
     if problems:
         unique = {(p.setting, p.problem): p for p in problems}  # a shared key's problem once, not per suite
@@ -798,14 +798,24 @@ def _select_table(
         return tables
     known: list[str] = []
     for index, table in tables:
-        merged = {**shared, **table}
-        ident = {k: _interpolate(merged.get(k), "", env, []) for k in ("name", "suite_id")}
-        suite_id = ident["suite_id"] if isinstance(ident["suite_id"], str) else ""
-        name = ident["name"] if isinstance(ident["name"], str) and ident["name"] else suite_id
-        if suite in (name, suite_id):
+        names = _file_names({**shared, **table}, env)
+        if suite in names:
             return [(index, table)]
-        known.append(name or f"suite[{index}]")
+        known.append(names[0] if names else f"suite[{index}]")
     raise ConfigError("suite", f"no suite named {suite!r} in {file}", hint=f"known: {', '.join(known)}")
+
+
+def _check_chosen(file: Path, suite: str, config: SuiteConfig, file_names: tuple[str, ...]) -> None:
+    if suite not in (*file_names, config.name, config.suite_id):
+        raise ConfigError("suite", f"no suite named {suite!r} in {file}", hint=f"known: {config.name}")
+
+
+def _file_names(values: Mapping[str, Any], env: Mapping[str, str]) -> tuple[str, ...]:
+    """The names a suite answers to as the file gives them: its name (default: its suite id), its suite id."""
+    found = {k: _interpolate(values.get(k), "", env, []) for k in ("name", "suite_id")}
+    suite_id = found["suite_id"] if isinstance(found["suite_id"], str) else ""
+    name = found["name"] if isinstance(found["name"], str) and found["name"] else suite_id
+    return tuple(n for n in (name, suite_id) if n)
 
 
 _DISTINCT = ("name", "suite_id", "url_prefix")
