@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -574,18 +574,14 @@ class SuiteConfig(BaseSettings):
     ) -> SuiteConfig:
         """The one suite of a TOML file, or the one named ``suite`` when the file has several.
 
-        The environment (``env``, default ``os.environ``) and then ``overrides`` win over the file.
+        The environment (``env``, default ``os.environ``) and then ``overrides`` win over the file, for
+        this suite only: the other suites of the file are neither changed nor checked (:func:`load_configs`).
         """
-        configs = load_configs(path, env=env, overrides=overrides)
-        if suite is None:
-            if len(configs) > 1:
-                names = ", ".join(c.name for c in configs)
-                raise ConfigError("suite", f"{path} defines several suites ({names})", hint="choose one by name")
-            return configs[0]
-        for config in configs:
-            if suite in (config.name, config.suite_id):
-                return config
-        raise ConfigError("suite", f"no suite named {suite!r} in {path}")
+        configs = load_configs(path, env=env, overrides=overrides, suite=suite)
+        if len(configs) > 1:
+            names = ", ".join(c.name for c in configs)
+            raise ConfigError("suite", f"{path} defines several suites ({names})", hint="choose one by name")
+        return configs[0]
 
     def settings(self) -> dict[str, Any]:
         """The settings as plain values (secrets revealed), e.g. to build a modified copy: handle with care."""
@@ -712,15 +708,23 @@ _UNRESOLVED = object()  # a TOML value whose ${VAR} is not set: reported once, l
 
 
 def load_configs(
-    path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+    path: str | os.PathLike[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    suite: str | None = None,
 ) -> list[SuiteConfig]:
-    """Every suite of a TOML file, each with the environment and ``overrides`` above the file.
+    """Every suite of a TOML file, each with the environment and ``overrides`` above the file; with
+    ``suite``, only the suite of that name or suite id (a list of one).
 
     Top-level keys are shared by all suites; each ``[[suite]]`` table adds or overrides keys. With
     no ``[[suite]]`` table the top level is the one suite. With several suites, a suite that sets no
     ``url_prefix`` of its own is served under ``<top-level url_prefix>/<name>``. ``${VAR}`` in a value
     is read from ``env`` (default ``os.environ``), which also supplies ``WECOM_*`` variables: those win
-    over the file, for every suite in it.
+    over the file. Without ``suite`` they apply to every suite and every suite must be valid; with
+    ``suite`` the file's own ``name`` / ``suite_id`` pick the table first, so the environment and
+    ``overrides`` apply to that suite alone and the other tables' ``${VAR}``s need not be set.
+    Raises ``ConfigError`` listing every problem, clashing names, suite ids and URL prefixes included.
     """
     env = os.environ if env is None else env
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -734,56 +738,131 @@ def load_configs(
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config file", f"{file} is not valid TOML: {exc}") from None
     tables = data.pop("suite", None)
-    shared_unresolved: list[ConfigError] = []
-    shared = {k: _interpolate(v, f"{file}: {k}", env, shared_unresolved) for k, v in data.items()}
-    problems = list(shared_unresolved)
     top_level_only = tables is None  # the top level is the one suite: its settings are named as file keys
     if tables is None:
         tables = [{}]
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables) or not tables:
         raise ConfigError(f"{file}: suite", "must be an array of tables ([[suite]])")
     several = len(tables) > 1
+    chosen = list(enumerate(tables, start=1))
+    if suite is not None:
+        chosen = _select_table(file, data, chosen, suite, env)
     env_values = _env_values(env)
+    problems: list[ConfigError] = []
     configs: list[SuiteConfig] = []
-    for index, table in enumerate(tables, start=1):
+    identities: list[tuple[str, dict[str, str]]] = []  # (table, its name / suite_id / url_prefix)
+    for index, table in chosen:
         where = str(file) if top_level_only else f"{file}: suite[{index}]"
-        unresolved: list[ConfigError] = []
-        own = {k: _interpolate(v, f"{where}.{k}", env, unresolved) for k, v in table.items()}
-        values = {k: v for k, v in {**shared, **own}.items() if v is not _UNRESOLVED}
-        if several and "url_prefix" not in table:
-            base = str(shared.get("url_prefix", DEFAULT_URL_PREFIX)).rstrip("/")
-            values["url_prefix"] = f"{base}/{values.get('name') or values.get('suite_id', index)}"
 
         def label(name: str, where: str = where, table: dict[str, Any] = table) -> str:
-            if top_level_only or (name not in table and name in shared):
+            if top_level_only or (name not in table and name in data):
                 return f"{file}: {name}"
             return f"{where}.{name}"
 
+        # Only the keys this suite uses are read: a top-level ${VAR} its own table replaces is not needed.
+        unresolved: list[ConfigError] = []
+        merged = {**data, **table}
+        resolved = {k: _interpolate(v, label(k), env, unresolved) for k, v in merged.items()}
+        values = {k: v for k, v in resolved.items() if v is not _UNRESOLVED}
+        if several and "url_prefix" not in table:
+            base = str(values.get("url_prefix", DEFAULT_URL_PREFIX)).rstrip("/")  # the top level's, or the default
+            values["url_prefix"] = f"{base}/{values.get('name') or values.get('suite_id', index)}"
         # A ${VAR} left unresolved is its setting's one problem (not also "is required").
-        reported = {p.setting for p in (*shared_unresolved, *unresolved)}
+        reported = {p.setting for p in unresolved}
         problems.extend(unresolved)
         layers = _Layers(env=env_values, file=values, file_label=label, missing_label=label)
         try:
             with _layers(layers):
-                configs.append(SuiteConfig(**given))
+                config = SuiteConfig(**given)
         except ConfigError as exc:  # keep going: every suite's problems are reported together
             problems.extend(p for p in exc.problems if p.setting not in reported)
+            identities.append((where, _identity({**values, **env_values, **given})))
+        else:
+            configs.append(config)
+            identities.append((where, _identity({k: getattr(config, k) for k in _DISTINCT})))
+    if suite is not None and len(tables) == 1 and configs:  # the one suite: by the file's names or as built
+        _check_chosen(file, suite, configs[0], _file_names({**data, **tables[0]}, env))
+    problems.extend(distinct_problems(identities))
     if problems:
         unique = {(p.setting, p.problem): p for p in problems}  # a shared key's problem once, not per suite
         raise ConfigError.combine(list(unique.values()))
-    check_distinct(configs)
     return configs
 
 
-def check_distinct(configs: list[SuiteConfig]) -> None:
-    """Several suites in one process need distinct names, suite ids and URL prefixes."""
-    for attr in ("name", "suite_id", "url_prefix"):
-        seen: set[str] = set()
-        for config in configs:
-            value = getattr(config, attr)
-            if value in seen:
-                raise ConfigError(attr, f"two suites share {attr} {value!r}", hint="give each [[suite]] its own value")
-            seen.add(value)
+def _select_table(
+    file: Path, shared: Mapping[str, Any], tables: list[tuple[int, dict[str, Any]]], suite: str, env: Mapping[str, str]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The one ``(index, table)`` whose name or suite_id, as the file gives them, is ``suite``. A file
+    with one suite gives it whatever it says (its id may come from the environment; checked once built)."""
+    if len(tables) == 1:
+        return tables
+    known: list[str] = []
+    for index, table in tables:
+        names = _file_names({**shared, **table}, env)
+        if suite in names:
+            return [(index, table)]
+        known.append(names[0] if names else f"suite[{index}]")
+    raise ConfigError("suite", f"no suite named {suite!r} in {file}", hint=f"known: {', '.join(known)}")
+
+
+def _check_chosen(file: Path, suite: str, config: SuiteConfig, file_names: tuple[str, ...]) -> None:
+    if suite not in (*file_names, config.name, config.suite_id):
+        raise ConfigError("suite", f"no suite named {suite!r} in {file}", hint=f"known: {config.name}")
+
+
+def _file_names(values: Mapping[str, Any], env: Mapping[str, str]) -> tuple[str, ...]:
+    """The names a suite answers to as the file gives them: its name (default: its suite id), its suite id."""
+    found = {k: _interpolate(values.get(k), "", env, []) for k in ("name", "suite_id")}
+    suite_id = found["suite_id"] if isinstance(found["suite_id"], str) else ""
+    name = found["name"] if isinstance(found["name"], str) and found["name"] else suite_id
+    return tuple(n for n in (name, suite_id) if n)
+
+
+_DISTINCT = ("name", "suite_id", "url_prefix")
+
+
+def _identity(values: Mapping[str, Any]) -> dict[str, str]:
+    """A suite's name, suite id and URL prefix as it will run, for :func:`distinct_problems`; also from
+    the raw values of a suite that failed to build (so its clashes are reported with its other problems)."""
+    found = {k: _reveal(values[k]) for k in _DISTINCT if isinstance(_reveal(values.get(k)), str)}
+    if "url_prefix" in found:
+        try:
+            found["url_prefix"] = SuiteConfig._url_prefix(found["url_prefix"])
+        except (ValueError, PydanticCustomError):
+            del found["url_prefix"]  # invalid: reported as such, not also as a clash
+    if not found.get("name") and found.get("suite_id"):
+        found["name"] = found["suite_id"]
+    return found
+
+
+def distinct_problems(suites: Sequence[tuple[str, Mapping[str, str]]]) -> list[ConfigError]:
+    """One problem per value that several suites share: each of ``name``, ``suite_id`` and ``url_prefix``
+    must differ between the suites of one process. ``suites`` holds (where the suite is defined, values)."""
+    problems = []
+    for attr in _DISTINCT:
+        holders: dict[str, list[str]] = {}
+        for where, values in suites:
+            if values.get(attr):
+                holders.setdefault(values[attr], []).append(where)
+        for value, places in holders.items():
+            if len(places) > 1:
+                problems.append(
+                    ConfigError(
+                        attr,
+                        f"{value!r} is shared by {' and '.join(places)}",
+                        hint="give each [[suite]] its own value",
+                    )
+                )
+    return problems
+
+
+def check_distinct(configs: Sequence[SuiteConfig]) -> None:
+    """Raise ``ConfigError`` naming every name, suite id and URL prefix that several suites share."""
+    problems = distinct_problems(
+        [(f"suite[{i}] ({c.name})", _identity({k: getattr(c, k) for k in _DISTINCT})) for i, c in enumerate(configs, 1)]
+    )
+    if problems:
+        raise ConfigError.combine(problems)
 
 
 def open_configured_store(config: SuiteConfig, clock: Clock | None = None) -> Store:

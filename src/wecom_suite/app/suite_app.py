@@ -33,7 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from enum import Enum
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -69,6 +69,7 @@ from ..web.request import WebRequest
 from ..web.response import WebResponse
 from ..web.wsgi import WSGIAdapter
 from .browser_state import BrowserStates
+from .client_options import ClientOptions, client_options
 from .company import Company
 from .config import SuiteConfig, open_configured_store, reveal
 from .console import Console
@@ -333,18 +334,9 @@ class SuiteApp:
                 self._async_client = AsyncSuiteClient(**self._client_options(), transport=self._async_transport)
             return self._async_client
 
-    def _client_options(self) -> dict[str, Any]:
-        """What both clients are built from (one place, so the sync and async clients cannot drift)."""
-        config = self.config
-        return {
-            "suite_id": config.suite_id,
-            "suite_secret": reveal(config.suite_secret),
-            "store": self.store,
-            "provider_corp_id": config.provider_corp_id if config.provider_secret else None,
-            "provider_secret": reveal(config.provider_secret),
-            "base_url": config.api_base_url,
-            "clock": self.clock,
-        }
+    def _client_options(self) -> ClientOptions:
+        """What both clients are built from (one factory, shared with the CLI: the clients cannot drift)."""
+        return client_options(self.config, self.store, self.clock)
 
     # -- web ----------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Several suites in one process, each under its own URL prefix, sharing stores where URLs match."""
+"""Several suites in one process, each under its own URL prefix, sharing stores where URLs and keys match."""
 
 from __future__ import annotations
 
@@ -48,12 +48,14 @@ class SuiteGroup:
     @classmethod
     def from_configs(cls, configs: Sequence[SuiteConfig], **options: Unpack[AppOptions]) -> SuiteGroup:
         """One app per config, each built with ``options`` (``SuiteApp``'s objects: ``clock``, ``transport``,
-        ``start_worker``, ...); suites whose store URLs are equal share one store connection."""
+        ``start_worker``, ...); suites whose store URLs, cache URLs and secret keys are all equal share one
+        store connection. A suite with other secret keys gets its own, so its data is sealed under its keys."""
         clock = options.get("clock")
-        stores: dict[str, Store] = {}
+        stores: dict[tuple[str, str, tuple[str, ...]], Store] = {}
         apps = []
         for config in configs:
-            key = f"{reveal(config.store_url)}\n{reveal(config.cache_url) if config.cache_url else ''}"
+            cache_url = reveal(config.cache_url) if config.cache_url else ""
+            key = (reveal(config.store_url), cache_url, config.secret_keys)  # the store is sealed by its opener
             if key not in stores:
                 stores[key] = open_configured_store(config, clock)
             apps.append(SuiteApp(config, store=stores[key], **options))

@@ -25,10 +25,11 @@ def create_asgi() -> Any:
     """The ASGI app of every configured suite; logging as the parent process chose (``WECOM_LOG_FORMAT``)."""
     configure_logging_from_env()
     path = os.environ.get(CONFIG_ENV)
-    configs = load_configs(path) if path else [SuiteConfig.from_env()]
-    chosen = os.environ.get(SUITE_ENV)
-    if chosen:
-        configs = [c for c in configs if chosen in (c.name, c.suite_id)]
+    chosen = os.environ.get(SUITE_ENV) or None
+    if path:  # the chosen table first, as the parent did (cli/loading.py): WECOM_* apply to it alone
+        configs = load_configs(path, suite=chosen)
+    else:
+        configs = [c for c in [SuiteConfig.from_env()] if not chosen or chosen in (c.name, c.suite_id)]
     register_config_secrets(configs)
     metrics.enable_from_env()  # serve --metrics (the default) says so through WECOM_METRICS
     group = SuiteGroup.from_configs(configs)  # every setting (warm_tokens too) is in the configs

@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 import click
 
 from ..api.client import SuiteClient
-from ..app.config import SuiteConfig, open_configured_store, reveal
+from ..app.client_options import client_options
+from ..app.config import SuiteConfig, open_configured_store
 from ..errors import CompanyNotFound, StoreError
 from ..redaction import redact, redact_url
 from ..stores.records import CompanyState, StoredToken
@@ -136,21 +137,18 @@ _REVEAL = click.option("--reveal", is_flag=True, help="Print the token in full."
 _FETCH = click.option("--fetch", is_flag=True, help="Ask WeCom for one if none is cached (or it is due).")
 
 
+def suite_client(config: SuiteConfig, store: Store) -> SuiteClient:
+    """The client the service would build for ``config`` (the same factory as ``SuiteApp``'s), on ``store``."""
+    return SuiteClient(**client_options(config, store))
+
+
 def _fetch(config: SuiteConfig, store: Store, kind: str, which: Callable[[SuiteClient], TokenManager]) -> None:
     """Get a token through the same manager the service uses (single-flight, cached in the store).
 
     A progress line goes to stderr first: a network call can take seconds, and stdout stays the token."""
     click.echo(f"==> getting the {kind} (asking WeCom at {redact_url(config.api_base_url)} "
                "unless the store has a valid one)", err=True)
-    client = SuiteClient(
-        config.suite_id,
-        reveal(config.suite_secret),
-        store=store,
-        provider_corp_id=config.provider_corp_id if config.provider_secret else None,
-        provider_secret=reveal(config.provider_secret),
-        base_url=config.api_base_url,
-    )
-    with client:
+    with suite_client(config, store) as client:
         which(client).token()
 
 

@@ -12,8 +12,10 @@ __all__ = ["load_all", "load_one"]
 
 def load_all(ctx: click.Context) -> list[SuiteConfig]:
     path = ctx.obj.get("config_path") if ctx.obj else None
-    configs = load_configs(path) if path else [SuiteConfig.from_env()]
     name = ctx.obj.get("suite_name") if ctx.obj else None
+    if path:  # --suite picks the table first: WECOM_* variables then apply to that suite alone
+        return load_configs(path, suite=name or None)
+    configs = [SuiteConfig.from_env()]
     if name:
         chosen = [c for c in configs if name in (c.name, c.suite_id)]
         if not chosen:
