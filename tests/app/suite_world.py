@@ -15,6 +15,7 @@ from wecom_suite.app.suite_app import SuiteApp
 from wecom_suite.clock import ManualClock
 from wecom_suite.sandbox import Sandbox
 from wecom_suite.serving import ServerThread, bind_socket
+from wecom_suite.testing.suite import suite_config_for
 
 START = 1_700_000_000.0
 PREFIX = "/wecom"
@@ -35,23 +36,8 @@ def bound_socket() -> socket.socket:
 
 
 def config_for(sandbox: Sandbox, **overrides: Any) -> SuiteConfig:
-    s = sandbox.settings
-    values: dict[str, Any] = {
-        "suite_id": s.suite_id,
-        "suite_secret": s.suite_secret,
-        "token": s.token,
-        "encoding_aes_key": s.encoding_aes_key,
-        "provider_corp_id": s.provider_corp_id,
-        "provider_secret": s.provider_secret,
-        "api_base_url": s.api_base_url,
-        "install_base_url": s.install_base_url,
-        "login_base_url": s.install_base_url,  # the sandbox serves WeCom's sign-in pages on the same host
-        "store_url": "memory://",
-        "auth_type": "test",
-        "url_prefix": PREFIX,
-    }
-    values.update(overrides)
-    return SuiteConfig(**values)
+    """The shipped ``suite_config_for``, under the app tests' URL prefix."""
+    return suite_config_for(sandbox, **{"url_prefix": PREFIX, **overrides})
 
 
 @dataclass

@@ -30,6 +30,7 @@ def suite_config_for(sandbox: Sandbox, **overrides: Any) -> SuiteConfig:
         "provider_secret": s.provider_secret,
         "api_base_url": s.api_base_url,
         "install_base_url": s.install_base_url,
+        "login_base_url": s.install_base_url,  # the sandbox serves WeCom's sign-in pages on the same host
         "store_url": "memory://",
         "auth_type": "test",
         **overrides,
